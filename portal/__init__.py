@@ -1,0 +1,110 @@
+"""The business portal for collective health-insurance contracts."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from portal import config as portal_config
+from portal.extensions import csrf, db, limiter, login_manager, migrate
+
+HERE = os.path.dirname(__file__)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults, ``instance/config.py``, environment, then ``test_config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(portal_config.DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+        app.instance_path, "portal.sqlite"
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    portal_config.load_environment(app.config)
+    if test_config:
+        app.config.update(test_config)
+    portal_config.apply_production(app.config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = portal_config.instance_secret_key(app.instance_path)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_hooks(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Attach the extensions created in ``portal.extensions``."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(HERE, "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    # Import models so the metadata is complete for migrations and create_all.
+    from portal import models  # noqa: F401
+    from portal.auth_sessions import register_login_manager
+
+    register_login_manager(login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every area's blueprint; the mock identity provider only when switched on."""
+    from portal.blueprints import auth, contact, dashboard, mock_eherkenning, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(contact.bp)
+    if app.config["MOCK_EHERKENNING_ENABLED"]:
+        app.register_blueprint(mock_eherkenning.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Generic Dutch error pages, no internals."""
+    from portal.errors import register
+
+    register(app)
+
+
+def register_hooks(app: Flask) -> None:
+    """Security headers and the per-request rules of ``portal.security``."""
+    from portal.security import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """The back-office and demo-data commands."""
+    from portal.cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals used by the templates."""
+    from portal.templating import register
+
+    register(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """WAL, a busy timeout and foreign keys on every SQLite connection."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+logging.getLogger("portal").addHandler(logging.NullHandler())

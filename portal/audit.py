@@ -1,0 +1,86 @@
+"""Writing the audit trail: one function every feature calls.
+
+Records never hold a BSN: identify persons by relatienummer. As a second line of
+defence any nine-digit run in free text is masked before it is stored or logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.models import AuditLog
+
+logger = logging.getLogger("portal.audit")
+_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+
+
+def mask(value):
+    """Mask anything that looks like a BSN in strings, lists and dicts."""
+    if isinstance(value, str):
+        return _NINE_DIGITS.sub("*********", value)
+    if isinstance(value, list | tuple):
+        return [mask(v) for v in value]
+    if isinstance(value, dict):
+        return {k: mask(v) for k, v in value.items()}
+    return value
+
+
+def record(
+    gebeurtenis: str,
+    actie: str,
+    *,
+    relatienummers: list[str] | None = None,
+    contract_nummer: str | None = None,
+    uitkomst: str = "ok",
+    details: dict | None = None,
+    gebruiker=None,
+    commit: bool = True,
+) -> AuditLog:
+    """Append one audit record for the current request (or a CLI/API caller)."""
+    user = gebruiker
+    if user is None and has_request_context() and current_user.is_authenticated:
+        user = current_user
+    entry = AuditLog(
+        gebeurtenis=gebeurtenis,
+        actie=actie,
+        gebruiker_id=getattr(user, "id", None),
+        rollen=",".join(sorted(user.rollen)) if user is not None else None,
+        organisatie_id=getattr(user, "organisatie_id", None),
+        contract_nummer=contract_nummer,
+        relatienummers=list(relatienummers or []),
+        route=f"{request.method} {request.path}" if has_request_context() else "cli",
+        bron=_bron(),
+        uitkomst=uitkomst,
+        details=mask(details or {}),
+    )
+    db.session.add(entry)
+    if commit:
+        db.session.commit()
+    # json.dumps escapes CR/LF, so user data cannot start a forged log line.
+    logger.info(
+        json.dumps(
+            {
+                "gebeurtenis": entry.gebeurtenis,
+                "actie": entry.actie,
+                "gebruiker": entry.gebruiker_id,
+                "route": entry.route,
+                "uitkomst": entry.uitkomst,
+                "details": entry.details,
+            },
+            ensure_ascii=True,
+            default=str,
+        )
+    )
+    return entry
+
+
+def _bron() -> str:
+    if not has_request_context():
+        return "cli"
+    return (request.remote_addr or "onbekend")[:100]

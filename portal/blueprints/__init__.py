@@ -1,0 +1,1 @@
+"""One blueprint per dashboard area; views only."""

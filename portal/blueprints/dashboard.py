@@ -1,0 +1,19 @@
+"""The dashboard: what the user may use, and their contracts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from portal import access
+from portal.navigation import items_for_user
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/")
+@access.requires(*access.ROLLEN)
+def index():
+    """Start page after login."""
+    return render_template(
+        "dashboard/index.html", items=items_for_user(), contracten=access.contracten()
+    )

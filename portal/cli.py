@@ -1,0 +1,131 @@
+"""Commands for the back office and the demo: ``flask --app portal <command>``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from portal.domain import credentials
+from portal.domain.validation import is_valid_kvk, parse_datum
+from portal.extensions import db
+from portal.models import AuthSession, Contract, Gebruiker, LoginState, Organisatie
+from portal.models.types import utcnow
+
+
+def _datum(ctx, param, value):
+    if value is None:
+        return None
+    parsed = parse_datum(value)
+    if parsed is None:
+        raise click.BadParameter("gebruik dd-mm-jjjj of jjjj-mm-dd")
+    return parsed
+
+
+def _kvk(ctx, param, value):
+    if not is_valid_kvk(value):
+        raise click.BadParameter("een KvK-nummer heeft 8 cijfers")
+    return value
+
+
+def _organisatie(kvk: str) -> Organisatie:
+    organisatie = db.session.scalar(select(Organisatie).where(Organisatie.kvk_nummer == kvk))
+    if organisatie is None:
+        raise click.ClickException(f"Geen organisatie met KvK-nummer {kvk}.")
+    return organisatie
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to ``app.cli``."""
+
+    @app.cli.command("demo-data")
+    @click.option("--vandaag", callback=_datum, help="Doe alsof het vandaag deze datum is.")
+    def demo_data(vandaag: date | None):
+        """Load the demo data set (idempotent)."""
+        from portal.demo import data
+
+        if data.load(today=vandaag):
+            click.echo("Demodata geladen.")
+        else:
+            click.echo("Demodata was al aanwezig; niets gewijzigd.")
+
+    @app.cli.command("organisatie-aanmaken")
+    @click.option("--naam", required=True)
+    @click.option("--kvk", required=True, callback=_kvk)
+    @click.option("--soort", type=click.Choice(["gemeente", "werkgever"]), required=True)
+    def organisatie_aanmaken(naam: str, kvk: str, soort: str):
+        """Create an organisatie (gemeente or werkgever)."""
+        if db.session.scalar(select(Organisatie).where(Organisatie.kvk_nummer == kvk)):
+            raise click.ClickException(f"Er bestaat al een organisatie met KvK-nummer {kvk}.")
+        db.session.add(Organisatie(naam=naam, kvk_nummer=kvk, soort=soort))
+        db.session.commit()
+        click.echo(f"Organisatie {naam} ({kvk}) aangemaakt.")
+
+    @app.cli.command("contract-aanmaken")
+    @click.option("--kvk", required=True, callback=_kvk, help="KvK-nummer van de organisatie")
+    @click.option("--nummer", required=True)
+    @click.option("--naam", required=True)
+    @click.option("--ingangsdatum", required=True, callback=_datum)
+    @click.option("--collectiviteitsnummer", required=True)
+    @click.option("--aanleveren-vanaf", callback=_datum)
+    def contract_aanmaken(kvk, nummer, naam, ingangsdatum, collectiviteitsnummer, aanleveren_vanaf):
+        """Create a contract for an existing organisatie."""
+        organisatie = _organisatie(kvk)
+        if db.session.scalar(select(Contract).where(
+                (Contract.nummer == nummer)
+                | (Contract.collectiviteitsnummer == collectiviteitsnummer))):
+            raise click.ClickException("Contractnummer of collectiviteitsnummer bestaat al.")
+        db.session.add(Contract(nummer=nummer, naam=naam, soort=organisatie.soort,
+                                organisatie=organisatie, ingangsdatum=ingangsdatum,
+                                collectiviteitsnummer=collectiviteitsnummer,
+                                aanleveren_vanaf=aanleveren_vanaf))
+        db.session.commit()
+        click.echo(f"Contract {nummer} - {naam} aangemaakt.")
+
+    @app.cli.command("accountbeheerder-aanmaken")
+    @click.option("--kvk", required=True, callback=_kvk)
+    @click.option("--pseudoniem", required=True, help="eHerkenning ActingSubjectID")
+    @click.option("--naam", required=True)
+    @click.option("--email", required=True)
+    @click.option("--contract", "contracten", multiple=True, required=True)
+    def accountbeheerder_aanmaken(kvk, pseudoniem, naam, email, contracten):
+        """Create the first accountbeheerder of an organisatie."""
+        organisatie = _organisatie(kvk)
+        gevonden = db.session.scalars(select(Contract).where(
+            Contract.nummer.in_(contracten), Contract.organisatie_id == organisatie.id)).all()
+        if len(gevonden) != len(set(contracten)):
+            raise click.ClickException("Onbekend contract, of niet van deze organisatie.")
+        if db.session.scalar(select(Gebruiker).where(Gebruiker.kvk_nummer == kvk,
+                                                     Gebruiker.pseudoniem == pseudoniem)):
+            raise click.ClickException("Voor deze eHerkenning-identiteit bestaat al een account.")
+        db.session.add(Gebruiker(organisatie=organisatie, naam=naam, email=email, kvk_nummer=kvk,
+                                 pseudoniem=pseudoniem, is_accountbeheerder=True,
+                                 contracten=list(gevonden)))
+        db.session.commit()
+        click.echo(f"Accountbeheerder {naam} aangemaakt.")
+
+    @app.cli.command("api-credentials-uitgeven")
+    @click.option("--kvk", required=True, callback=_kvk)
+    @click.option("--gebruikersnaam", required=True)
+    def api_credentials_uitgeven(kvk, gebruikersnaam):
+        """Issue credentials for an employer's communicatieprofiel; prints the password once."""
+        organisatie = _organisatie(kvk)
+        if organisatie.soort != "werkgever":
+            raise click.ClickException("Alleen werkgevers hebben een digitale koppeling.")
+        _, wachtwoord = credentials.issue(organisatie, gebruikersnaam)
+        db.session.commit()
+        click.echo(f"Gebruikersnaam: {gebruikersnaam}")
+        click.echo(f"Wachtwoord (wordt maar één keer getoond): {wachtwoord}")
+
+    @app.cli.command("sessies-opruimen")
+    def sessies_opruimen():
+        """Delete ended login sessions and used or stale login states."""
+        from datetime import timedelta
+
+        grens = utcnow() - timedelta(days=1)
+        sessies = db.session.query(AuthSession).filter(AuthSession.ended_at < grens).delete()
+        states = db.session.query(LoginState).filter(LoginState.created_at < grens).delete()
+        db.session.commit()
+        click.echo(f"{sessies} sessies en {states} login-states verwijderd.")

@@ -1,0 +1,86 @@
+"""Configuration defaults and the checks that keep production safe.
+
+Order of precedence: these defaults, then ``instance/config.py``, then the
+environment (``SECRET_KEY``, ``DATABASE_URL``, ``PORTAL_ENV``), then the test config.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULTS = {
+    "PORTAL_ENV": "development",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Sessions: server-side login sessions bound to a random token in the signed cookie.
+    "SESSION_IDLE_TIMEOUT": timedelta(minutes=15),
+    "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=8),
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_NAME": "portal_session",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+    # Mock eHerkenning is off unless configured on (the run command switches it on).
+    "MOCK_EHERKENNING_ENABLED": False,
+    "EHERKENNING_AUDIENCE": "urn:portal:zakelijk",
+    "EHERKENNING_ASSERTION_MAX_AGE": 120,
+    "LOGIN_STATE_MAX_AGE": 600,
+    "WTF_CSRF_TIME_LIMIT": None,  # the session bounds the token's life
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_LOGIN": "20 per minute",
+    "AANMELDING_MAX_DAGEN_TERUG": 120,
+    "HSTS": False,
+}
+
+PRODUCTION_OVERRIDES = {
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_NAME": "__Host-portal_session",
+    "MOCK_EHERKENNING_ENABLED": False,
+    "HSTS": True,
+    "DEBUG": False,
+    "TESTING": False,
+}
+
+
+def load_environment(config: dict) -> None:
+    """Read the few settings that may come from the environment."""
+    if os.environ.get("SECRET_KEY"):
+        config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if os.environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    if os.environ.get("PORTAL_ENV"):
+        config["PORTAL_ENV"] = os.environ["PORTAL_ENV"]
+    if os.environ.get("RATELIMIT_STORAGE_URI"):
+        config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    if os.environ.get("MOCK_EHERKENNING_ENABLED"):
+        config["MOCK_EHERKENNING_ENABLED"] = os.environ["MOCK_EHERKENNING_ENABLED"] == "1"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def apply_production(config: dict) -> None:
+    """Force the settings production must have, whatever else was configured."""
+    if config.get("PORTAL_ENV") == "production":
+        config.update(PRODUCTION_OVERRIDES)
+        if not config.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY is verplicht in productie")
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Return the secret key kept in ``instance/secret_key``, creating it on first start."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

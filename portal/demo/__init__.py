@@ -1,0 +1,1 @@
+"""Synthetic demo data and the identities of the mock eHerkenning provider."""

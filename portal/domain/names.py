@@ -1,0 +1,34 @@
+"""How names are shown and searched."""
+
+from __future__ import annotations
+
+import unicodedata
+
+AANHEF = {"M": "de heer", "V": "mevrouw"}
+
+
+def zoeksleutel(text: str | None) -> str:
+    """Lower-case, accent-free, letters and digits only: 'Müller-Özil' -> 'mullerozil'.
+
+    Stored beside the name so a prefix search is one indexed range scan.
+    """
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = [c for c in decomposed if not unicodedata.combining(c)]
+    folded = "".join(kept).casefold()
+    # Letters that NFKD does not decompose.
+    folded = folded.translate(str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae"}))
+    return "".join(c for c in folded if c.isalnum())
+
+
+def volledige_naam(voorletters: str, voorvoegsel: str | None, achternaam: str) -> str:
+    """'A.J.', 'van der', 'Berg' -> 'A.J. van der Berg'."""
+    return " ".join(part for part in (voorletters, voorvoegsel, achternaam) if part)
+
+
+def naam_met_aanhef(geslacht: str, voorletters: str, voorvoegsel: str | None, achternaam: str) -> str:
+    """'de heer D. Groot', as in the berichten of the manual."""
+    naam = volledige_naam(voorletters, voorvoegsel, achternaam)
+    aanhef = AANHEF.get(geslacht)
+    return f"{aanhef} {naam}" if aanhef else naam

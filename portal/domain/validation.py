@@ -1,0 +1,33 @@
+"""Allow-list checks shared by forms, uploads and the API: one validator per rule."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from stdnum.nl import bsn as stdnum_bsn
+
+_KVK = re.compile(r"^\d{8}$")
+
+
+def is_valid_bsn(value: str | None) -> bool:
+    """Nine digits that pass the elfproef."""
+    return bool(value) and len(value) == 9 and value.isdigit() and stdnum_bsn.is_valid(value)
+
+
+def is_valid_kvk(value: str | None) -> bool:
+    """Eight digits."""
+    return bool(value) and bool(_KVK.match(value))
+
+
+def parse_datum(value: str | None) -> date | None:
+    """dd-mm-jjjj (as users type it) or jjjj-mm-dd (as machines send it); None if not a date."""
+    if not value:
+        return None
+    text = value.strip()
+    for fmt in ("%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, not a time
+        except ValueError:
+            continue
+    return None

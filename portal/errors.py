@@ -1,0 +1,53 @@
+"""Generic error pages in Dutch; nothing about the internals leaks out."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from portal.access import forbidden_response
+from portal.extensions import db
+
+logger = logging.getLogger("portal.errors")
+
+TITELS = {
+    400: ("Ongeldig verzoek", "Uw verzoek kon niet worden verwerkt. Laad de pagina opnieuw en probeer het nog eens."),
+    404: ("Niet gevonden", "De pagina of gegevens die u zoekt bestaan niet of u heeft er geen toegang toe."),
+    405: ("Niet toegestaan", "Deze actie is op deze manier niet toegestaan."),
+    413: ("Bestand te groot", "Het bestand is te groot. De grens is 10 MB."),
+    429: ("Te veel pogingen", "U heeft het te vaak geprobeerd. Wacht een minuut en probeer het opnieuw."),
+    500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
+}
+
+
+def register(app: Flask) -> None:
+    """Install the handlers."""
+    app.register_error_handler(403, forbidden_response)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        titel, message = TITELS.get(code, (error.name, "Er ging iets mis."))
+        if code == 400 and "CSRF" in (error.description or ""):
+            message = "Uw sessie is verlopen of het formulier is te oud. Laad de pagina opnieuw."
+        if request.path.startswith("/api/"):
+            return jsonify({"fout": error.name.lower().replace(" ", "_"), "melding": message}), code
+        response = app.make_response(
+            (render_template("errors/error.html", titel=titel, message=message), code)
+        )
+        if code == 429:
+            response.headers.setdefault("Retry-After", "60")
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        logger.exception("onverwachte fout op %s", request.path)
+        db.session.rollback()
+        if app.config.get("RERAISE_ERRORS"):  # tests want the real traceback
+            raise error
+        titel, message = TITELS[500]
+        if request.path.startswith("/api/"):
+            return jsonify({"fout": "interne_fout", "melding": message}), 500
+        return render_template("errors/error.html", titel=titel, message=message), 500

@@ -1,0 +1,15 @@
+"""Forms shared by several areas."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+
+class EmptyForm(FlaskForm):
+    """A POST-only button: carries just the CSRF token."""
+
+
+def choices(pairs) -> list:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -1,0 +1,42 @@
+"""Berichten: notices to the users of a contract."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+from portal.models.types import UTCDateTime, utcnow
+
+
+class Bericht(db.Model):
+    """A notice for a contract ('Bevestiging: Afmelding de heer D. Groot ... ontvangen')."""
+
+    __tablename__ = "bericht"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"))
+    categorie: Mapped[str] = mapped_column(String(40))
+    tekst: Mapped[str] = mapped_column(String(500))
+    persoon_id: Mapped[int | None] = mapped_column(ForeignKey("persoon.id"), index=True)
+    # Set for a bericht meant for one user only (the answer to their contact question).
+    gebruiker_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_bericht_contract_datum", "contract_id", "created_at"),)
+
+
+class BerichtGelezen(db.Model):
+    """That a user has read a bericht."""
+
+    __tablename__ = "bericht_gelezen"
+
+    bericht_id: Mapped[int] = mapped_column(
+        ForeignKey("bericht.id", ondelete="CASCADE"), primary_key=True
+    )
+    gebruiker_id: Mapped[int] = mapped_column(
+        ForeignKey("gebruiker.id", ondelete="CASCADE"), primary_key=True
+    )
+    gelezen_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

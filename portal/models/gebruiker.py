@@ -1,0 +1,110 @@
+"""Portal accounts, their roles and contracts, login sessions and API credentials."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.types import UTCDateTime, utcnow
+
+gebruiker_contract = Table(
+    "gebruiker_contract",
+    db.metadata,
+    Column("gebruiker_id", ForeignKey("gebruiker.id", ondelete="CASCADE"), primary_key=True),
+    Column("contract_id", ForeignKey("contract.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Gebruiker(UserMixin, db.Model):
+    """A portal account, reached through one eHerkenning identity (KvK-nummer, pseudonym)."""
+
+    __tablename__ = "gebruiker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisatie_id: Mapped[int] = mapped_column(ForeignKey("organisatie.id"), index=True)
+    naam: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(200))
+    kvk_nummer: Mapped[str] = mapped_column(String(8))
+    pseudoniem: Mapped[str] = mapped_column(String(200))
+    is_administratief: Mapped[bool] = mapped_column(default=False)
+    is_financieel: Mapped[bool] = mapped_column(default=False)
+    is_accountbeheerder: Mapped[bool] = mapped_column(default=False)
+    actief: Mapped[bool] = mapped_column(default=True)
+    laatste_login: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisatie: Mapped["Organisatie"] = relationship()  # noqa: F821, UP037
+    contracten: Mapped[list["Contract"]] = relationship(  # noqa: F821, UP037
+        secondary=gebruiker_contract, order_by="Contract.nummer"
+    )
+
+    __table_args__ = (UniqueConstraint("kvk_nummer", "pseudoniem", name="uq_gebruiker_identiteit"),)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this on every request
+        return self.actief
+
+    @property
+    def rollen(self) -> set[str]:
+        """The user's roles by name."""
+        return {
+            rol
+            for rol, heeft in (
+                ("administratief", self.is_administratief),
+                ("financieel", self.is_financieel),
+                ("accountbeheer", self.is_accountbeheerder),
+            )
+            if heeft
+        }
+
+
+class AuthSession(db.Model):
+    """A server-side login session; the cookie only carries its random token.
+
+    Ending the row (logout, timeout, deactivation) makes the cookie worthless.
+    """
+
+    __tablename__ = "auth_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    gebruiker_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_reason: Mapped[str | None] = mapped_column(String(30))
+    loa: Mapped[str] = mapped_column(String(20))
+
+    gebruiker: Mapped[Gebruiker] = relationship()
+
+
+class LoginState(db.Model):
+    """The one-time state of a login attempt, bound to the browser and used once."""
+
+    __tablename__ = "login_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApiCredential(db.Model):
+    """The credentials of an employer's communicatieprofiel for the meldingen API."""
+
+    __tablename__ = "api_credential"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisatie_id: Mapped[int] = mapped_column(ForeignKey("organisatie.id"), index=True)
+    gebruikersnaam: Mapped[str] = mapped_column(String(100), unique=True)
+    wachtwoord_hash: Mapped[str] = mapped_column(String(300))
+    actief: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisatie: Mapped["Organisatie"] = relationship()  # noqa: F821, UP037

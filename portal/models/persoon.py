@@ -1,0 +1,191 @@
+"""Personen, their deelnames in contracts, and polissen."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    event,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.domain.names import volledige_naam, zoeksleutel
+from portal.extensions import db
+from portal.models.types import UTCDateTime, utcnow
+
+
+class Persoon(db.Model):
+    """A person known to the insurer, identified to users by relatienummer."""
+
+    __tablename__ = "persoon"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    relatienummer: Mapped[str] = mapped_column(String(12), unique=True)
+    bsn: Mapped[str] = mapped_column(String(9), unique=True)
+    voorletters: Mapped[str] = mapped_column(String(20))
+    voorvoegsel: Mapped[str | None] = mapped_column(String(20))
+    achternaam: Mapped[str] = mapped_column(String(200))
+    geslacht: Mapped[str] = mapped_column(String(1))  # M | V | X
+    geboortedatum: Mapped[date]
+    nationaliteit: Mapped[str | None] = mapped_column(String(60))
+    straat: Mapped[str | None] = mapped_column(String(200))
+    huisnummer: Mapped[str | None] = mapped_column(String(10))
+    huisnummer_toevoeging: Mapped[str | None] = mapped_column(String(10))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    woonplaats: Mapped[str | None] = mapped_column(String(200))
+    land: Mapped[str | None] = mapped_column(String(60), default="Nederland")
+    email: Mapped[str | None] = mapped_column(String(200))
+    telefoon: Mapped[str | None] = mapped_column(String(30))
+    naam_partner: Mapped[str | None] = mapped_column(String(200))
+    voorvoegsel_partner: Mapped[str | None] = mapped_column(String(20))
+    # Search keys, kept in step with the name by the listener below.
+    zoek_achternaam: Mapped[str] = mapped_column(String(200), index=True)
+    zoek_volledig: Mapped[str] = mapped_column(String(220), index=True)
+
+    deelnames: Mapped[list[Deelname]] = relationship(back_populates="persoon")
+
+    __table_args__ = (
+        CheckConstraint("geslacht IN ('M', 'V', 'X')", name="ck_persoon_geslacht"),
+        CheckConstraint("length(bsn) = 9", name="ck_persoon_bsn_lengte"),
+    )
+
+    @property
+    def volledige_naam(self) -> str:
+        """'A.J. van der Berg'."""
+        return volledige_naam(self.voorletters, self.voorvoegsel, self.achternaam)
+
+
+@event.listens_for(Persoon, "before_insert")
+@event.listens_for(Persoon, "before_update")
+def _zoeksleutels(mapper, connection, persoon: Persoon) -> None:
+    persoon.zoek_achternaam = zoeksleutel(persoon.achternaam)
+    persoon.zoek_volledig = zoeksleutel(f"{persoon.voorvoegsel or ''}{persoon.achternaam}")
+
+
+class Deelname(db.Model):
+    """A persoon in a contract from ingangsdatum to einddatum (t/m).
+
+    A gezinslid (partner, kind) hangs under the deelname of its hoofdverzekerde.
+    """
+
+    __tablename__ = "deelname"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    persoon_id: Mapped[int] = mapped_column(ForeignKey("persoon.id"))
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"))
+    ingangsdatum: Mapped[date]
+    einddatum: Mapped[date | None]
+    reden_einde: Mapped[str | None] = mapped_column(String(30))
+    rol: Mapped[str] = mapped_column(String(20), default="hoofdverzekerde")
+    hoofd_deelname_id: Mapped[int | None] = mapped_column(ForeignKey("deelname.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    persoon: Mapped[Persoon] = relationship(back_populates="deelnames")
+    contract: Mapped["Contract"] = relationship()  # noqa: F821, UP037
+    hoofd_deelname: Mapped[Deelname | None] = relationship(remote_side=[id])
+
+    __table_args__ = (
+        CheckConstraint(
+            "einddatum IS NULL OR einddatum >= ingangsdatum", name="ck_deelname_periode"
+        ),
+        CheckConstraint(
+            "rol IN ('hoofdverzekerde', 'partner', 'kind')", name="ck_deelname_rol"
+        ),
+        CheckConstraint(
+            "reden_einde IS NULL OR reden_einde IN ('einde_collectiviteit', 'overleden')",
+            name="ck_deelname_reden",
+        ),
+        CheckConstraint(
+            "(einddatum IS NULL AND reden_einde IS NULL) OR einddatum IS NOT NULL",
+            name="ck_deelname_reden_vereist_einde",
+        ),
+        # One open deelname per person per contract; the domain also refuses overlapping periods.
+        Index(
+            "uq_deelname_open",
+            "persoon_id",
+            "contract_id",
+            unique=True,
+            sqlite_where=text("einddatum IS NULL"),
+            postgresql_where=text("einddatum IS NULL"),
+        ),
+        Index("ix_deelname_contract_periode", "contract_id", "ingangsdatum", "einddatum"),
+        Index("ix_deelname_contract_einde", "contract_id", "einddatum"),
+        Index("ix_deelname_persoon", "persoon_id", "contract_id"),
+    )
+
+
+class Polis(db.Model):
+    """An insurance policy of one person: products and betalingswijze."""
+
+    __tablename__ = "polis"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    polisnummer: Mapped[str] = mapped_column(String(20), unique=True)
+    persoon_id: Mapped[int] = mapped_column(ForeignKey("persoon.id"), index=True)
+    # The contract whose collective discount applies; NULL once the polis is individual.
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"), index=True)
+    ingangsdatum: Mapped[date]
+    einddatum: Mapped[date | None]
+    betalingswijze: Mapped[str] = mapped_column(String(30))
+    iban: Mapped[str | None] = mapped_column(String(34))
+    rekeninghouder: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    persoon: Mapped[Persoon] = relationship()
+    producten: Mapped[list[PolisProduct]] = relationship(
+        back_populates="polis", cascade="all, delete-orphan"
+    )
+    verzendingen: Mapped[list[PolisVerzending]] = relationship(
+        back_populates="polis", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("einddatum IS NULL OR einddatum >= ingangsdatum", name="ck_polis_periode"),
+        CheckConstraint(
+            "betalingswijze IN ('automatische_incasso', 'acceptgiro', 'via_werkgever')",
+            name="ck_polis_betalingswijze",
+        ),
+    )
+
+
+class PolisProduct(db.Model):
+    """A product on a polis for a period."""
+
+    __tablename__ = "polis_product"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    polis_id: Mapped[int] = mapped_column(ForeignKey("polis.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    ingangsdatum: Mapped[date]
+    einddatum: Mapped[date | None]
+
+    polis: Mapped[Polis] = relationship(back_populates="producten")
+    product: Mapped["Product"] = relationship()  # noqa: F821, UP037
+
+    __table_args__ = (
+        CheckConstraint(
+            "einddatum IS NULL OR einddatum >= ingangsdatum", name="ck_polisproduct_periode"
+        ),
+    )
+
+
+class PolisVerzending(db.Model):
+    """The recorded mailing of a polisblad or verzekeringspas."""
+
+    __tablename__ = "polis_verzending"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    polis_id: Mapped[int] = mapped_column(ForeignKey("polis.id"), index=True)
+    soort: Mapped[str] = mapped_column(String(20))  # polisblad | verzekeringspas
+    verzonden_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    polis: Mapped[Polis] = relationship(back_populates="verzendingen")
+
+    __table_args__ = (
+        CheckConstraint("soort IN ('polisblad', 'verzekeringspas')", name="ck_verzending_soort"),
+    )

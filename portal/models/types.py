@@ -1,0 +1,54 @@
+"""Column helpers shared by the models."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import DateTime, Numeric, TypeDecorator
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, timezone-aware."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always returned timezone-aware.
+
+    SQLite keeps no zone; PostgreSQL's ``timestamptz`` does. Both come back as aware UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; use portal.models.types.utcnow()")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Money(TypeDecorator):
+    """Euro amounts, exact to the cent (never float)."""
+
+    impl = Numeric(12, 2, asdecimal=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return Decimal(value).quantize(Decimal("0.01"))
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return Decimal(value).quantize(Decimal("0.01"))

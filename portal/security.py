@@ -1,0 +1,52 @@
+"""Response headers and the request rules every route shares."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_login import current_user
+
+HTMX_VERSION = "2.0.11"
+HTMX_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+HTMX_INTEGRITY = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+HTMX_ORIGIN = "https://cdn.jsdelivr.net"
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        f"script-src 'self' {HTMX_ORIGIN}",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def register(app: Flask) -> None:
+    """Install the login check and the after-request header policy."""
+    from portal.access import enforce_login
+
+    app.before_request(enforce_login)
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers["Content-Security-Policy"] = CSP
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "same-origin"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if app.config["HSTS"]:
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        # Fragments and pages share URLs, so caches must key on the htmx header.
+        response.vary.add("HX-Request")
+        response.vary.add("Cookie")
+        if request.endpoint != "static" and (
+            current_user.is_authenticated or response.mimetype != "text/css"
+        ):
+            # Pages may hold personal data: never store them (browser, proxies, bfcache).
+            headers["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,78 @@
+"""Jinja filters and globals: Dutch dates, Amsterdam times, htmx pin, navigation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, g, request
+
+from portal import security
+from portal.access import ROL_LABELS
+from portal.navigation import items_for_user
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+MAANDEN = [
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+]
+
+
+def datum(value: date | datetime | None) -> str:
+    """dd-mm-jjjj; timestamps in Amsterdam time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(AMSTERDAM)
+    return value.strftime("%d-%m-%Y")
+
+
+def tijdstip(value: datetime | None) -> str:
+    """dd-mm-jjjj uu:mm in Amsterdam time."""
+    if value is None:
+        return ""
+    return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+
+
+def euro(value: Decimal | None) -> str:
+    """€ 1.234,56."""
+    if value is None:
+        return ""
+    text = f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"€ {text}"
+
+
+def has_endpoint(name: str) -> bool:
+    """Whether this build has the screen (later areas add theirs)."""
+    return name in current_app.view_functions
+
+
+def vraag_context() -> dict:
+    """The context 'Stel een vraag over de getoonde informatie' carries to the contact form.
+
+    Views set ``g.context_contract`` and ``g.context_relatienummer``; never a BSN.
+    """
+    context = {
+        "pagina": request.path,
+        "contract": g.get("context_contract"),
+        "relatienummer": g.get("context_relatienummer"),
+    }
+    return {key: value for key, value in context.items() if value}
+
+
+def register(app: Flask) -> None:
+    """Install filters and globals."""
+    app.jinja_env.filters.update(datum=datum, tijdstip=tijdstip, euro=euro)
+    app.jinja_env.globals.update(
+        HTMX_URL=security.HTMX_URL,
+        HTMX_INTEGRITY=security.HTMX_INTEGRITY,
+        navigatie=items_for_user,
+        has_endpoint=has_endpoint,
+        vraag_context=vraag_context,
+        ROL_LABELS=ROL_LABELS,
+    )
+
+    @app.context_processor
+    def page_context():
+        return {"huidige_pagina": request.path}
