@@ -1,0 +1,105 @@
+"""The access matrix: every route × every role, anonymous, and with a foreign contract."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.navigation import NAVIGATIE
+from tests.access_matrix import PUBLIC, ROUTES
+
+pytestmark = pytest.mark.postgres
+
+ROLLEN = ["administratief", "financieel", "accountbeheer"]
+
+
+def _rule_of(path: str) -> str:
+    return path.replace("{contract}", "<contract>")
+
+
+def test_every_route_is_in_the_matrix(app):
+    listed = {(_rule_of(r.path), r.method) for r in ROUTES} | PUBLIC
+    missing = []
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if (rule.rule, method) not in listed:
+                missing.append((rule.rule, method))
+    assert not missing, f"routes missing from tests/access_matrix.py: {missing}"
+
+
+def _request(portal, route, contract_nummer):
+    path = route.path.replace("{contract}", contract_nummer)
+    if route.method == "GET":
+        return portal.client.get(path)
+    return portal.post(path, route.data)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
+def test_anonymous_is_sent_to_login(client, world, route):
+    path = route.path.replace("{contract}", world.contract_a.nummer)
+    response = client.open(path, method=route.method)
+    if route.method == "POST":
+        # Without a session there is no CSRF token either: refused before anything else.
+        assert response.status_code in (302, 400)
+    else:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/inloggen")
+
+
+@pytest.mark.parametrize("rol", ROLLEN)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
+def test_roles(login_as, world, route, rol):
+    portal = login_as(rol)
+    response = _request(portal, route, world.contract_a.nummer)
+    if rol in route.rollen:
+        assert response.status_code not in (401, 403, 404, 405), response.status_code
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if "{contract}" in r.path],
+                         ids=lambda r: f"{r.method} {r.path}")
+def test_foreign_contract_is_404(login_as, world, route):
+    rol = sorted(route.rollen)[0]
+    portal = login_as(rol)
+    assert _request(portal, route, world.contract_b.nummer).status_code == 404
+
+
+@pytest.mark.parametrize("rol", ROLLEN)
+def test_dashboard_shows_only_what_the_role_may_use(login_as, app, rol):
+    portal = login_as(rol)
+    html = portal.client.get("/").get_data(as_text=True)
+    for item in NAVIGATIE:
+        if item.endpoint not in app.view_functions:
+            continue
+        shown = f">{item.label}</a>" in html
+        assert shown == (rol in item.rollen), item.label
+
+
+def test_htmx_request_without_the_role_gets_a_fragment(login_as, app):
+    from portal import access
+
+    @app.get("/alleen-financieel")
+    @access.requires("financieel")
+    def alleen_financieel():
+        return "ok"
+
+    portal = login_as("administratief")
+    response = portal.client.get("/alleen-financieel", headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    assert response.headers["HX-Retarget"] == "#paginamelding"
+    assert "<html" not in response.get_data(as_text=True)
+    assert "geen toegang" in response.get_data(as_text=True)
+
+
+def test_contract_scope_helper_answers_404_for_foreign_contracts(app, world, login_as):
+    from portal import access
+
+    @app.get("/scope/<nummer>")
+    @access.requires(*access.ROLLEN)
+    def scope(nummer):
+        return access.get_contract(nummer).naam
+
+    portal = login_as("administratief")
+    assert portal.client.get(f"/scope/{world.contract_a.nummer}").get_data(as_text=True) == "Gemeente Alfa"
+    assert portal.client.get(f"/scope/{world.contract_b.nummer}").status_code == 404
+    assert portal.client.get("/scope/99999999").status_code == 404
