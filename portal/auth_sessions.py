@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.models import AuthSession, Gebruiker
 from portal.models.types import utcnow
 
-TOKEN_KEY = "auth"
+TOKEN_KEY = "auth"  # noqa: S105 - a session key name, not a secret
 # Writing last_seen on every request would make every page a write; a minute is precise enough.
 TOUCH_INTERVAL = timedelta(seconds=60)
 

@@ -13,7 +13,8 @@ from portal.extensions import db
 logger = logging.getLogger("portal.errors")
 
 TITELS = {
-    400: ("Ongeldig verzoek", "Uw verzoek kon niet worden verwerkt. Laad de pagina opnieuw en probeer het nog eens."),
+    400: ("Ongeldig verzoek",
+          "Uw verzoek kon niet worden verwerkt. Laad de pagina opnieuw en probeer het nog eens."),
     404: ("Niet gevonden", "De pagina of gegevens die u zoekt bestaan niet of u heeft er geen toegang toe."),
     405: ("Niet toegestaan", "Deze actie is op deze manier niet toegestaan."),
     413: ("Bestand te groot", "Het bestand is te groot. De grens is 10 MB."),

@@ -14,19 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from jinja2 import StrictUndefined
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from flask.testing import FlaskClient
-
 from portal import create_app
+from portal.config import normalise_database_url
 from portal.extensions import db, limiter
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "tests" / ".cache"
-PG_URL = os.environ.get("TEST_DATABASE_URL")
+PG_URL = normalise_database_url(os.environ.get("TEST_DATABASE_URL", "")) or None
 
 BASE_CONFIG = {
     "TESTING": True,
@@ -259,7 +259,7 @@ def live_server(tmp_path_factory):
     server.shutdown()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def base_url(live_server):
     """The live server's address (pytest-playwright uses it for relative page.goto)."""
     return live_server[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from portal.extensions import db
 from portal.security import HTMX_INTEGRITY, HTMX_URL
 

@@ -95,7 +95,8 @@ def _contract(spec, producten, rng, bsns, relatienummers, today) -> Contract:
     contract = Contract(
         nummer=nummer, naam=naam, soort=soort, organisatie=organisatie, ingangsdatum=START,
         collectiviteitsnummer=nummer, aanleveren_vanaf=date(2019, 1, 1) if soort == "werkgever" else None,
-        betalingswijzen="automatische_incasso,acceptgiro" if soort == "gemeente" else "automatische_incasso,via_werkgever",
+        betalingswijzen=("automatische_incasso,acceptgiro" if soort == "gemeente"
+                         else "automatische_incasso,via_werkgever"),
         relatiemanager_naam="Marieke Hoogland", relatiemanager_email="m.hoogland@zorgenzekerheid.example",
         relatiemanager_telefoon="071 - 582 58 25",
     )
@@ -104,8 +105,9 @@ def _contract(spec, producten, rng, bsns, relatienummers, today) -> Contract:
         contract.producten.append(ContractProduct(product=producten[code],
                                                   korting_percentage=Decimal(korting)))
     contract.contactpersonen.append(Contactpersoon(
-        naam=f"Contactpersoon {naam}", functie="Consulent minimaregelingen" if soort == "gemeente"
-        else "Salarisadministratie", email=f"collectief@{plaats.lower()}.example", telefoon="088 - 123 45 67"))
+        naam=f"Contactpersoon {naam}",
+        functie="Consulent minimaregelingen" if soort == "gemeente" else "Salarisadministratie",
+        email=f"collectief@{plaats.lower()}.example", telefoon="088 - 123 45 67"))
     db.session.add(contract)
     db.session.flush()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Contract, ContactVraag
+from portal.models import ContactVraag, Contract
 
 
 def stel_vraag(gebruiker, *, onderwerp: str, vraag: str, pagina: str | None,

@@ -5,12 +5,11 @@ Revises:
 Create Date: 2026-11-23 13:13:43.650264
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import portal.models.types
 from portal.models.audit import APPEND_ONLY_DDL
-
 
 # revision identifiers, used by Alembic.
 revision = '6fcf82df2ff6'
