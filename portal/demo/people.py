@@ -41,14 +41,17 @@ STRATEN = ["Breestraat", "Haarlemmerstraat", "Stationsweg", "Morsweg", "Lammensc
 
 
 def bsn_generator(prefix: str = "9999") -> Iterator[str]:
-    """Elfproef-valid BSNs in a reserved test range (RvIG test numbers start 9999...)."""
-    width = 9 - len(prefix)
+    """Elfproef-valid BSNs in a reserved test range (RvIG test numbers start 9999...).
+
+    For each eight-digit stem the check digit is computed, not searched: the stem is valid
+    when 9*d1 + 8*d2 + ... + 2*d8 leaves a remainder of at most 9 on division by 11.
+    """
+    width = 8 - len(prefix)
     for n in range(10**width):
-        candidate = f"{prefix}{n:0{width}d}"
-        total = sum(int(d) * w for d, w in zip(candidate[:8], range(9, 1, -1), strict=True))
-        total -= int(candidate[8])
-        if total % 11 == 0 and candidate[0] != "0":
-            yield candidate
+        stem = f"{prefix}{n:0{width}d}"
+        check = sum(int(d) * w for d, w in zip(stem, range(9, 1, -1), strict=True)) % 11
+        if check <= 9:
+            yield f"{stem}{check}"
 
 
 def random_datum(rng: random.Random, start: date, end: date) -> date:
