@@ -13,7 +13,8 @@ from pathlib import Path
 
 DEFAULTS = {
     "PORTAL_ENV": "development",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: SQL errors in logs must never show a BSN or other personal data.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     # Sessions: server-side login sessions bound to a random token in the signed cookie.
     "SESSION_IDLE_TIMEOUT": timedelta(minutes=15),
     "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=8),

@@ -63,3 +63,16 @@ def test_logs_never_hold_a_bsn_and_cannot_be_forged(app, login_as, world, caplog
 def test_mask_covers_nested_values():
     assert audit.mask({"a": ["x 999912345 y"], "b": "1234567890"}) == {
         "a": ["x ********* y"], "b": "1234567890"}
+
+
+def test_database_errors_do_not_carry_personal_data(app):
+    from sqlalchemy.exc import IntegrityError
+
+    from tests import factories
+
+    first = factories.persoon()
+    db.session.commit()
+    with pytest.raises(IntegrityError) as error:
+        factories.persoon(bsn=first.bsn)
+    db.session.rollback()
+    assert first.bsn not in str(error.value)
