@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_login import current_user
 
 HTMX_VERSION = "2.0.11"
 HTMX_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
@@ -44,9 +43,7 @@ def register(app: Flask) -> None:
         # Fragments and pages share URLs, so caches must key on the htmx header.
         response.vary.add("HX-Request")
         response.vary.add("Cookie")
-        if request.endpoint != "static" and (
-            current_user.is_authenticated or response.mimetype != "text/css"
-        ):
+        if request.endpoint != "static":
             # Pages may hold personal data: never store them (browser, proxies, bfcache).
             headers["Cache-Control"] = "no-store"
         return response
