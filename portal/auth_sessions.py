@@ -56,19 +56,6 @@ def end(reason: str) -> None:
     session.clear()
 
 
-def end_all_for(gebruiker_id: int, reason: str) -> None:
-    """End every open session of a user (deactivation, removal)."""
-    rows = db.session.scalars(
-        select(AuthSession).where(
-            AuthSession.gebruiker_id == gebruiker_id, AuthSession.ended_at.is_(None)
-        )
-    )
-    now = utcnow()
-    for row in rows:
-        row.ended_at = now
-        row.ended_reason = reason
-
-
 def load_current(user_id: str) -> Gebruiker | None:
     """Return the logged-in user if the session behind the cookie is alive."""
     token = session.get(TOKEN_KEY)
