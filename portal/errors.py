@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from portal.access import forbidden_response
+from portal.audit import mask
 from portal.extensions import db
 
 logger = logging.getLogger("portal.errors")
@@ -44,7 +46,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        logger.exception("onverwachte fout op %s", request.path)
+        # Database errors can quote values (PostgreSQL: "Key (bsn)=(...) already exists"),
+        # so the traceback is masked like every other log line.
+        logger.error("onverwachte fout op %s\n%s", request.path,
+                     mask("".join(traceback.format_exception(error))))
         db.session.rollback()
         if app.config.get("RERAISE_ERRORS"):  # tests want the real traceback
             raise error
