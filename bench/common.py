@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import statistics
 import time
-from urllib.parse import parse_qs, urlparse
 
 from portal import create_app
 from portal.config import normalise_database_url
+from portal.testing import mock_login
 
 
 def bench_app(database_url: str):
@@ -18,22 +17,10 @@ def bench_app(database_url: str):
                        "RATELIMIT_ENABLED": False})
 
 
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', html)[1]
-
-
 def logged_in_client(app, pseudoniem: str = "bench-admin", kvk: str = "99000000"):
     """A test client logged in through the mock eHerkenning flow."""
     client = app.test_client()
-    start = client.post("/inloggen", data={"csrf_token": _csrf(client.get("/inloggen").text)})
-    query = parse_qs(urlparse(start.headers["Location"]).query)
-    page = client.get("/mock-eherkenning/middel", query_string={
-        "state": query["state"][0], "audience": query["audience"][0], "leverancier": "KPN"})
-    back = client.post("/mock-eherkenning/middel", data={
-        "csrf_token": _csrf(page.text), "state": query["state"][0],
-        "audience": query["audience"][0], "leverancier": "KPN", "middel": "eigen",
-        "kvk_nummer": kvk, "pseudoniem": pseudoniem, "niveau": "loa3"})
-    assert client.get(back.headers["Location"]).status_code == 302, "bench login failed"
+    assert mock_login(client, kvk, pseudoniem).status_code == 302, "bench login failed"
     return client
 
 

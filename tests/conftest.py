@@ -6,7 +6,6 @@ Set ``TEST_DATABASE_URL`` to run against PostgreSQL instead of SQLite.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import threading
@@ -22,6 +21,7 @@ from werkzeug.serving import make_server
 from portal import create_app
 from portal.config import normalise_database_url
 from portal.extensions import db, limiter
+from portal.testing import csrf_token, mock_login
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,12 +37,6 @@ BASE_CONFIG = {
     "RATELIMIT_LOGIN": "1000 per minute",
     "SERVER_NAME": None,
 }
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
-    assert match, "page has no CSRF meta tag"
-    return match.group(1)
 
 
 class FreshContextClient(FlaskClient):
@@ -154,30 +148,11 @@ class Portal:
 
     def csrf(self, path: str = "/inloggen") -> str:
         """The CSRF token from a page's meta tag."""
-        return _csrf(self.client.get(path).get_data(as_text=True))
+        return csrf_token(self.client.get(path).get_data(as_text=True))
 
     def login_identity(self, kvk: str, pseudoniem: str, niveau: str = "loa3"):
         """Run the whole login; return the final response of the assertion consumer."""
-        start = self.client.post("/inloggen", data={"csrf_token": self.csrf()})
-        assert start.status_code == 302, start.status_code
-        location = start.headers["Location"]
-        idp = self.client.get(location)
-        token = _csrf(idp.get_data(as_text=True))
-        from urllib.parse import parse_qs, urlparse
-
-        query = parse_qs(urlparse(location).query)
-        response = self.client.get(
-            "/mock-eherkenning/middel",
-            query_string={"state": query["state"][0], "audience": query["audience"][0],
-                          "leverancier": "KPN"},
-        )
-        token = _csrf(response.get_data(as_text=True))
-        back = self.client.post("/mock-eherkenning/middel", data={
-            "csrf_token": token, "state": query["state"][0], "audience": query["audience"][0],
-            "leverancier": "KPN", "middel": "eigen", "kvk_nummer": kvk, "pseudoniem": pseudoniem,
-            "niveau": niveau})
-        assert back.status_code == 302, back.get_data(as_text=True)
-        return self.client.get(back.headers["Location"])
+        return mock_login(self.client, kvk, pseudoniem, niveau)
 
     def login(self, gebruiker, niveau: str = "loa3"):
         """Log in as an existing account."""

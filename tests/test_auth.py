@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
@@ -16,6 +15,7 @@ from portal.eherkenning import Identiteit, MockBroker
 from portal.extensions import db
 from portal.models import AuditLog, AuthSession
 from portal.models.types import utcnow
+from portal.testing import csrf_token
 from tests.conftest import BASE_CONFIG, Portal
 
 pytestmark = pytest.mark.postgres
@@ -246,7 +246,7 @@ def test_production_configuration(monkeypatch, tmp_path):
     assert "Path=/" in header and "Domain" not in header
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     # With the mock off the login cannot start.
-    token = re.search(r'name="csrf-token" content="([^"]+)"', response.get_data(as_text=True))[1]
+    token = csrf_token(response.get_data(as_text=True))
     start = client.post("/inloggen", data={"csrf_token": token}, base_url="https://portal.example",
                         headers={"Referer": "https://portal.example/inloggen"})
     assert start.status_code == 503
