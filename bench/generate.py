@@ -91,6 +91,8 @@ def generate(database_url: str, total: int, contracts: int, seed: int = 1) -> di
                     deelnames.append({"persoon_id": persoon_id, "contract_id": contract_id,
                                       "ingangsdatum": ingang, "einddatum": einde,
                                       "reden_einde": reden, "rol": "hoofdverzekerde",
+                                      "zoek_achternaam": gegevens["zoek_achternaam"],
+                                      "zoek_volledig": gegevens["zoek_volledig"],
                                       "created_at": datetime.combine(ingang, datetime.min.time(), UTC)})
                 db.session.execute(insert(Persoon), personen)
                 db.session.execute(insert(Deelname), deelnames)

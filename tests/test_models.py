@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from portal.extensions import db
-from portal.models import AuditLog, Melding, Persoon, ProductTarief
+from portal.models import AuditLog, Deelname, Melding, Persoon, ProductTarief
 from tests import factories
 
 pytestmark = pytest.mark.postgres
@@ -113,14 +113,29 @@ def test_naive_timestamps_are_refused(app):
     db.session.rollback()
 
 
-def test_search_keys_follow_the_name(app):
-    p = factories.persoon(voorvoegsel="van der", achternaam="Bérg-Øster")
+def test_search_keys_follow_the_name_onto_every_deelname(app):
+    p = factories.persoon(voorletters="A.J.", voorvoegsel="van der", achternaam="Bérg-Øster")
+    d = factories.deelname(p, factories.contract())
     db.session.commit()
-    assert p.zoek_achternaam == "bergoster"
-    assert p.zoek_volledig == "vanderbergoster"
+    assert p.zoek_achternaam == "bergoster aj"
+    assert p.zoek_volledig == "vanderbergoster aj"
+    assert (d.zoek_achternaam, d.zoek_volledig) == (p.zoek_achternaam, p.zoek_volledig)
     p.achternaam = "Müller"
     db.session.commit()
-    assert db.session.scalar(select(Persoon.zoek_achternaam).where(Persoon.id == p.id)) == "muller"
+    db.session.expire_all()
+    assert db.session.scalar(select(Persoon.zoek_achternaam).where(Persoon.id == p.id)) == "muller aj"
+    assert db.session.get(Deelname, d.id).zoek_achternaam == "muller aj"
+
+
+def test_deelname_by_persoon_id_alone_gets_the_keys(app):
+    p = factories.persoon(achternaam="Kowalski", voorletters="P.")
+    c = factories.contract()
+    db.session.commit()
+    db.session.expire_all()
+    d = Deelname(persoon_id=p.id, contract_id=c.id, ingangsdatum=date(2020, 1, 1))
+    db.session.add(d)
+    db.session.commit()
+    assert d.zoek_achternaam == "kowalski p"
 
 
 def test_foreign_keys_are_enforced(app):

@@ -136,6 +136,7 @@ def _contract(spec, producten, rng, bsns, relatienummers, today) -> Contract:
     hoofd_rows = [
         {"persoon_id": ids[p["relatienummer"]], "contract_id": contract.id, "ingangsdatum": i,
          "einddatum": e, "reden_einde": r, "rol": "hoofdverzekerde",
+         "zoek_achternaam": p["zoek_achternaam"], "zoek_volledig": p["zoek_volledig"],
          "created_at": datetime.combine(i, datetime.min.time(), UTC)}
         for p, (i, e, r) in zip(personen, deelnames, strict=True)
     ]

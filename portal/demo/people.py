@@ -9,7 +9,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from portal.domain.names import zoeksleutel
+from portal.domain.names import zoekvelden
 
 NL_ACHTERNAMEN = [
     ("", "Jansen"), ("de", "Vries"), ("van den", "Berg"), ("van der", "Berg"), ("", "Bakker"),
@@ -82,6 +82,5 @@ def persoon_gegevens(rng: random.Random, *, migrant: bool, geboren_van: date, ge
                     f"{rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}",
         "woonplaats": woonplaats,
         "land": "Nederland",
-        "zoek_achternaam": zoeksleutel(achternaam),
-        "zoek_volledig": zoeksleutel(f"{voorvoegsel}{achternaam}"),
+        **zoekvelden(letters, voorvoegsel, achternaam),
     }

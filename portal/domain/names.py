@@ -22,6 +22,20 @@ def zoeksleutel(text: str | None) -> str:
     return "".join(c for c in folded if c.isalnum())
 
 
+def zoekvelden(voorletters: str | None, voorvoegsel: str | None, achternaam: str) -> dict[str, str]:
+    """The two stored search keys of a name, each followed by the voorletters.
+
+    ``zoek_achternaam`` ('berg aj') serves 'Berg', ``zoek_volledig`` ('vanderberg aj') serves
+    'van der Berg'. The space sorts below every letter and digit, so ordering by a key is
+    ordering by name and then voorletters, and a prefix of the name is one index range.
+    """
+    letters = zoeksleutel(voorletters)
+    return {
+        "zoek_achternaam": f"{zoeksleutel(achternaam)} {letters}",
+        "zoek_volledig": f"{zoeksleutel((voorvoegsel or '') + achternaam)} {letters}",
+    }
+
+
 def volledige_naam(voorletters: str, voorvoegsel: str | None, achternaam: str) -> str:
     """'A.J.', 'van der', 'Berg' -> 'A.J. van der Berg'."""
     return " ".join(part for part in (voorletters, voorvoegsel, achternaam) if part)

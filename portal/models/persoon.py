@@ -14,9 +14,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.domain.names import volledige_naam, zoeksleutel
+from portal.domain.names import volledige_naam, zoekvelden
+from portal.domain.dates import vandaag
 from portal.extensions import db
-from portal.models.types import UTCDateTime, utcnow
+from portal.models.types import UTCDateTime, search_key, utcnow
 
 
 class Persoon(db.Model):
@@ -31,7 +32,7 @@ class Persoon(db.Model):
     voorvoegsel: Mapped[str | None] = mapped_column(String(20))
     achternaam: Mapped[str] = mapped_column(String(200))
     geslacht: Mapped[str] = mapped_column(String(1))  # M | V | X
-    geboortedatum: Mapped[date]
+    geboortedatum: Mapped[date] = mapped_column(index=True)
     nationaliteit: Mapped[str | None] = mapped_column(String(60))
     straat: Mapped[str | None] = mapped_column(String(200))
     huisnummer: Mapped[str | None] = mapped_column(String(10))
@@ -43,9 +44,10 @@ class Persoon(db.Model):
     telefoon: Mapped[str | None] = mapped_column(String(30))
     naam_partner: Mapped[str | None] = mapped_column(String(200))
     voorvoegsel_partner: Mapped[str | None] = mapped_column(String(20))
-    # Search keys, kept in step with the name by the listener below.
-    zoek_achternaam: Mapped[str] = mapped_column(String(200), index=True)
-    zoek_volledig: Mapped[str] = mapped_column(String(220), index=True)
+    # Search keys (see ``zoekvelden``), kept in step with the name by the listeners below and
+    # copied onto each deelname, where the search uses them.
+    zoek_achternaam: Mapped[str] = mapped_column(search_key())
+    zoek_volledig: Mapped[str] = mapped_column(search_key())
 
     deelnames: Mapped[list[Deelname]] = relationship(back_populates="persoon")
 
@@ -63,8 +65,17 @@ class Persoon(db.Model):
 @event.listens_for(Persoon, "before_insert")
 @event.listens_for(Persoon, "before_update")
 def _zoeksleutels(mapper, connection, persoon: Persoon) -> None:
-    persoon.zoek_achternaam = zoeksleutel(persoon.achternaam)
-    persoon.zoek_volledig = zoeksleutel(f"{persoon.voorvoegsel or ''}{persoon.achternaam}")
+    for key, value in zoekvelden(persoon.voorletters, persoon.voorvoegsel, persoon.achternaam).items():
+        setattr(persoon, key, value)
+
+
+@event.listens_for(Persoon, "after_update")
+def _zoeksleutels_naar_deelnames(mapper, connection, persoon: Persoon) -> None:
+    connection.execute(
+        Deelname.__table__.update()
+        .where(Deelname.__table__.c.persoon_id == persoon.id)
+        .values(zoek_achternaam=persoon.zoek_achternaam, zoek_volledig=persoon.zoek_volledig)
+    )
 
 
 class Deelname(db.Model):
@@ -84,6 +95,10 @@ class Deelname(db.Model):
     rol: Mapped[str] = mapped_column(String(20), default="hoofdverzekerde")
     hoofd_deelname_id: Mapped[int | None] = mapped_column(ForeignKey("deelname.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Copies of the persoon's search keys: a name search within a contract and its count then
+    # read one index range instead of joining a row per candidate.
+    zoek_achternaam: Mapped[str] = mapped_column(search_key())
+    zoek_volledig: Mapped[str] = mapped_column(search_key())
 
     persoon: Mapped[Persoon] = relationship(back_populates="deelnames")
     contract: Mapped["Contract"] = relationship()  # noqa: F821, UP037
@@ -116,7 +131,30 @@ class Deelname(db.Model):
         Index("ix_deelname_contract_periode", "contract_id", "ingangsdatum", "einddatum"),
         Index("ix_deelname_contract_einde", "contract_id", "einddatum"),
         Index("ix_deelname_persoon", "persoon_id", "contract_id"),
+        Index("ix_deelname_contract_naam", "contract_id", "zoek_achternaam", "einddatum"),
+        Index("ix_deelname_naam", "zoek_achternaam", "contract_id", "einddatum"),
+        Index("ix_deelname_volledig", "zoek_volledig", "contract_id", "einddatum"),
     )
+
+    @property
+    def actief(self) -> bool:
+        """Not ended (an einddatum in the future still counts: the deelname runs until then)."""
+        return self.einddatum is None or self.einddatum >= vandaag()
+
+
+@event.listens_for(Deelname, "before_insert")
+def _deelname_zoeksleutels(mapper, connection, deelname: Deelname) -> None:
+    persoon = deelname.__dict__.get("persoon")
+    if persoon is not None and persoon.zoek_achternaam:
+        deelname.zoek_achternaam, deelname.zoek_volledig = (persoon.zoek_achternaam,
+                                                            persoon.zoek_volledig)
+        return
+    row = connection.execute(
+        Persoon.__table__.select()
+        .with_only_columns(Persoon.__table__.c.zoek_achternaam, Persoon.__table__.c.zoek_volledig)
+        .where(Persoon.__table__.c.id == deelname.persoon_id)
+    ).one()
+    deelname.zoek_achternaam, deelname.zoek_volledig = row
 
 
 class Polis(db.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Numeric, TypeDecorator
+from sqlalchemy import DateTime, Numeric, String, TypeDecorator
 
 
 def utcnow() -> datetime:
@@ -52,3 +52,12 @@ class Money(TypeDecorator):
         if value is None:
             return None
         return Decimal(value).quantize(Decimal("0.01"))
+
+
+def search_key():
+    """A search key column type: byte order everywhere, so a prefix is one index range.
+
+    PostgreSQL's default collation orders by locale rules (spaces ignored); "C" is byte order,
+    as SQLite's default is.
+    """
+    return String(240).with_variant(String(240, collation="C"), "postgresql")
