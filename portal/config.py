@@ -34,6 +34,10 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_LOGIN": "20 per minute",
     "AANMELDING_MAX_DAGEN_TERUG": 120,
+    # Afmelden (einde collectiviteit): how far the einddatum may lie back and ahead.
+    "AFMELDING_MAX_DAGEN_TERUG": 120,
+    "AFMELDING_MAX_DAGEN_VOORUIT": 365,
+    "RATELIMIT_EXPORT": "10 per minute",
     "HSTS": False,
 }
 

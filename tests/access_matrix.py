@@ -1,13 +1,15 @@
 """The one table of every route and the roles that may use it.
 
 Every screen adds its routes here; ``test_access.py`` checks each route for every role,
-anonymously, and with a contract the user does not have. ``{contract}`` in a path is
-filled with the user's own contract (allowed) or a foreign one (must answer 404).
+anonymously, and with a contract the user does not have. ``{contract}`` in a path (or in a
+field name) is filled with the user's own contract (allowed) or a foreign one (must answer
+404); ``{persoon}`` likewise with the relatienummer of a deelnemer of that contract.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 ADMIN = "administratief"
 FIN = "financieel"
@@ -30,6 +32,18 @@ ROUTES = [
     Route("GET", "/contact", ALLE),
     Route("POST", "/contact", ALLE, {"onderwerp": "Vraag", "vraag": "Hoe werkt dit?"}),
     Route("POST", "/uitloggen", ALLE),
+    Route("GET", "/deelnemers", frozenset({ADMIN})),
+    Route("GET", "/deelnemers?contract={contract}", frozenset({ADMIN})),
+    Route("POST", "/deelnemers", frozenset({ADMIN}), {"achternaam": "Alfa"}),
+    Route("POST", "/deelnemers", frozenset({ADMIN}), {"contract": "{contract}"}),
+    Route("GET", "/deelnemers/{persoon}", frozenset({ADMIN})),
+    Route("GET", "/deelnemers/{persoon}/afmelden/{contract}", frozenset({ADMIN})),
+    Route("POST", "/deelnemers/{persoon}/afmelden/{contract}", frozenset({ADMIN}),
+          {"af-{persoon}-{contract}-einddatum": date.today().strftime("%d-%m-%Y"),
+           "af-{persoon}-{contract}-reden": "einde_collectiviteit"}),
+    Route("GET", "/deelnemers/download.xlsx", frozenset({ADMIN})),
+    Route("GET", "/deelnemers/download.xlsx?contract={contract}", frozenset({ADMIN})),
+    Route("GET", "/deelnemers/download.csv?contract={contract}", frozenset({ADMIN})),
 ]
 
 # Reachable without login (rule, method).

@@ -13,7 +13,11 @@ ROLLEN = ["administratief", "financieel", "accountbeheer"]
 
 
 def _rule_of(path: str) -> str:
-    return path.replace("{contract}", "<contract>")
+    return path.split("?")[0].replace("{contract}", "<contract>").replace("{persoon}", "<relatienummer>")
+
+
+def _fill(text: str, contract, persoon) -> str:
+    return text.replace("{contract}", contract.nummer).replace("{persoon}", persoon.relatienummer)
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -26,16 +30,17 @@ def test_every_route_is_in_the_matrix(app):
     assert not missing, f"routes missing from tests/access_matrix.py: {missing}"
 
 
-def _request(portal, route, contract_nummer):
-    path = route.path.replace("{contract}", contract_nummer)
+def _request(portal, route, contract, persoon):
+    path = _fill(route.path, contract, persoon)
     if route.method == "GET":
         return portal.client.get(path)
-    return portal.post(path, route.data)
+    return portal.post(path, {_fill(k, contract, persoon): _fill(v, contract, persoon)
+                              for k, v in route.data.items()})
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path} {r.data}")
 def test_anonymous_is_sent_to_login(client, world, route):
-    path = route.path.replace("{contract}", world.contract_a.nummer)
+    path = _fill(route.path, world.contract_a, world.persoon_a)
     response = client.open(path, method=route.method)
     if route.method == "POST":
         # Without a session there is no CSRF token either: refused before anything else.
@@ -46,22 +51,33 @@ def test_anonymous_is_sent_to_login(client, world, route):
 
 
 @pytest.mark.parametrize("rol", ROLLEN)
-@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path} {r.data}")
 def test_roles(login_as, world, route, rol):
     portal = login_as(rol)
-    response = _request(portal, route, world.contract_a.nummer)
+    response = _request(portal, route, world.contract_a, world.persoon_a)
     if rol in route.rollen:
         assert response.status_code not in (401, 403, 404, 405), response.status_code
     else:
         assert response.status_code == 403
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if "{contract}" in r.path],
-                         ids=lambda r: f"{r.method} {r.path}")
-def test_foreign_contract_is_404(login_as, world, route):
+def _names_an_object(route) -> bool:
+    return any("{" in text for text in (route.path, *route.data.values()))
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if _names_an_object(r)],
+                         ids=lambda r: f"{r.method} {r.path} {r.data}")
+def test_foreign_contract_or_person_is_404(login_as, world, route):
     rol = sorted(route.rollen)[0]
     portal = login_as(rol)
-    assert _request(portal, route, world.contract_b.nummer).status_code == 404
+    assert _request(portal, route, world.contract_b, world.persoon_b).status_code == 404
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if "{persoon}" in r.path],
+                         ids=lambda r: f"{r.method} {r.path}")
+def test_own_contract_with_a_foreign_person_is_404(login_as, world, route):
+    portal = login_as(sorted(route.rollen)[0])
+    assert _request(portal, route, world.contract_a, world.persoon_b).status_code == 404
 
 
 @pytest.mark.parametrize("rol", ROLLEN)

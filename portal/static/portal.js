@@ -19,4 +19,25 @@
   }
   document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); });
   document.addEventListener("htmx:afterSettle", function (event) { focusErrorSummary(event.target); });
+
+  // The expand triangle of a result row: the first click loads the afmeld form below the row,
+  // the next one closes it again without a request.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var link = event.detail.elt;
+    if (!link.hasAttribute || !link.hasAttribute("data-uitklap")) { return; }
+    if (link.getAttribute("aria-expanded") === "true") {
+      event.preventDefault();
+      var row = link.closest("tr").nextElementSibling;
+      if (row && row.classList.contains("afmeldrij")) { row.remove(); }
+      link.setAttribute("aria-expanded", "false");
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var link = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!link || !link.hasAttribute || !link.hasAttribute("data-uitklap")) { return; }
+    link.setAttribute("aria-expanded", "true");
+    var row = link.closest("tr").nextElementSibling;
+    var first = row && row.querySelector("input:not([type=hidden])");
+    if (first) { first.focus(); }
+  });
 })();

@@ -1,0 +1,217 @@
+"""Afmelden: ending a deelname, with the rules the form, uploads and the API share.
+
+The two reasons differ as they do in law:
+
+* **Einde collectiviteit** ends the deelname in the collectivity, not the insurance: the polis
+  continues individually, without the collective discount after the einddatum (the discount
+  follows the deelname period). For a hoofdverzekerde the gezinsleden end with it unless the
+  user keeps them.
+* **Overleden** ends only that person; the einddatum is the date of death (the deelname runs
+  t/m that day, the insurance ends by law from the next day), so the polis ends too. A partner
+  becomes hoofdverzekerde of the remaining gezinsleden; nobody else is ended automatically.
+
+Nothing is deleted: an afmelding is undone only by a new aanmelding.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app, has_app_context
+from sqlalchemy import select, update
+
+from portal.domain import berichten
+from portal.domain.fouten import Afgekeurd, Fout
+from portal.domain.names import volledige_naam
+from portal.extensions import db
+from portal.models import Deelname, Melding, Polis
+from portal.models.types import utcnow
+
+EINDE_COLLECTIVITEIT = "einde_collectiviteit"
+OVERLEDEN = "overleden"
+REDENEN = {EINDE_COLLECTIVITEIT: "Einde collectiviteit", OVERLEDEN: "Overleden"}
+
+
+@dataclass(frozen=True)
+class Venster:
+    """How far an einddatum (einde collectiviteit) may lie before and after today."""
+
+    dagen_terug: int = 120
+    dagen_vooruit: int = 365
+
+    @classmethod
+    def uit_config(cls) -> Venster:
+        if not has_app_context():
+            return cls()
+        return cls(current_app.config["AFMELDING_MAX_DAGEN_TERUG"],
+                   current_app.config["AFMELDING_MAX_DAGEN_VOORUIT"])
+
+
+@dataclass
+class Afmelding:
+    """What an afmelding changed, for the confirmation and the audit record."""
+
+    deelname: Deelname
+    einddatum: date
+    reden: str
+    beeindigd: list[Deelname] = field(default_factory=list)
+    nieuwe_hoofd: Deelname | None = None
+    zonder_hoofd: list[Deelname] = field(default_factory=list)
+    polis_loopt_door: bool = False
+    polis_beeindigd: bool = False
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+def _naam(deelname: Deelname) -> str:
+    p = deelname.persoon
+    return volledige_naam(p.voorletters, p.voorvoegsel, p.achternaam)
+
+
+def gezinsleden(hoofd: Deelname) -> list[Deelname]:
+    """The gezinsleden whose deelname hangs under this one and has not been afgemeld."""
+    return list(db.session.scalars(
+        select(Deelname).where(Deelname.hoofd_deelname_id == hoofd.id, Deelname.einddatum.is_(None))
+        .order_by(Deelname.rol.desc(), Deelname.id)))
+
+
+def controleer(deelname: Deelname, einddatum: date | None, reden: str | None, vandaag: date,
+               venster: Venster | None = None) -> list[Fout]:
+    """Every rule an afmelding of this deelname breaks (empty: it may go ahead)."""
+    venster = venster or Venster.uit_config()
+    fouten = []
+    if deelname.einddatum is not None:
+        fouten.append(Fout("geen_actieve_deelname",
+                           f"{_naam(deelname)} is al afgemeld per {_d(deelname.einddatum)}. "
+                           "Een afmelding heeft een lopende deelname nodig."))
+        return fouten
+    if reden not in REDENEN:
+        fouten.append(Fout("reden_ongeldig", "Kies een reden: Einde collectiviteit of Overleden.",
+                           "reden"))
+    if einddatum is None:
+        fouten.append(Fout("einddatum_ongeldig", "Vul de einddatum in als dd-mm-jjjj, "
+                           "bijvoorbeeld 31-12-2026.", "einddatum"))
+        return fouten
+    if einddatum < deelname.ingangsdatum:
+        fouten.append(Fout("einddatum_voor_ingangsdatum",
+                           f"De einddatum ligt vóór de ingangsdatum {_d(deelname.ingangsdatum)}. "
+                           f"Kies {_d(deelname.ingangsdatum)} of later.", "einddatum"))
+    elif reden == OVERLEDEN:
+        if einddatum > vandaag:
+            fouten.append(Fout("overlijdensdatum_in_toekomst",
+                               "Bij Overleden is de einddatum de overlijdensdatum; die kan niet "
+                               f"na vandaag ({_d(vandaag)}) liggen.", "einddatum"))
+    elif reden == EINDE_COLLECTIVITEIT:
+        vroegst = vandaag - timedelta(days=venster.dagen_terug)
+        laatst = vandaag + timedelta(days=venster.dagen_vooruit)
+        if einddatum < vroegst:
+            fouten.append(Fout("einddatum_te_ver_terug",
+                               f"De einddatum mag hoogstens {venster.dagen_terug} dagen terug "
+                               f"liggen. De vroegst mogelijke einddatum is {_d(vroegst)}.",
+                               "einddatum"))
+        elif einddatum > laatst:
+            fouten.append(Fout("einddatum_te_ver_vooruit",
+                               f"De einddatum mag hoogstens {venster.dagen_vooruit} dagen vooruit "
+                               f"liggen. De laatst mogelijke einddatum is {_d(laatst)}.",
+                               "einddatum"))
+    return fouten
+
+
+def afmelden(deelname: Deelname, einddatum: date | None, reden: str | None, *, vandaag: date,
+             bron: str, kanaal: str = "portal", behouden: set[int] | frozenset[int] = frozenset(),
+             venster: Venster | None = None) -> Afmelding:
+    """End the deelname (and, for einde collectiviteit of a hoofdverzekerde, the gezinsleden
+    not in ``behouden``, a set of deelname ids). Raises ``Afgekeurd`` and changes nothing when
+    a rule refuses it. The caller commits.
+    """
+    fouten = controleer(deelname, einddatum, reden, vandaag, venster)
+    leden = gezinsleden(deelname) if deelname.rol == "hoofdverzekerde" else []
+    mee = [lid for lid in leden if reden == EINDE_COLLECTIVITEIT and lid.id not in behouden]
+    blijven = [lid for lid in leden if lid not in mee]
+    if not fouten:
+        for lid in mee:
+            if einddatum < lid.ingangsdatum:
+                fouten.append(Fout("einddatum_voor_ingangsdatum",
+                                   f"De deelname van {_naam(lid)} begint pas op "
+                                   f"{_d(lid.ingangsdatum)}. Behoud deze deelnemer of kies een "
+                                   "latere einddatum.", "einddatum"))
+    if fouten:
+        raise Afgekeurd(fouten)
+
+    uitkomst = Afmelding(deelname=deelname, einddatum=einddatum, reden=reden)
+    for beeindigen in [deelname, *mee]:
+        _beeindig(beeindigen, einddatum, reden)
+        uitkomst.beeindigd.append(beeindigen)
+    if blijven:
+        uitkomst.nieuwe_hoofd, uitkomst.zonder_hoofd = _herschik_gezin(blijven)
+    heeft_polis = _lopende_polissen(deelname.persoon_id)
+    if reden == OVERLEDEN:
+        _beeindig_polissen(heeft_polis, einddatum)
+        uitkomst.polis_beeindigd = bool(heeft_polis)
+    else:
+        uitkomst.polis_loopt_door = bool(heeft_polis)
+    for beeindigd in uitkomst.beeindigd:
+        _melding(beeindigd, einddatum, reden, bron, kanaal)
+        berichten.afmelding_ontvangen(beeindigd.contract, beeindigd.persoon)
+    return uitkomst
+
+
+def _beeindig(deelname: Deelname, einddatum: date, reden: str) -> None:
+    """One conditional UPDATE: of two simultaneous afmeldingen only one finds the deelname open."""
+    result = db.session.execute(
+        update(Deelname).where(Deelname.id == deelname.id, Deelname.einddatum.is_(None))
+        .values(einddatum=einddatum, reden_einde=reden)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Afgekeurd([Fout("geen_actieve_deelname",
+                              f"{_naam(deelname)} is intussen al afgemeld.")])
+    db.session.refresh(deelname)
+
+
+def _herschik_gezin(blijven: list[Deelname]) -> tuple[Deelname | None, list[Deelname]]:
+    """The remaining gezinsleden: a partner becomes hoofdverzekerde of the others; without a
+    partner each child stays on its own (and the confirmation says so)."""
+    partner = next((lid for lid in blijven if lid.rol == "partner"), None)
+    if partner is not None:
+        partner.rol = "hoofdverzekerde"
+        partner.hoofd_deelname_id = None
+        for lid in blijven:
+            if lid is not partner:
+                lid.hoofd_deelname_id = partner.id
+        return partner, []
+    for lid in blijven:
+        lid.hoofd_deelname_id = None
+    return None, blijven
+
+
+def _lopende_polissen(persoon_id: int) -> list[Polis]:
+    return list(db.session.scalars(
+        select(Polis).where(Polis.persoon_id == persoon_id, Polis.einddatum.is_(None))))
+
+
+def _beeindig_polissen(polissen: list[Polis], overlijdensdatum: date) -> None:
+    for polis in polissen:
+        if polis.ingangsdatum > overlijdensdatum:
+            continue
+        polis.einddatum = overlijdensdatum
+        for product in polis.producten:
+            if product.einddatum is None and product.ingangsdatum <= overlijdensdatum:
+                product.einddatum = overlijdensdatum
+
+
+def _melding(deelname: Deelname, einddatum: date, reden: str, bron: str, kanaal: str) -> Melding:
+    now = utcnow()
+    melding = Melding(
+        bron=bron, kanaal=kanaal, extern_id=uuid.uuid4().hex, soort="afmelding",
+        contract_id=deelname.contract_id, persoon_id=deelname.persoon_id,
+        gegevens={"relatienummer": deelname.persoon.relatienummer,
+                  "einddatum": einddatum.isoformat(), "reden": reden},
+        status="verwerkt", ontvangen_op=now, verwerkt_op=now)
+    db.session.add(melding)
+    return melding
+

@@ -1,0 +1,155 @@
+"""Searching deelnemers: one query shape for the screen, the row refresh and the downloads.
+
+Rows come back as plain SQL rows (no ORM objects): the screen shows 25 of them per request,
+the download 100,000, and neither needs more than the columns.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, false, func, or_, select
+
+from portal.domain.names import volledige_naam, zoeksleutel
+from portal.extensions import db
+from portal.models import Contract, Deelname, Persoon
+
+PER_PAGINA = (10, 25, 50, 100)
+STANDAARD_PER_PAGINA = 25
+# "naam" and each date column, ascending or (with "-") descending.
+SORTERINGEN = ("naam", "geboortedatum", "-geboortedatum", "ingangsdatum", "-ingangsdatum",
+               "einddatum", "-einddatum")
+# Above U+FFFF nothing a search key holds: "<key>\uffff" bounds every name that starts with it.
+_BOVENGRENS = "\uffff"
+
+_d = Deelname.__table__
+_p = Persoon.__table__
+_c = Contract.__table__
+
+
+@dataclass(frozen=True)
+class Zoekopdracht:
+    """What the user asked for, already checked; ``contract_ids`` is within the user's scope."""
+
+    contract_ids: frozenset[int]
+    achternaam: str = ""
+    bsn: str = ""
+    relatienummer: str = ""
+    geboortedatum: date | None = None
+    sorteer: str = "naam"
+    pagina: int = 1
+    per_pagina: int = STANDAARD_PER_PAGINA
+
+    @property
+    def exact(self) -> bool:
+        """A search for one person by identifier: it also finds ended deelnames."""
+        return bool(self.bsn or self.relatienummer)
+
+    @property
+    def heeft_criteria(self) -> bool:
+        return bool(self.achternaam or self.bsn or self.relatienummer or self.geboortedatum)
+
+
+@dataclass(frozen=True)
+class Resultaat:
+    rijen: list
+    aantal: int
+    pagina: int
+    per_pagina: int
+
+    @property
+    def paginas(self) -> int:
+        return max(1, math.ceil(self.aantal / self.per_pagina))
+
+
+def _kolommen() -> Select:
+    return select(
+        _d.c.id.label("deelname_id"), _c.c.nummer.label("contract"), _p.c.relatienummer,
+        _p.c.voorletters, _p.c.voorvoegsel, _p.c.achternaam, _p.c.bsn, _p.c.geboortedatum,
+        _p.c.geslacht, _d.c.ingangsdatum, _d.c.einddatum, _d.c.reden_einde, _d.c.rol,
+    ).select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
+
+
+def _naamkolom(achternaam: str):
+    """'van der Berg' (with a space) searches voorvoegsel + achternaam; 'Berg' the achternaam."""
+    return _d.c.zoek_volledig if " " in achternaam.strip() else _d.c.zoek_achternaam
+
+
+def _voorwaarden(opdracht: Zoekopdracht, vandaag: date) -> tuple[list, bool]:
+    """The WHERE terms, and whether they need the persoon table."""
+    ids = sorted(opdracht.contract_ids)
+    if not ids:
+        return [false()], False
+    terms = [_d.c.contract_id == ids[0] if len(ids) == 1 else _d.c.contract_id.in_(ids)]
+    if not opdracht.exact:
+        terms.append(or_(_d.c.einddatum.is_(None), _d.c.einddatum >= vandaag))
+    needs_persoon = False
+    if opdracht.achternaam:
+        sleutel = zoeksleutel(opdracht.achternaam)
+        if not sleutel:
+            # Only punctuation ('%', quotes): text that no name starts with.
+            return [false()], False
+        kolom = _naamkolom(opdracht.achternaam)
+        terms += [kolom >= sleutel, kolom < sleutel + _BOVENGRENS]
+    if opdracht.bsn:
+        terms.append(_p.c.bsn == opdracht.bsn)
+        needs_persoon = True
+    if opdracht.relatienummer:
+        terms.append(_p.c.relatienummer == opdracht.relatienummer)
+        needs_persoon = True
+    if opdracht.geboortedatum:
+        terms.append(_p.c.geboortedatum == opdracht.geboortedatum)
+        needs_persoon = True
+    return terms, needs_persoon
+
+
+def _volgorde(opdracht: Zoekopdracht) -> list:
+    naam = _naamkolom(opdracht.achternaam) if opdracht.achternaam else _d.c.zoek_achternaam
+    sorteer = opdracht.sorteer if opdracht.sorteer in SORTERINGEN else "naam"
+    if sorteer == "naam":
+        return [naam, _d.c.id]
+    kolom = {"geboortedatum": _p.c.geboortedatum, "ingangsdatum": _d.c.ingangsdatum,
+             "einddatum": _d.c.einddatum}[sorteer.lstrip("-")]
+    richting = kolom.desc() if sorteer.startswith("-") else kolom.asc()
+    return [richting.nulls_last(), naam, _d.c.id]
+
+
+def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
+    """One page of deelnames matching the search, sorted, and how many match in all."""
+    terms, needs_persoon = _voorwaarden(opdracht, vandaag)
+    telling = select(func.count()).select_from(
+        _d.join(_p, _p.c.id == _d.c.persoon_id) if needs_persoon else _d).where(*terms)
+    aantal = db.session.execute(telling).scalar_one()
+    per_pagina = opdracht.per_pagina if opdracht.per_pagina in PER_PAGINA else STANDAARD_PER_PAGINA
+    pagina = min(max(1, opdracht.pagina), max(1, math.ceil(aantal / per_pagina)))
+    rijen = []
+    if aantal:
+        rijen = db.session.execute(
+            _kolommen().where(*terms).order_by(*_volgorde(opdracht))
+            .limit(per_pagina).offset((pagina - 1) * per_pagina)
+        ).all()
+    return Resultaat(rijen=rijen, aantal=aantal, pagina=pagina, per_pagina=per_pagina)
+
+
+def alle(contract_ids: Iterable[int], vandaag: date, batch: int = 5000) -> Iterator:
+    """Every current deelname of these contracts in name order, streamed (for the downloads)."""
+    opdracht = Zoekopdracht(contract_ids=frozenset(contract_ids))
+    terms, _ = _voorwaarden(opdracht, vandaag)
+    result = db.session.execute(
+        _kolommen().where(*terms).order_by(*_volgorde(opdracht))
+        .execution_options(yield_per=batch)
+    )
+    yield from result
+
+
+def rij(deelname_id: int):
+    """One row in the shape of the results table (to refresh it after an afmelding)."""
+    return db.session.execute(_kolommen().where(_d.c.id == deelname_id)).one()
+
+
+def naam(row) -> str:
+    """'A.J. van der Berg' from a result row."""
+    return volledige_naam(row.voorletters, row.voorvoegsel, row.achternaam)

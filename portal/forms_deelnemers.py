@@ -1,0 +1,108 @@
+"""Forms of Huidige deelnemers: the search and direct afmelden."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import Form, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.domain import afmelden as afmeld_regels
+from portal.domain import zoeken
+from portal.domain.validation import is_valid_bsn, parse_datum
+from portal.forms import choices
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _datum(message: str):
+    def check(form, field) -> None:
+        if field.data and parse_datum(field.data) is None:
+            raise ValidationError(message)
+
+    return check
+
+
+class ZoekForm(Form):
+    """The search. A plain Form: a GET search needs no CSRF token, the POST one is checked by
+    the app-wide CSRF protection."""
+
+    achternaam = StringField("Achternaam", filters=[_strip], validators=[
+        Optional(), Length(max=100, message="Een achternaam heeft hoogstens 100 tekens.")])
+    bsn = StringField("BSN", filters=[_strip])
+    relatienummer = StringField("Relatienummer", filters=[_strip], validators=[
+        Optional(), Regexp(r"^\d{1,12}$", message="Een relatienummer bestaat uit cijfers (hoogstens 12).")])
+    geboortedatum = StringField("Geboortedatum", filters=[_strip], validators=[
+        Optional(), _datum("Vul de geboortedatum in als dd-mm-jjjj, bijvoorbeeld 14-02-1967.")])
+    # The user's contracts are checked by the view (a foreign number answers 404).
+    contract = SelectField("Contract", validate_choice=False)
+    sorteer = HiddenField(default="naam")
+    pagina = HiddenField(default="1")
+    per_pagina = SelectField("Resultaten per pagina",
+                             choices=choices((str(n), str(n)) for n in zoeken.PER_PAGINA),
+                             default=str(zoeken.STANDAARD_PER_PAGINA), validate_choice=False)
+
+    def validate_bsn(self, field) -> None:
+        if field.data and not is_valid_bsn(field.data):
+            raise ValidationError("Dit BSN klopt niet: een BSN heeft 9 cijfers en voldoet aan de elfproef.")
+
+    def vul_contracten(self, contracten) -> None:
+        self.contract.choices = choices(
+            [("", "Alle contracten")] + [(c.nummer, c.label) for c in contracten])
+
+    def opdracht(self, contract_ids) -> zoeken.Zoekopdracht:
+        """The checked search (call after validate())."""
+        return zoeken.Zoekopdracht(
+            contract_ids=frozenset(contract_ids),
+            achternaam=self.achternaam.data or "",
+            bsn=self.bsn.data or "",
+            relatienummer=self.relatienummer.data or "",
+            geboortedatum=parse_datum(self.geboortedatum.data),
+            sorteer=self.sorteer.data if self.sorteer.data in zoeken.SORTERINGEN else "naam",
+            pagina=_int(self.pagina.data, 1),
+            per_pagina=_int(self.per_pagina.data, zoeken.STANDAARD_PER_PAGINA),
+        )
+
+    def url_params(self, **override) -> dict:
+        """The search as query parameters: never the BSN, and defaults left out."""
+        params = {
+            "achternaam": self.achternaam.data, "relatienummer": self.relatienummer.data,
+            "geboortedatum": self.geboortedatum.data, "contract": self.contract.data,
+            "sorteer": None if self.sorteer.data in (None, "", "naam") else self.sorteer.data,
+            "per_pagina": None if self.per_pagina.data in (None, "", "25") else self.per_pagina.data,
+            "pagina": None if self.pagina.data in (None, "", "1") else self.pagina.data,
+        }
+        params.update(override)
+        return {k: v for k, v in params.items() if v not in (None, "")}
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AfmeldForm(FlaskForm):
+    """Einddatum (t/m) and reden; for a hoofdverzekerde also the gezinsleden that end with it."""
+
+    einddatum = StringField("Einddatum (t/m)", filters=[_strip])
+    reden = SelectField("Reden", choices=choices(afmeld_regels.REDENEN.items()),
+                        default=afmeld_regels.EINDE_COLLECTIVITEIT, validate_choice=False)
+    mee = MultiCheckboxField("Gezinsleden die ook worden afgemeld", validate_choice=False)
+
+    def vul_gezinsleden(self, leden, eerste_keer: bool) -> None:
+        """Each gezinslid a checkbox; on first show all are ticked."""
+        self.mee.choices = choices(
+            (lid.persoon.relatienummer,
+             f"{lid.persoon.volledige_naam} ({lid.rol}, relatienummer {lid.persoon.relatienummer})")
+            for lid in leden)
+        if eerste_keer:
+            self.mee.data = [lid.persoon.relatienummer for lid in leden]
