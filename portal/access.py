@@ -94,8 +94,11 @@ def contracten() -> list[Contract]:
 
 def get_contract(nummer: str) -> Contract:
     """The contract with this number if the user has it; 404 otherwise (no hint it exists)."""
-    contract = db.session.scalar(select(Contract).where(Contract.nummer == nummer))
-    if contract is None or contract.id not in contract_ids():
+    contract = db.session.scalar(
+        select(Contract).join(gebruiker_contract, gebruiker_contract.c.contract_id == Contract.id)
+        .where(Contract.nummer == nummer, gebruiker_contract.c.gebruiker_id == current_user.id))
+    if contract is None:
+        contract = db.session.scalar(select(Contract).where(Contract.nummer == nummer))
         if contract is not None:
             audit.record("toegang_geweigerd", "access", contract_nummer=nummer,
                          uitkomst="geweigerd", details={"reden": "contract niet toegestaan"})

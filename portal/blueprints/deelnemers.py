@@ -7,6 +7,7 @@ a redirect to the same search as a shareable GET URL, and htmx gets that URL to 
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -35,7 +36,7 @@ from portal.domain.validation import parse_datum
 from portal.extensions import db, limiter
 from portal.forms_deelnemers import AfmeldForm, ZoekForm
 from portal.htmx import is_htmx
-from portal.models import Bericht, Contract, Deelname, Melding, Persoon, Polis
+from portal.models import Bericht, Deelname, Melding, Persoon, Polis
 from portal.templating import datum
 
 bp = Blueprint("deelnemers", __name__)
@@ -78,7 +79,8 @@ def zoek():
     return _zoek_en_toon(form)
 
 
-def _scope(nummer: str | None) -> tuple[Contract | None, set[int]]:
+def _scope(nummer: str | None):
+    """The chosen contract (404 if not the user's) or all the user's contracts."""
     if nummer:
         contract = access.get_contract(nummer)
         return contract, {contract.id}
@@ -87,30 +89,59 @@ def _scope(nummer: str | None) -> tuple[Contract | None, set[int]]:
 
 def _zoek_en_toon(form: ZoekForm):
     contract, ids = _scope(form.contract.data)
-    g.context_contract = contract.nummer if contract else None
+    contract_nummer = contract.nummer if contract else None
+    g.context_contract = contract_nummer
     resultaat = None
     if form.validate():
-        opdracht = form.opdracht(ids)
-        resultaat = zoeken.zoek(opdracht, vandaag())
+        resultaat = zoeken.zoek(form.opdracht(ids), vandaag())
         form.pagina.data = str(resultaat.pagina)
-        audit.record(
-            "deelnemers_zoeken", "read",
-            relatienummers=[r.relatienummer for r in resultaat.rijen],
-            contract_nummer=contract.nummer if contract else None,
-            details={"zoekopdracht": _zoekopdracht_voor_audit(form), "aantal": resultaat.aantal},
-        )
     context = {"form": form, "resultaat": resultaat, "contract": contract,
-               "met_bsn": bool(form.bsn.data), "bijschrijven": _bijschrijven_endpoint()}
+               "met_bsn": bool(form.bsn.data), "bijschrijven": _bijschrijven_endpoint(),
+               "links": zoeklinks(form, resultaat) if resultaat else None}
     status = 422 if form.errors else 200
     if is_htmx():
-        response = make_response(
-            render_template("deelnemers/_resultaten.html", fragment=True, **context), status)
-        push = url_for("deelnemers.index", **(
+        html = render_template("deelnemers/_resultaten.html", fragment=True, **context)
+    else:
+        form.vul_contracten(access.contracten())
+        html = render_template("deelnemers/index.html", **context)
+    # Written after rendering: the commit would otherwise expire what the page still reads.
+    if resultaat is not None:
+        audit.record(
+            "deelnemers_zoeken", "read", relatienummers=[r.relatienummer for r in resultaat.rijen],
+            contract_nummer=contract_nummer,
+            details={"zoekopdracht": _zoekopdracht_voor_audit(form), "aantal": resultaat.aantal})
+    response = make_response(html, status)
+    if is_htmx():
+        response.headers["HX-Push-Url"] = url_for("deelnemers.index", **(
             {"contract": form.contract.data} if form.bsn.data or form.errors else form.url_params()))
-        response.headers["HX-Push-Url"] = push
-        return response
-    form.vul_contracten(access.contracten())
-    return render_template("deelnemers/index.html", **context), status
+    return response
+
+
+def zoeklinks(form: ZoekForm, resultaat: zoeken.Resultaat) -> dict:
+    """The hrefs of sorting, paging and downloads, built once with urlencode (not a url_for
+    per link: this fragment is the portal's most requested)."""
+    basis = url_for("deelnemers.index")
+
+    def href(**override) -> str:
+        params = form.url_params(**override)
+        return f"{basis}?{urlencode(params)}" if params else basis
+
+    huidig = form.sorteer.data or "naam"
+    sorteren = {kolom: href(sorteer=f"-{kolom}" if huidig == kolom else kolom, pagina=None)
+                for kolom in ("geboortedatum", "ingangsdatum", "einddatum")}
+    paginas = sorted({n for n in (1, resultaat.pagina - 2, resultaat.pagina - 1, resultaat.pagina,
+                                  resultaat.pagina + 1, resultaat.pagina + 2, resultaat.paginas)
+                      if 1 <= n <= resultaat.paginas})
+    contract = {"contract": form.contract.data} if form.contract.data else {}
+    return {
+        "basis": basis,
+        "sorteren": sorteren,
+        "paginas": [(n, href(pagina=n)) for n in paginas],
+        "vorige": href(pagina=resultaat.pagina - 1) if resultaat.pagina > 1 else None,
+        "volgende": href(pagina=resultaat.pagina + 1) if resultaat.pagina < resultaat.paginas else None,
+        "xlsx": url_for("deelnemers.download_xlsx", **contract),
+        "csv": url_for("deelnemers.download_csv", **contract),
+    }
 
 
 def _zoekopdracht_voor_audit(form: ZoekForm) -> dict:
@@ -268,7 +299,7 @@ def _download(soort: str):
     audit.record("deelnemers_downloaden", "export",
                  contract_nummer=contract.nummer if contract else None,
                  details={"formaat": soort, "peildatum": peildatum.isoformat(),
-                          "contracten": None if contract else len(ids)})
+                          "alle_contracten": contract is None})
     if soort == "xlsx":
         bestand = exports.xlsx_bestand(KOLOMMEN, _download_rijen(ids, peildatum), "Deelnemers")
         return send_file(bestand, as_attachment=True, download_name=f"{naam}.xlsx",

@@ -7,11 +7,11 @@ the download 100,000, and neither needs more than the columns.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, false, func, select
 
 from portal.domain.names import volledige_naam, zoeksleutel
 from portal.extensions import db
@@ -24,6 +24,9 @@ SORTERINGEN = ("naam", "geboortedatum", "-geboortedatum", "ingangsdatum", "-inga
                "einddatum", "-einddatum")
 # Above U+FFFF nothing a search key holds: "<key>\uffff" bounds every name that starts with it.
 _BOVENGRENS = "\uffff"
+_NOOIT = date(9999, 12, 31)
+MAX_TELLING = 1000
+VEEL_CONTRACTEN = 20
 
 _d = Deelname.__table__
 _p = Persoon.__table__
@@ -59,6 +62,8 @@ class Resultaat:
     aantal: int
     pagina: int
     per_pagina: int
+    # True when more than MAX_TELLING matched (``aantal`` is then MAX_TELLING).
+    meer: bool = False
 
     @property
     def paginas(self) -> int:
@@ -83,9 +88,17 @@ def _voorwaarden(opdracht: Zoekopdracht, vandaag: date) -> tuple[list, bool]:
     ids = sorted(opdracht.contract_ids)
     if not ids:
         return [false()], False
-    terms = [_d.c.contract_id == ids[0] if len(ids) == 1 else _d.c.contract_id.in_(ids)]
+    contract = _d.c.contract_id
+    if opdracht.achternaam and len(ids) > VEEL_CONTRACTEN:
+        # Over many contracts, walk the name index in name order with the contract as a mere
+        # filter ("+ 0" keeps the planner off the contract index, which would mean one range
+        # per contract and then sorting them all).
+        contract = _d.c.contract_id + 0
+    terms = [contract == ids[0] if len(ids) == 1 else contract.in_(ids)]
     if not opdracht.exact:
-        terms.append(or_(_d.c.einddatum.is_(None), _d.c.einddatum >= vandaag))
+        # Not "einddatum IS NULL OR ...": an OR makes SQLite merge two index scans and sort
+        # everything, where this filter is checked while walking the name index in order.
+        terms.append(func.coalesce(_d.c.einddatum, _NOOIT) >= vandaag)
     needs_persoon = False
     if opdracht.achternaam:
         sleutel = zoeksleutel(opdracht.achternaam)
@@ -110,7 +123,9 @@ def _volgorde(opdracht: Zoekopdracht) -> list:
     naam = _naamkolom(opdracht.achternaam) if opdracht.achternaam else _d.c.zoek_achternaam
     sorteer = opdracht.sorteer if opdracht.sorteer in SORTERINGEN else "naam"
     if sorteer == "naam":
-        return [naam, _d.c.id]
+        # The name index holds (contract, name, einddatum) and then the row id: this order is
+        # the index order, so a page is read without sorting.
+        return [naam, _d.c.einddatum, _d.c.id]
     kolom = {"geboortedatum": _p.c.geboortedatum, "ingangsdatum": _d.c.ingangsdatum,
              "einddatum": _d.c.einddatum}[sorteer.lstrip("-")]
     richting = kolom.desc() if sorteer.startswith("-") else kolom.asc()
@@ -118,11 +133,22 @@ def _volgorde(opdracht: Zoekopdracht) -> list:
 
 
 def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
-    """One page of deelnames matching the search, sorted, and how many match in all."""
+    """One page of deelnames matching the search, sorted, and how many match.
+
+    With a search term the count stops at ``MAX_TELLING`` (shown as "meer dan 1000": whoever
+    looks for a person refines the search); the full list of a contract is counted exactly.
+    """
     terms, needs_persoon = _voorwaarden(opdracht, vandaag)
-    telling = select(func.count()).select_from(
-        _d.join(_p, _p.c.id == _d.c.persoon_id) if needs_persoon else _d).where(*terms)
+    bron = _d.join(_p, _p.c.id == _d.c.persoon_id) if needs_persoon else _d
+    begrensd = opdracht.heeft_criteria
+    if begrensd:
+        binnen = select(_d.c.id).select_from(bron).where(*terms)
+        telling = select(func.count()).select_from(binnen.limit(MAX_TELLING + 1).subquery())
+    else:
+        telling = select(func.count()).select_from(bron).where(*terms)
     aantal = db.session.execute(telling).scalar_one()
+    meer = begrensd and aantal > MAX_TELLING
+    aantal = min(aantal, MAX_TELLING) if begrensd else aantal
     per_pagina = opdracht.per_pagina if opdracht.per_pagina in PER_PAGINA else STANDAARD_PER_PAGINA
     pagina = min(max(1, opdracht.pagina), max(1, math.ceil(aantal / per_pagina)))
     rijen = []
@@ -131,10 +157,11 @@ def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
             _kolommen().where(*terms).order_by(*_volgorde(opdracht))
             .limit(per_pagina).offset((pagina - 1) * per_pagina)
         ).all()
-    return Resultaat(rijen=rijen, aantal=aantal, pagina=pagina, per_pagina=per_pagina)
+    return Resultaat(rijen=rijen, aantal=aantal, pagina=pagina, per_pagina=per_pagina,
+                     meer=meer)
 
 
-def alle(contract_ids: Iterable[int], vandaag: date, batch: int = 5000) -> Iterator:
+def alle(contract_ids, vandaag: date, batch: int = 5000) -> Iterator:
     """Every current deelname of these contracts in name order, streamed (for the downloads)."""
     opdracht = Zoekopdracht(contract_ids=frozenset(contract_ids))
     terms, _ = _voorwaarden(opdracht, vandaag)

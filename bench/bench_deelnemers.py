@@ -1,0 +1,150 @@
+"""Huidige deelnemers under load, and the full-list downloads.
+
+Search: gunicorn with 2 sync workers, wrk with 2 threads and 16 connections on 127.0.0.1, each
+kind of search on the 100,000-deelnemer contract and on "Alle contracten" (200 contracts,
+1,000,000 deelnemers), beside the reference page (the same fragment with 25 fixed rows, no
+login, no database) measured in the same run. Target: at least half the reference throughput,
+p95 at most 20 ms.
+
+Downloads: each in a fresh process (so its peak RSS is its own), through the real route, for
+the 100,000-deelnemer contract; xlsxwriter alone writing the same rows is the reference.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from bench.generate import BIG_CONTRACT
+from bench.http import HttpClient
+from portal.config import normalise_database_url
+from portal.testing import csrf_token, mock_login
+
+ROOT = Path(__file__).resolve().parent.parent
+DUUR = os.environ.get("BENCH_DUUR", "8s")
+
+LUA = """
+wrk.method = "{method}"
+wrk.body = {body}
+{headers}
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout
+  io.write(string.format('{{"rps": %.1f, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, '
+    .. '"fouten": %d, "niet_2xx": %d, "requests": %d}}\\n',
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000, errors,
+    summary.errors.status, summary.requests))
+end
+"""
+
+
+def _vrije_poort() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wrk(url: str, method: str = "GET", body: str | None = None, headers: dict | None = None) -> dict:
+    lines = "\n".join(f'wrk.headers["{k}"] = {json.dumps(v)}' for k, v in (headers or {}).items())
+    script = LUA.format(method=method, body=json.dumps(body) if body else "nil", headers=lines)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(["wrk", "-t2", "-c16", f"-d{DUUR}", "-s", f.name, url],
+                             capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(f.name)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _voorbeelden(database_url: str) -> dict:
+    """A real person of the big contract to search for, by each identifier."""
+    engine = create_engine(normalise_database_url(database_url))
+    with engine.connect() as conn:
+        row = conn.execute(text(
+            "SELECT p.bsn, p.relatienummer, p.geboortedatum FROM deelname d "
+            "JOIN persoon p ON p.id = d.persoon_id JOIN contract c ON c.id = d.contract_id "
+            "WHERE c.nummer = :n AND d.einddatum IS NULL ORDER BY d.id LIMIT 1 OFFSET 500"),
+            {"n": BIG_CONTRACT}).one()
+    engine.dispose()
+    geboren = row.geboortedatum
+    if isinstance(geboren, str):
+        geboren = __import__("datetime").date.fromisoformat(geboren)
+    return {"bsn": row.bsn, "relatienummer": row.relatienummer,
+            "geboortedatum": geboren.strftime("%d-%m-%Y")}
+
+
+def _zoeken(database_url: str) -> dict:
+    poort = _vrije_poort()
+    base = f"http://127.0.0.1:{poort}"
+    env = {**os.environ, "BENCH_DATABASE_URL": database_url}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{poort}",
+         "--log-level", "warning", "bench.wsgi:create()"], cwd=ROOT, env=env)
+    try:
+        client = HttpClient(base)
+        for _ in range(100):
+            try:
+                if client.get("/gezond").status_code == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        login = mock_login(client, "99000000", "bench-admin")
+        assert login.status_code == 302, login.text
+        token = csrf_token(client.get("/deelnemers?contract=" + BIG_CONTRACT).text)
+        cookie = client.cookie_header()
+        hx = {"Cookie": cookie, "HX-Request": "true"}
+        voorbeeld = _voorbeelden(database_url)
+        uitkomsten = {"referentie (25 vaste rijen)": _wrk(f"{base}/bench/vast")}
+        for scope, contract in (("contract 100000", BIG_CONTRACT), ("alle contracten", "")):
+            gevallen = {
+                "achternaam 'Dijk' (gewoon)": {"achternaam": "Dijk"},
+                "achternaam 'Jansen' (de meest voorkomende)": {"achternaam": "Jansen"},
+                "achternaam 'van der Berg' (met voorvoegsel)": {"achternaam": "van der Berg"},
+                "relatienummer": {"relatienummer": voorbeeld["relatienummer"]},
+                "geboortedatum": {"geboortedatum": voorbeeld["geboortedatum"]},
+                "zonder zoekterm (volledige lijst)": {},
+            }
+            for naam, params in gevallen.items():
+                query = "&".join(f"{k}={v}" for k, v in {**params, "contract": contract}.items() if v)
+                url = f"{base}/deelnemers?{query}".replace(" ", "+")
+                uitkomsten[f"{scope}: {naam}"] = _wrk(url, headers=hx)
+            body = f"csrf_token={token}&bsn={voorbeeld['bsn']}&contract={contract}"
+            uitkomsten[f"{scope}: BSN (POST)"] = _wrk(
+                f"{base}/deelnemers", "POST", body,
+                {**hx, "X-CSRFToken": token, "Content-Type": "application/x-www-form-urlencoded"})
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    referentie = uitkomsten["referentie (25 vaste rijen)"]["rps"]
+    for naam, uitkomst in uitkomsten.items():
+        uitkomst["verhouding"] = round(uitkomst["rps"] / referentie, 2)
+        uitkomst["haalt_doel"] = (naam.startswith("referentie")
+                                  or (uitkomst["verhouding"] >= 0.5 and uitkomst["p95_ms"] <= 20))
+    return uitkomsten
+
+
+def _download(database_url: str, soort: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.download_probe", database_url, soort],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def run(database_url: str) -> dict:
+    """Search throughput and latency, then the downloads."""
+    resultaat = {"zoeken": _zoeken(database_url)}
+    resultaat["downloads"] = {soort: _download(database_url, soort)
+                              for soort in ("xlsxwriter-alleen", "xlsx", "csv")}
+    alleen = resultaat["downloads"]["xlsxwriter-alleen"]["seconden"]
+    resultaat["downloads"]["xlsx"]["verhouding_tot_xlsxwriter"] = round(
+        resultaat["downloads"]["xlsx"]["seconden"] / alleen, 2)
+    return resultaat
