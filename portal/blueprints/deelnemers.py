@@ -112,8 +112,10 @@ def _zoek_en_toon(form: ZoekForm):
             details={"zoekopdracht": _zoekopdracht_voor_audit(form), "aantal": resultaat.aantal})
     response = make_response(html, status)
     if is_htmx():
-        response.headers["HX-Push-Url"] = url_for("deelnemers.index", **(
-            {"contract": form.contract.data} if form.bsn.data or form.errors else form.url_params()))
+        # A BSN never goes in a URL: such a search pushes the bare screen; a failed one nothing.
+        response.headers["HX-Push-Url"] = "false" if form.errors else url_for(
+            "deelnemers.index", **({"contract": form.contract.data} if form.bsn.data
+                                   else form.url_params()))
     return response
 
 
