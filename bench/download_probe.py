@@ -20,14 +20,15 @@ from bench.generate import BIG_CONTRACT
 
 
 def _xlsxwriter_alleen(app) -> dict:
-    from portal.blueprints.deelnemers import KOLOMMEN, _download_rijen
+    from portal.blueprints.deelnemers import KOLOMMEN
     from portal.domain.dates import vandaag
+    from portal.domain.zoeken import export_rijen
     from portal.extensions import db
     from portal.models import Contract
 
     with app.app_context():
         contract_id = db.session.query(Contract.id).filter_by(nummer=BIG_CONTRACT).scalar()
-        rijen = list(_download_rijen([contract_id], vandaag()))
+        rijen = list(export_rijen([contract_id], vandaag()))
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     started = time.perf_counter()

@@ -65,10 +65,11 @@ def record(
     }
     # A Core insert: the most frequent write of the portal (every search) skips the unit of work.
     db.session.execute(_INSERT, values)
-    # json.dumps escapes CR/LF, so user data cannot start a forged log line.
-    logger.info(json.dumps({k: values[k] for k in ("gebeurtenis", "actie", "gebruiker_id", "route",
-                                                   "uitkomst", "details")},
-                           ensure_ascii=True, default=str))
+    if logger.isEnabledFor(logging.INFO):
+        # json.dumps escapes CR/LF, so user data cannot start a forged log line.
+        logger.info(json.dumps({k: values[k] for k in ("gebeurtenis", "actie", "gebruiker_id",
+                                                       "route", "uitkomst", "details")},
+                               ensure_ascii=True, default=str))
     if commit:
         db.session.commit()
     return values

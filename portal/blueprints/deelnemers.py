@@ -288,12 +288,6 @@ def _bevestiging(uitkomst: afmeld_regels.Afmelding) -> str:
 
 # -- downloads ------------------------------------------------------------------------------
 
-def _download_rijen(contract_ids, peildatum):
-    for row in zoeken.alle(contract_ids, peildatum):
-        yield (row.contract, zoeken.naam(row), row.bsn, row.relatienummer, row.geboortedatum,
-               row.geslacht, row.ingangsdatum, row.einddatum)
-
-
 def _download(soort: str):
     contract, ids = _scope(request.args.get("contract") or None)
     peildatum = vandaag()
@@ -303,10 +297,10 @@ def _download(soort: str):
                  details={"formaat": soort, "peildatum": peildatum.isoformat(),
                           "alle_contracten": contract is None})
     if soort == "xlsx":
-        bestand = exports.xlsx_bestand(KOLOMMEN, _download_rijen(ids, peildatum), "Deelnemers")
+        bestand = exports.xlsx_bestand(KOLOMMEN, zoeken.export_rijen(ids, peildatum), "Deelnemers")
         return send_file(bestand, as_attachment=True, download_name=f"{naam}.xlsx",
                          mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    stroom = exports.csv_stroom(KOLOMMEN, _download_rijen(ids, peildatum))
+    stroom = exports.csv_stroom(KOLOMMEN, zoeken.export_rijen(ids, peildatum))
     response = Response(stream_with_context(stroom), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{naam}.csv"'
     return response

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, String, false, func, select, type_coerce
 
 from portal.domain.names import volledige_naam, zoeksleutel
 from portal.extensions import db
@@ -161,15 +161,30 @@ def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
                      meer=meer)
 
 
-def alle(contract_ids, vandaag: date, batch: int = 5000) -> Iterator:
-    """Every current deelname of these contracts in name order, streamed (for the downloads)."""
+def export_rijen(contract_ids, vandaag: date, batch: int = 5000) -> Iterator[tuple]:
+    """Every current deelname of these contracts in name order, streamed as plain tuples:
+    (contract, volledige naam, BSN, relatienummer, geboortedatum, geslacht, ingangsdatum,
+    einddatum). The name is joined in SQL and the dates bypass SQLAlchemy's per-value
+    conversion: 100,000 rows should cost little beside writing the file."""
     opdracht = Zoekopdracht(contract_ids=frozenset(contract_ids))
     terms, _ = _voorwaarden(opdracht, vandaag)
-    result = db.session.execute(
-        _kolommen().where(*terms).order_by(*_volgorde(opdracht))
-        .execution_options(yield_per=batch)
-    )
-    yield from result
+    naam = func.trim(func.coalesce(_p.c.voorletters, "") + " "
+                     + func.coalesce(_p.c.voorvoegsel + " ", "") + _p.c.achternaam)
+    stmt = (select(_c.c.nummer, naam, _p.c.bsn, _p.c.relatienummer,
+                   type_coerce(_p.c.geboortedatum, String), _p.c.geslacht,
+                   type_coerce(_d.c.ingangsdatum, String), type_coerce(_d.c.einddatum, String))
+            .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
+            .where(*terms).order_by(*_volgorde(opdracht)))
+    result = db.session.execute(stmt.execution_options(yield_per=batch))
+    for c, n, bsn, rel, geboren, geslacht, ingang, einde in result.tuples():
+        yield (c, n, bsn, rel, _als_datum(geboren), geslacht, _als_datum(ingang), _als_datum(einde))
+
+
+def _als_datum(value) -> date | None:
+    """SQLite hands dates back as 'jjjj-mm-dd' text, PostgreSQL as dates."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
 
 
 def rij(deelname_id: int):
