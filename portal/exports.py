@@ -58,24 +58,40 @@ def xlsx_bestand(kolommen: list[Kolom], rijen: Iterable[tuple], blad: str) -> io
         for index, kolom in enumerate(kolommen):
             sheet.write_string(0, index, kolom.kop, kop)
         sheet.freeze_panes(1, 0)
-        write_string, write_datetime = sheet.write_string, sheet.write_datetime
+        schrijvers = [_datumschrijver(sheet, datum) if k.soort == DATUM else _tekstschrijver(sheet, citaat)
+                      for k in kolommen]
         regel = 0
         for regel, rij in enumerate(rijen, start=1):  # noqa: B007 - the count is used below
             for index, value in enumerate(rij):
-                if value is None:
-                    continue
-                if isinstance(value, date):
-                    write_datetime(regel, index, value, datum)
-                elif value[:1] in GEVAARLIJK and value:
-                    write_string(regel, index, value, citaat)
-                else:
-                    write_string(regel, index, value)
+                if value is not None:
+                    schrijvers[index](regel, index, value)
         sheet.autofilter(0, 0, max(regel, 1), len(kolommen) - 1)
         workbook.close()
         handle = open(path, "rb")  # noqa: SIM115 - handed to the response, which closes it
     finally:
         os.unlink(path)
     return handle
+
+
+def _datumschrijver(sheet, opmaak):
+    write_datetime = sheet.write_datetime
+
+    def schrijf(regel: int, kolom: int, value) -> None:
+        write_datetime(regel, kolom, value, opmaak)
+
+    return schrijf
+
+
+def _tekstschrijver(sheet, citaat):
+    write_string = sheet.write_string
+
+    def schrijf(regel: int, kolom: int, value: str) -> None:
+        if value[:1] in GEVAARLIJK:
+            write_string(regel, kolom, value, citaat)
+        else:
+            write_string(regel, kolom, value)
+
+    return schrijf
 
 
 def csv_stroom(kolommen: list[Kolom], rijen: Iterable[tuple], batch: int = 500) -> Iterator[bytes]:

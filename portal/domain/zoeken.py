@@ -89,10 +89,12 @@ def _voorwaarden(opdracht: Zoekopdracht, vandaag: date) -> tuple[list, bool]:
     if not ids:
         return [false()], False
     contract = _d.c.contract_id
-    if opdracht.achternaam and len(ids) > VEEL_CONTRACTEN:
-        # Over many contracts, walk the name index in name order with the contract as a mere
-        # filter ("+ 0" keeps the planner off the contract index, which would mean one range
-        # per contract and then sorting them all).
+    if opdracht.achternaam and (len(ids) > VEEL_CONTRACTEN
+                                or _naamkolom(opdracht.achternaam) is _d.c.zoek_volledig):
+        # Walk the name index in name order with the contract as a mere filter: over many
+        # contracts, and for voorvoegsel + achternaam (whose index does not start with the
+        # contract). "+ 0" keeps the planner off the contract index, which would mean reading
+        # the whole contract and sorting it.
         contract = _d.c.contract_id + 0
     terms = [contract == ids[0] if len(ids) == 1 else contract.in_(ids)]
     if not opdracht.exact:
