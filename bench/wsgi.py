@@ -18,12 +18,12 @@ from portal.blueprints.deelnemers import zoeklinks
 from portal.domain.zoeken import Resultaat
 from portal.forms_deelnemers import ZoekForm
 
-Rij = namedtuple("Rij", "deelname_id contract relatienummer voorletters voorvoegsel achternaam bsn "
-                        "geboortedatum geslacht ingangsdatum einddatum reden_einde rol")
+Rij = namedtuple("Rij", "contract relatienummer voorletters voorvoegsel achternaam bsn "
+                        "geboortedatum geslacht ingangsdatum einddatum rol")
 VASTE_RIJEN = [
-    Rij(i, "100000", str(10_000_000 + i), "A.J.", "van der" if i % 3 == 0 else None,
+    Rij("100000", str(10_000_000 + i), "A.J.", "van der" if i % 3 == 0 else None,
         f"Janssen{i:02d}", f"99{i:07d}", date(1960, 1 + i % 12, 1 + i % 28), "MV"[i % 2],
-        date(2015, 1 + i % 12, 1), None, None, "hoofdverzekerde")
+        date(2015, 1 + i % 12, 1), None, "hoofdverzekerde")
     for i in range(25)
 ]
 

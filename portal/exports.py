@@ -29,11 +29,6 @@ class Kolom:
     soort: str = TEKST
 
 
-def is_gevaarlijk(value: str) -> bool:
-    """Text a spreadsheet might read as a formula."""
-    return value.startswith(GEVAARLIJK)
-
-
 def csv_veilig(value: str) -> str:
     """Neutralised text for a CSV cell."""
     return "'" + value if value.startswith(GEVAARLIJK) else value

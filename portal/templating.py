@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, request
 
 from portal import security
 from portal.access import ROL_LABELS
+from portal.domain.dates import AMSTERDAM
+from portal.domain.names import volledige_naam
 from portal.navigation import items_for_user
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MAANDEN = [
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
@@ -71,6 +71,7 @@ def register(app: Flask) -> None:
         has_endpoint=has_endpoint,
         vraag_context=vraag_context,
         ROL_LABELS=ROL_LABELS,
+        volledige_naam=volledige_naam,
     )
 
     @app.context_processor

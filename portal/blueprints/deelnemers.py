@@ -65,7 +65,7 @@ def index():
     """The screen, or (for htmx paging and sorting) just the results."""
     form = ZoekForm(request.args)
     form.bsn.data = ""  # a BSN is never taken from a URL
-    return _zoek_en_toon(form)
+    return _zoek_en_toon(form, *_scope(form.contract.data))
 
 
 @bp.post("/deelnemers")
@@ -73,10 +73,10 @@ def index():
 def zoek():
     """The search form: htmx active search, or a plain POST without JavaScript."""
     form = ZoekForm(request.form)
-    _scope(form.contract.data)  # a foreign contract answers 404 before anything else
+    contract, ids = _scope(form.contract.data)  # a foreign contract answers 404 before anything
     if not is_htmx() and not form.bsn.data and form.validate():
         return redirect(url_for("deelnemers.index", **form.url_params()), code=303)
-    return _zoek_en_toon(form)
+    return _zoek_en_toon(form, contract, ids)
 
 
 def _scope(nummer: str | None):
@@ -87,8 +87,7 @@ def _scope(nummer: str | None):
     return None, access.contract_ids()
 
 
-def _zoek_en_toon(form: ZoekForm):
-    contract, ids = _scope(form.contract.data)
+def _zoek_en_toon(form: ZoekForm, contract, ids):
     contract_nummer = contract.nummer if contract else None
     g.context_contract = contract_nummer
     resultaat = None
@@ -203,7 +202,7 @@ def details(relatienummer: str):
     return render_template(
         "deelnemers/details.html", persoon=persoon, deelnames=deelnames, gezin=gezin,
         polissen=polissen, meldingen=meldingen, berichten=berichten,
-        bijschrijven=_bijschrijven_endpoint(), vandaag=vandaag())
+        bijschrijven=_bijschrijven_endpoint())
 
 
 # -- afmelden -------------------------------------------------------------------------------
@@ -255,7 +254,7 @@ def afmelden(relatienummer: str, contract: str):
                          details={"einddatum": uitkomst.einddatum.isoformat(),
                                   "reden": uitkomst.reden})
     context = {"form": form, "persoon": persoon, "deelname": deelname, "leden": leden,
-               "uitkomst": uitkomst, "bijschrijven": _bijschrijven_endpoint(),
+               "bijschrijven": _bijschrijven_endpoint(),
                "rij_id": f"rij-{persoon.relatienummer}-{contract}"}
     if uitkomst is not None:
         if is_htmx():

@@ -24,7 +24,6 @@ from sqlalchemy import select, update
 
 from portal.domain import berichten
 from portal.domain.fouten import Afgekeurd, Fout
-from portal.domain.names import volledige_naam
 from portal.extensions import db
 from portal.models import Deelname, Melding, Polis
 from portal.models.types import utcnow
@@ -67,11 +66,6 @@ def _d(day: date) -> str:
     return day.strftime("%d-%m-%Y")
 
 
-def _naam(deelname: Deelname) -> str:
-    p = deelname.persoon
-    return volledige_naam(p.voorletters, p.voorvoegsel, p.achternaam)
-
-
 def gezinsleden(hoofd: Deelname) -> list[Deelname]:
     """The gezinsleden whose deelname hangs under this one and has not been afgemeld."""
     return list(db.session.scalars(
@@ -86,7 +80,7 @@ def controleer(deelname: Deelname, einddatum: date | None, reden: str | None, va
     fouten = []
     if deelname.einddatum is not None:
         fouten.append(Fout("geen_actieve_deelname",
-                           f"{_naam(deelname)} is al afgemeld per {_d(deelname.einddatum)}. "
+                           f"{deelname.persoon.volledige_naam} is al afgemeld per {_d(deelname.einddatum)}. "
                            "Een afmelding heeft een lopende deelname nodig."))
         return fouten
     if reden not in REDENEN:
@@ -136,7 +130,7 @@ def afmelden(deelname: Deelname, einddatum: date | None, reden: str | None, *, v
         for lid in mee:
             if einddatum < lid.ingangsdatum:
                 fouten.append(Fout("einddatum_voor_ingangsdatum",
-                                   f"De deelname van {_naam(lid)} begint pas op "
+                                   f"De deelname van {lid.persoon.volledige_naam} begint pas op "
                                    f"{_d(lid.ingangsdatum)}. Behoud deze deelnemer of kies een "
                                    "latere einddatum.", "einddatum"))
     if fouten:
@@ -169,7 +163,7 @@ def _beeindig(deelname: Deelname, einddatum: date, reden: str) -> None:
     if result.rowcount != 1:
         db.session.rollback()
         raise Afgekeurd([Fout("geen_actieve_deelname",
-                              f"{_naam(deelname)} is intussen al afgemeld.")])
+                              f"{deelname.persoon.volledige_naam} is intussen al afgemeld.")])
     db.session.refresh(deelname)
 
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import Select, String, false, func, select, type_coerce
 
-from portal.domain.names import volledige_naam, zoeksleutel
+from portal.domain.names import zoeksleutel
 from portal.extensions import db
 from portal.models import Contract, Deelname, Persoon
 
@@ -72,9 +72,9 @@ class Resultaat:
 
 def _kolommen() -> Select:
     return select(
-        _d.c.id.label("deelname_id"), _c.c.nummer.label("contract"), _p.c.relatienummer,
-        _p.c.voorletters, _p.c.voorvoegsel, _p.c.achternaam, _p.c.bsn, _p.c.geboortedatum,
-        _p.c.geslacht, _d.c.ingangsdatum, _d.c.einddatum, _d.c.reden_einde, _d.c.rol,
+        _c.c.nummer.label("contract"), _p.c.relatienummer, _p.c.voorletters, _p.c.voorvoegsel,
+        _p.c.achternaam, _p.c.bsn, _p.c.geboortedatum, _p.c.geslacht, _d.c.ingangsdatum,
+        _d.c.einddatum, _d.c.rol,
     ).select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
 
 
@@ -192,8 +192,3 @@ def _als_datum(value) -> date | None:
 def rij(deelname_id: int):
     """One row in the shape of the results table (to refresh it after an afmelding)."""
     return db.session.execute(_kolommen().where(_d.c.id == deelname_id)).one()
-
-
-def naam(row) -> str:
-    """'A.J. van der Berg' from a result row."""
-    return volledige_naam(row.voorletters, row.voorvoegsel, row.achternaam)

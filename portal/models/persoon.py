@@ -14,7 +14,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.domain.dates import vandaag
 from portal.domain.names import volledige_naam, zoekvelden
 from portal.extensions import db
 from portal.models.types import UTCDateTime, search_key, utcnow
@@ -135,12 +134,6 @@ class Deelname(db.Model):
         Index("ix_deelname_naam", "zoek_achternaam", "contract_id", "einddatum"),
         Index("ix_deelname_volledig", "zoek_volledig", "contract_id", "einddatum"),
     )
-
-    @property
-    def actief(self) -> bool:
-        """Not ended (an einddatum in the future still counts: the deelname runs until then)."""
-        return self.einddatum is None or self.einddatum >= vandaag()
-
 
 @event.listens_for(Deelname, "before_insert")
 def _deelname_zoeksleutels(mapper, connection, deelname: Deelname) -> None:
