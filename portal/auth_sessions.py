@@ -12,10 +12,10 @@ from datetime import timedelta
 
 from flask import current_app, g, session
 from flask_login import LoginManager, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from portal.extensions import db
-from portal.models import AuthSession, Gebruiker
+from portal.models import AanmeldConcept, AuthSession, Gebruiker
 from portal.models.types import utcnow
 
 TOKEN_KEY = "auth"  # noqa: S105 - a session key name, not a secret
@@ -51,6 +51,8 @@ def end(reason: str) -> None:
         if row is not None and row.ended_at is None:
             row.ended_at = utcnow()
             row.ended_reason = reason
+            # Unfinished registrations hold personal data and die with the session.
+            db.session.execute(delete(AanmeldConcept).where(AanmeldConcept.auth_session_id == row.id))
             db.session.commit()
     logout_user()
     session.clear()

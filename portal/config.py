@@ -33,7 +33,9 @@ DEFAULTS = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_LOGIN": "20 per minute",
+    # Aanmelden: the 120-day rule, and how far ahead an ingangsdatum may lie.
     "AANMELDING_MAX_DAGEN_TERUG": 120,
+    "AANMELDING_MAX_DAGEN_VOORUIT": 365,
     # Afmelden (einde collectiviteit): how far the einddatum may lie back and ahead.
     "AFMELDING_MAX_DAGEN_TERUG": 120,
     "AFMELDING_MAX_DAGEN_VOORUIT": 365,

@@ -3,7 +3,9 @@
 Every screen adds its routes here; ``test_access.py`` checks each route for every role,
 anonymously, and with a contract the user does not have. ``{contract}`` in a path (or in a
 field name) is filled with the user's own contract (allowed) or a foreign one (must answer
-404); ``{persoon}`` likewise with the relatienummer of a deelnemer of that contract.
+404); ``{persoon}`` likewise with the relatienummer of a deelnemer of that contract, ``{polis}``
+with a polisnummer of that deelnemer, and ``{concept}`` with a wizard draft of the user's own
+login session for that contract (a foreign one: another user's draft).
 """
 
 from __future__ import annotations
@@ -44,6 +46,18 @@ ROUTES = [
     Route("GET", "/deelnemers/download.xlsx", frozenset({ADMIN})),
     Route("GET", "/deelnemers/download.xlsx?contract={contract}", frozenset({ADMIN})),
     Route("GET", "/deelnemers/download.csv?contract={contract}", frozenset({ADMIN})),
+    Route("GET", "/nieuwe-deelnemer", frozenset({ADMIN})),
+    Route("POST", "/nieuwe-deelnemer", frozenset({ADMIN}), {"contract": "{contract}"}),
+    Route("GET", "/nieuwe-deelnemer/{concept}/client", frozenset({ADMIN})),
+    Route("POST", "/nieuwe-deelnemer/{concept}/client", frozenset({ADMIN}), {"achternaam": "Alfa"}),
+    Route("GET", "/nieuwe-deelnemer/{concept}/gezinsleden", frozenset({ADMIN})),
+    Route("POST", "/nieuwe-deelnemer/{concept}/gezinsleden", frozenset({ADMIN}), {"actie": "kind"}),
+    Route("GET", "/nieuwe-deelnemer/{concept}/verzekering", frozenset({ADMIN})),
+    Route("POST", "/nieuwe-deelnemer/{concept}/verzekering", frozenset({ADMIN})),
+    Route("GET", "/nieuwe-deelnemer/{concept}/bevestiging", frozenset({ADMIN})),
+    Route("GET", "/deelnemers/{persoon}/bijschrijven/{contract}", frozenset({ADMIN})),
+    Route("POST", "/deelnemers/{persoon}/bijschrijven/{contract}", frozenset({ADMIN})),
+    Route("GET", "/polisbladen/{polis}.pdf", frozenset({ADMIN})),
 ]
 
 # Reachable without login (rule, method).

@@ -60,6 +60,14 @@ def product(code: str = "BASIS", soort: str = "basis", premie: str = "120.00",
     return p
 
 
+def tarief(p: Product, jaar: int, premie: str) -> ProductTarief:
+    """Another year's tariff of a product."""
+    t = ProductTarief(product=p, jaar=jaar, maandpremie=Decimal(premie))
+    db.session.add(t)
+    db.session.flush()
+    return t
+
+
 def aanbod(c: Contract, p: Product, korting: str = "10.00") -> ContractProduct:
     """Offer a product in a contract with a collective discount."""
     cp = ContractProduct(contract=c, product=p, korting_percentage=Decimal(korting))

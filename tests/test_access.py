@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import secrets
+from datetime import date
 
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import AanmeldConcept, AuthSession, Contract, Gebruiker, Polis
 from portal.navigation import NAVIGATIE
 from tests.access_matrix import PUBLIC, ROUTES
 
@@ -13,11 +19,40 @@ ROLLEN = ["administratief", "financieel", "accountbeheer"]
 
 
 def _rule_of(path: str) -> str:
-    return path.split("?")[0].replace("{contract}", "<contract>").replace("{persoon}", "<relatienummer>")
+    return (path.split("?")[0].replace("{contract}", "<contract>").replace("{persoon}", "<relatienummer>")
+            .replace("{concept}", "<token>").replace("{polis}", "<polisnummer>"))
 
 
-def _fill(text: str, contract, persoon) -> str:
-    return text.replace("{contract}", contract.nummer).replace("{persoon}", persoon.relatienummer)
+def _fill(text: str, contract, persoon, concept: str = "onbekend") -> str:
+    if "{polis}" in text:
+        text = text.replace("{polis}", _polis(persoon, contract).polisnummer)
+    return (text.replace("{contract}", contract.nummer).replace("{persoon}", persoon.relatienummer)
+            .replace("{concept}", concept))
+
+
+def _polis(persoon, contract) -> Polis:
+    polis = db.session.scalar(select(Polis).where(Polis.persoon_id == persoon.id))
+    if polis is None:
+        polis = Polis(polisnummer=f"PT{persoon.relatienummer}", persoon_id=persoon.id,
+                      contract_id=contract.id, ingangsdatum=date(2020, 1, 1), betalingswijze="acceptgiro")
+        db.session.add(polis)
+        db.session.commit()
+    return polis
+
+
+def _concept(portal, contract) -> str:
+    """A wizard draft for ``contract``: the user's own when it may make one, else one of another
+    user's login session (which must stay invisible)."""
+    response = portal.post("/nieuwe-deelnemer", {"contract": contract.nummer})
+    if response.status_code == 303:
+        return response.headers["Location"].split("/")[2]
+    eigenaar = db.session.scalar(select(Gebruiker).join(Gebruiker.contracten).where(
+        Contract.id == contract.id))
+    sessie = AuthSession(token_hash=secrets.token_hex(32), gebruiker_id=eigenaar.id, loa="loa3")
+    concept = AanmeldConcept(token=secrets.token_urlsafe(24), auth_session=sessie, contract_id=contract.id)
+    db.session.add_all([sessie, concept])
+    db.session.commit()
+    return concept.token
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -31,7 +66,8 @@ def test_every_route_is_in_the_matrix(app):
 
 
 def _request(portal, route, contract, persoon):
-    path = _fill(route.path, contract, persoon)
+    concept = _concept(portal, contract) if "{concept}" in route.path else "onbekend"
+    path = _fill(route.path, contract, persoon, concept)
     if route.method == "GET":
         return portal.client.get(path)
     return portal.post(path, {_fill(k, contract, persoon): _fill(v, contract, persoon)

@@ -78,7 +78,8 @@ def load(today: date | None = None, seed: int = 12345) -> bool:
 def _producten(today: date) -> dict[str, Product]:
     producten = {}
     for code, naam, soort, basis, stijging in PRODUCTEN:
-        product = Product(code=code, naam=naam, soort=soort)
+        product = Product(code=code, naam=naam, soort=soort,
+                          groep="AV" if code.startswith("AV-") else None)
         for jaar in range(START.year, today.year + 2):
             product.tarieven.append(
                 ProductTarief(jaar=jaar, maandpremie=basis + stijging * (jaar - START.year))

@@ -1,5 +1,6 @@
 """The data model of the portal, split by area; import from here."""
 
+from portal.models.aanmelden import AanmeldConcept, NummerReeks
 from portal.models.audit import AuditLog
 from portal.models.bericht import Bericht, BerichtGelezen
 from portal.models.borderel import Borderel, BorderelRegel, Factuur
@@ -23,6 +24,7 @@ from portal.models.melding import Melding, Upload
 from portal.models.persoon import Deelname, Persoon, Polis, PolisProduct, PolisVerzending
 
 __all__ = [
+    "AanmeldConcept",
     "AccountAanvraag",
     "ApiCredential",
     "AuditLog",
@@ -40,6 +42,7 @@ __all__ = [
     "Gebruiker",
     "LoginState",
     "Melding",
+    "NummerReeks",
     "Organisatie",
     "Persoon",
     "Polis",

@@ -76,6 +76,8 @@ class Product(db.Model):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     naam: Mapped[str] = mapped_column(String(200))
     soort: Mapped[str] = mapped_column(String(20))  # basis | aanvullend
+    # Aanvullende pakketten of one groep exclude each other (Goed, Beter, Best); NULL stands alone.
+    groep: Mapped[str | None] = mapped_column(String(20))
 
     tarieven: Mapped[list[ProductTarief]] = relationship(
         back_populates="product", cascade="all, delete-orphan"

@@ -1,0 +1,130 @@
+"""Forms of the Nieuwe deelnemer wizard.
+
+They only carry what is typed: every rule is in ``portal.domain.aanmelden``, whose errors (paths
+such as ``leden.0.bsn``) are put on the fields by ``zet_fouten``.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, RadioField, SelectField, StringField
+
+from portal.domain import aanmelden as regels
+from portal.forms import choices
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class PersoonVelden(Form):
+    """The fields every person has."""
+
+    bsn = StringField("BSN", filters=[_strip])
+    voorletters = StringField("Voorletters", filters=[_strip])
+    voorvoegsel = StringField("Voorvoegsel", filters=[_strip])
+    achternaam = StringField("Achternaam", filters=[_strip])
+    geslacht = RadioField("Geslacht", choices=choices(regels.GESLACHTEN.items()), validate_choice=False)
+    geboortedatum = StringField("Geboortedatum", filters=[_strip])
+    nationaliteit = StringField("Nationaliteit", filters=[_strip], default="Nederlandse")
+
+    PERSOON = ("bsn", "voorletters", "voorvoegsel", "achternaam", "geslacht", "geboortedatum",
+               "nationaliteit")
+
+    def gegevens(self, rol: str, producten=()) -> regels.PersoonGegevens:
+        data = {naam: self[naam].data or "" for naam in self.PERSOON}
+        return regels.PersoonGegevens.uit({**data, "rol": rol, "producten": list(producten)})
+
+
+class ClientForm(FlaskForm, PersoonVelden):
+    """Step 2: the client (hoofdverzekerde), address and ingangsdatum."""
+
+    straat = StringField("Straat", filters=[_strip])
+    huisnummer = StringField("Huisnummer", filters=[_strip])
+    huisnummer_toevoeging = StringField("Toevoeging", filters=[_strip])
+    postcode = StringField("Postcode", filters=[_strip])
+    woonplaats = StringField("Woonplaats", filters=[_strip])
+    email = StringField("E-mailadres", filters=[_strip])
+    telefoon = StringField("Telefoonnummer", filters=[_strip])
+    ingangsdatum = StringField("Ingangsdatum", filters=[_strip])
+
+    ADRES = ("straat", "huisnummer", "huisnummer_toevoeging", "postcode", "woonplaats", "email",
+             "telefoon")
+
+    def gegevens(self, rol: str = regels.HOOFD, producten=()) -> regels.PersoonGegevens:
+        persoon = super().gegevens(rol, producten)
+        for naam in self.ADRES:
+            setattr(persoon, naam, self[naam].data or "")
+        return persoon
+
+
+class GezinslidVelden(PersoonVelden):
+    rol = SelectField("Gezinslid", choices=choices([(regels.PARTNER, "Partner"), (regels.KIND, "Kind")]),
+                      validate_choice=False)
+
+
+class GezinsledenForm(FlaskForm):
+    """Step 3: partner and kinderen; ``ingangsdatum`` only when bijschrijven (no client step)."""
+
+    leden = FieldList(FormField(GezinslidVelden))
+    ingangsdatum = StringField("Ingangsdatum gezinsleden", filters=[_strip])
+
+    def gegevens(self, oude: list[regels.PersoonGegevens]) -> list[regels.PersoonGegevens]:
+        """The typed gezinsleden, keeping each one's earlier product choice."""
+        leden = []
+        for i, entry in enumerate(self.leden.entries):
+            producten = oude[i].producten if i < len(oude) else []
+            leden.append(entry.form.gegevens(entry.form.rol.data or regels.KIND, producten))
+        return leden
+
+
+class BetalingForm(FlaskForm):
+    """Step 4's payment part (the product choices are parsed by the view: they vary per contract)."""
+
+    wijze = RadioField("Betalingswijze", validate_choice=False)
+    iban = StringField("IBAN", filters=[_strip])
+    rekeninghouder = StringField("Naam rekeninghouder", filters=[_strip])
+
+    def vul_wijzen(self, contract) -> None:
+        self.wijze.choices = choices(
+            (w, regels.BETALINGSWIJZEN.get(w, w)) for w in contract.betalingswijzen.split(","))
+
+    def gegevens(self) -> regels.Betaling:
+        return regels.Betaling.uit({"wijze": self.wijze.data, "iban": self.iban.data,
+                                    "rekeninghouder": self.rekeninghouder.data})
+
+
+def zet_fouten(fouten, zoek) -> list[tuple[str, str]]:
+    """Put each domain error on its field (``zoek(pad)`` returns the field or None) and return
+    the (anchor, message) pairs of the error summary, in the order given."""
+    samenvatting = []
+    for fout in fouten:
+        veld = zoek(fout.veld or "")
+        if veld is not None:
+            veld.errors = [*(veld.errors or []), fout.bericht]
+            samenvatting.append((veld.id, fout.bericht))
+        else:
+            samenvatting.append((_anker(fout.veld), fout.bericht))
+    return samenvatting
+
+
+def _anker(pad: str | None) -> str:
+    return (pad or "inhoud").replace(".", "-")
+
+
+def veld_in(form, pad: str, voorvoegsel: str = ""):
+    """The field at a domain path within ``form`` (``hoofd.bsn`` -> form.bsn with voorvoegsel
+    'hoofd.'; ``leden.1.bsn`` -> form.leden[1].bsn)."""
+    if voorvoegsel and pad.startswith(voorvoegsel):
+        pad = pad[len(voorvoegsel):]
+    doel = form
+    for deel in pad.split("."):
+        if isinstance(doel, FieldList):
+            if not deel.isdigit() or int(deel) >= len(doel.entries):
+                return None
+            doel = doel.entries[int(deel)].form
+            continue
+        if deel not in getattr(doel, "_fields", {}):
+            return None
+        doel = doel[deel]
+    return doel if doel is not form else None

@@ -1,0 +1,1 @@
+"""Documents made as PDF: the polisblad."""

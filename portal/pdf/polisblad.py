@@ -1,0 +1,115 @@
+"""The polisblad: the document an insured person receives by post, also downloadable in the portal.
+
+DejaVu Sans is embedded (subset) so every name prints, also 'Łukasz' or 'Şahin', which the
+PDF core fonts cannot.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from fpdf import FPDF
+
+from portal.domain import premie
+from portal.domain.aanmelden import BETALINGSWIJZEN
+from portal.models import Deelname, Polis
+from portal.templating import datum, euro
+
+FONTS = Path(__file__).parent / "fonts"
+ROLLEN = {"hoofdverzekerde": "Hoofdverzekerde", "partner": "Partner", "kind": "Kind"}
+
+
+def _iban_gemaskeerd(iban: str | None) -> str:
+    """Only the last four characters, as on statements: the document travels by post."""
+    if not iban:
+        return "-"
+    return f"{iban[:4]} •••• •••• ••{iban[-4:-2]} {iban[-2:]}"
+
+
+class _Blad(FPDF):
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font("DejaVu", size=8)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 10, f"Zorg en Zekerheid · Polisblad · pagina {self.page_no()}", align="C")
+
+
+def maak(polis: Polis, deelname: Deelname | None, gemaakt_op: date) -> bytes:
+    """The polisblad of ``polis``; ``deelname`` is the person's deelname in its contract."""
+    persoon = polis.persoon
+    premies = premie.van_polis(polis)
+    pdf = _Blad(format="A4")
+    pdf.set_title(f"Polisblad {polis.polisnummer}")
+    pdf.set_author("Zorg en Zekerheid")
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_margins(20, 20, 20)
+    pdf.add_page()
+
+    pdf.set_font("DejaVu", "B", 18)
+    pdf.cell(0, 10, "Polisblad zorgverzekering", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=10)
+    pdf.cell(0, 6, f"Zorg en Zekerheid · gemaakt op {datum(gemaakt_op)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+
+    adres = " ".join(p for p in (persoon.straat, persoon.huisnummer, persoon.huisnummer_toevoeging) if p)
+    _kop(pdf, "Verzekerde")
+    _regels(pdf, [
+        ("Naam", persoon.volledige_naam),
+        ("Relatienummer", persoon.relatienummer),
+        ("Geboortedatum", datum(persoon.geboortedatum)),
+        ("Adres", f"{adres}, {persoon.postcode or ''} {persoon.woonplaats or ''}".strip(", ")),
+    ])
+    if deelname is not None and deelname.rol != "hoofdverzekerde" and deelname.hoofd_deelname:
+        hoofd = deelname.hoofd_deelname.persoon
+        _regels(pdf, [("Rol", ROLLEN[deelname.rol]),
+                      ("Hoofdverzekerde", f"{hoofd.volledige_naam} (relatienummer {hoofd.relatienummer})")])
+
+    _kop(pdf, "Polis")
+    contract = deelname.contract if deelname is not None else None
+    _regels(pdf, [
+        ("Polisnummer", polis.polisnummer),
+        ("Ingangsdatum", datum(polis.ingangsdatum)),
+        ("Collectief contract", contract.label if contract else "geen (individueel)"),
+        ("Collectiviteitsnummer", contract.collectiviteitsnummer if contract else "-"),
+        ("Betalingswijze", BETALINGSWIJZEN.get(polis.betalingswijze, polis.betalingswijze)),
+        ("IBAN", _iban_gemaskeerd(polis.iban)),
+    ])
+
+    _kop(pdf, f"Verzekeringen en premie per maand in {polis.ingangsdatum.year}")
+    pdf.set_font("DejaVu", size=10)
+    with pdf.table(col_widths=(70, 30, 30, 40), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"),
+                   line_height=7) as table:
+        kop = table.row()
+        for tekst in ("Verzekering", "Premie", "Korting", "Premie na korting"):
+            kop.cell(tekst)
+        for p in premies:
+            rij = table.row()
+            rij.cell(p.product.naam)
+            rij.cell(euro(p.bruto))
+            rij.cell(f"{p.korting_percentage:.2f}%".replace(".", ","))
+            rij.cell(euro(p.netto))
+        totaal = table.row()
+        totaal.cell("Totaal per maand")
+        totaal.cell("")
+        totaal.cell("")
+        totaal.cell(euro(premie.som(premies)))
+    pdf.ln(6)
+    pdf.set_font("DejaVu", size=9)
+    pdf.multi_cell(0, 5, "De collectieve korting geldt zolang de verzekerde deelnemer is van het "
+                   "collectieve contract. De verzekeringspas wordt apart per post verzonden.")
+    return bytes(pdf.output())
+
+
+def _kop(pdf: FPDF, tekst: str) -> None:
+    pdf.ln(3)
+    pdf.set_font("DejaVu", "B", 12)
+    pdf.cell(0, 8, tekst, new_x="LMARGIN", new_y="NEXT")
+
+
+def _regels(pdf: FPDF, regels: list[tuple[str, str]]) -> None:
+    pdf.set_font("DejaVu", size=10)
+    for label, waarde in regels:
+        pdf.cell(50, 6, label)
+        pdf.multi_cell(0, 6, waarde or "-", new_x="LMARGIN", new_y="NEXT")
