@@ -24,7 +24,8 @@ def nieuw(contract: Contract, hoofd: Deelname | None = None) -> AanmeldConcept:
     opruimen()
     concept = AanmeldConcept(token=secrets.token_urlsafe(24), auth_session_id=g.auth_session.id,
                              contract_id=contract.id, hoofd_deelname_id=hoofd.id if hoofd else None,
-                             gegevens={"voltooid": []})
+                             gegevens={"voltooid": []} if hoofd else
+                             {"voltooid": [], "hoofd": {"nationaliteit": "Nederlandse"}})
     db.session.add(concept)
     db.session.commit()
     return concept

@@ -436,6 +436,26 @@ def test_rows_are_added_and_removed_as_an_htmx_fragment(admin, world):
     assert 'data-focus="gezinsleden-kop"' in html
 
 
+def test_an_htmx_submitted_step_goes_on_by_a_full_navigation(admin, world):
+    url = start(admin, world.contract_a)
+    hx = {"HX-Request": "true", "X-CSRFToken": admin.csrf(url)}
+    response = admin.client.post(url, data=client_gegevens(), headers=hx)
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == stap(url, "gezinsleden")
+    response = admin.client.post(url, data=client_gegevens(bsn="1"), headers=hx)
+    assert response.status_code == 422 and 'id="inhoud"' in response.get_data(as_text=True)
+
+
+def test_the_details_page_links_the_polisblad(admin, world):
+    url, _ = huishouden_van_drie(admin, world.contract_a)
+    verzekering = stap(url, "verzekering")
+    admin.post(verzekering, VERZEKERING, csrf_from=verzekering)
+    kind = db.session.scalar(select(Persoon).where(Persoon.voorletters == "K.", Persoon.achternaam == "Vries"))
+    polis = db.session.scalar(select(Polis).where(Polis.persoon_id == kind.id))
+    html = admin.client.get(f"/deelnemers/{kind.relatienummer}").get_data(as_text=True)
+    assert f'href="/polisbladen/{polis.polisnummer}.pdf"' in html
+
+
 def test_rows_are_added_without_javascript_too(admin, world):
     url = start(admin, world.contract_a)
     admin.post(url, client_gegevens(), csrf_from=url)

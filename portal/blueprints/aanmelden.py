@@ -37,6 +37,16 @@ class StartForm(EmptyForm):
     contract = SelectField("Contract", validate_choice=False)
 
 
+def _naar(url: str):
+    """On to another step: a redirect, or for an htmx-submitted step a full navigation (so each
+    step is one history entry, and a rejected submit, swapped in place, adds none)."""
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)
+
+
 def _stappen(concept: AanmeldConcept) -> list[tuple[str, str]]:
     return BIJSCHRIJVEN if concept.hoofd_deelname_id else NIEUW
 
@@ -52,13 +62,13 @@ def _concept(token: str, stap: str):
     step still needs doing."""
     concept, contract = aanmeld_concept.laad(token)
     if concept.afgerond_op is not None:
-        return concept, contract, redirect(url_for(".bevestiging", token=token), code=303)
+        return concept, contract, _naar(url_for(".bevestiging", token=token))
     volgorde = [s for s, _ in _stappen(concept)]
     if stap not in volgorde:
-        return concept, contract, redirect(url_for(f".{volgorde[0]}", token=token), code=303)
+        return concept, contract, _naar(url_for(f".{volgorde[0]}", token=token))
     for eerder in volgorde[:volgorde.index(stap)]:
         if not aanmeld_concept.heeft_voltooid(concept, eerder):
-            return concept, contract, redirect(url_for(f".{eerder}", token=token), code=303)
+            return concept, contract, _naar(url_for(f".{eerder}", token=token))
     return concept, contract, None
 
 
@@ -134,7 +144,7 @@ def client(token: str):
         return _render("aanmelden/client.html", concept, contract, "client", 422, form=form,
                        fouten=samenvatting)
     aanmeld_concept.voltooi_stap(concept, "client")
-    return redirect(url_for(".gezinsleden", token=token), code=303)
+    return _naar(url_for(".gezinsleden", token=token))
 
 
 # -- step: gezinsleden ---------------------------------------------------------------------------
@@ -180,7 +190,7 @@ def gezinsleden(token: str):
         return _render("aanmelden/gezinsleden.html", concept, contract, "gezinsleden", 422,
                        form=form, **context)
     aanmeld_concept.voltooi_stap(concept, "gezinsleden")
-    return redirect(url_for(".verzekering", token=token), code=303)
+    return _naar(url_for(".verzekering", token=token))
 
 
 def _hoofd_naam(h: regels.Huishouden) -> str:
@@ -288,9 +298,9 @@ def verzekering(token: str):
             fouten = afgekeurd.fouten
         else:
             if uitkomst is not None:
-                return redirect(url_for(".bevestiging", token=token), code=303)
+                return _naar(url_for(".bevestiging", token=token))
     if not fouten:  # another request finished this draft first
-        return redirect(url_for(".bevestiging", token=token), code=303)
+        return _naar(url_for(".bevestiging", token=token))
     audit.record("deelnemer_aanmelden", "create", contract_nummer=contract.nummer, uitkomst="afgekeurd",
                  details={"fouten": sorted({f.code for f in fouten})})
     return _render("aanmelden/verzekering.html", concept, contract, "verzekering", 422, form=form,

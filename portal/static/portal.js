@@ -18,7 +18,19 @@
     }
   }
   document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { focusErrorSummary(event.target); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    // An outerHTML swap leaves the event on the replaced (detached) element.
+    focusErrorSummary(event.target.isConnected ? event.target : document);
+  });
+
+  // A redrawn part may name the element that should take focus (a new row's first field).
+  document.addEventListener("htmx:afterSettle", function () {
+    var holder = document.querySelector("[data-focus]");
+    if (!holder) { return; }
+    var doel = document.getElementById(holder.getAttribute("data-focus"));
+    holder.removeAttribute("data-focus");
+    if (doel) { doel.focus(); }
+  });
 
   // The expand triangle of a result row: the first click loads the afmeld form below the row,
   // the next one closes it again without a request.
