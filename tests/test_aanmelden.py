@@ -165,7 +165,8 @@ def test_a_household_of_three_is_registered_with_polissen_and_berichten(admin, w
     concept = db.session.scalar(select(AanmeldConcept))
     assert concept.afgerond_op is not None
     assert "hoofd" not in concept.gegevens and "leden" not in concept.gegevens  # typed data gone
-    entry = db.session.scalars(select(AuditLog).where(AuditLog.gebeurtenis == "deelnemer_aanmelden", AuditLog.uitkomst == "ok")).one()
+    entry = db.session.scalars(select(AuditLog).where(AuditLog.gebeurtenis == "deelnemer_aanmelden",
+                                                      AuditLog.uitkomst == "ok")).one()
     assert set(entry.relatienummers) == {hoofd.relatienummer, partner.relatienummer, kind.relatienummer}
 
     bevestiging = admin.client.get(stap(url, "bevestiging")).get_data(as_text=True)
@@ -306,7 +307,8 @@ def test_a_known_person_from_another_contract_is_registered_as_the_same_person(a
     gezin = stap(url, "gezinsleden")
     admin.post(gezin, {"actie": "aanmelden"}, csrf_from=gezin)
     verzekering = stap(url, "verzekering")
-    assert admin.post(verzekering, {"keuze-hoofd": "collectiviteit"}, csrf_from=verzekering).status_code == 303
+    response = admin.post(verzekering, {"keuze-hoofd": "collectiviteit"}, csrf_from=verzekering)
+    assert response.status_code == 303
     assert tel(Persoon) == 2
     assert db.session.scalar(select(func.count()).select_from(Deelname).where(
         Deelname.persoon_id == pb.id)) == 2
@@ -450,7 +452,8 @@ def test_the_details_page_links_the_polisblad(admin, world):
     url, _ = huishouden_van_drie(admin, world.contract_a)
     verzekering = stap(url, "verzekering")
     admin.post(verzekering, VERZEKERING, csrf_from=verzekering)
-    kind = db.session.scalar(select(Persoon).where(Persoon.voorletters == "K.", Persoon.achternaam == "Vries"))
+    kind = db.session.scalar(select(Persoon).where(Persoon.voorletters == "K.",
+                                                   Persoon.achternaam == "Vries"))
     polis = db.session.scalar(select(Polis).where(Polis.persoon_id == kind.id))
     html = admin.client.get(f"/deelnemers/{kind.relatienummer}").get_data(as_text=True)
     assert f'href="/polisbladen/{polis.polisnummer}.pdf"' in html
@@ -507,7 +510,8 @@ def test_bijschrijven_adds_a_child_to_an_existing_hoofdverzekerde(admin, world):
                                   "actie": "aanmelden"}, csrf_from=gezin)
     assert response.status_code == 303, response.get_data(as_text=True)
     verzekering = stap(gezin, "verzekering")
-    assert admin.post(verzekering, {"keuze-leden-0": "collectiviteit"}, csrf_from=verzekering).status_code == 303
+    response = admin.post(verzekering, {"keuze-leden-0": "collectiviteit"}, csrf_from=verzekering)
+    assert response.status_code == 303
     hoofd = db.session.scalar(select(Deelname).where(Deelname.persoon_id == pa.id))
     kind = db.session.scalar(select(Deelname).where(Deelname.hoofd_deelname_id == hoofd.id))
     assert kind.rol == "kind" and kind.ingangsdatum == vandaag()

@@ -26,7 +26,8 @@ def _d(day) -> str:
 def _naar_wizard(page, base_url):
     login(page, base_url, "Anna de Vries")
     page.get_by_role("navigation", name="Dashboard").get_by_role("link", name="Nieuwe deelnemer").click()
-    expect(page.get_by_role("heading", name="Aanmelden deelname collectiviteit en/of verzekering")).to_be_visible()
+    intro = "Aanmelden deelname collectiviteit en/of verzekering"
+    expect(page.get_by_role("heading", name=intro)).to_be_visible()
     page.get_by_role("button", name="Volgende").click()
     expect(page.get_by_role("heading", name="Nieuwe deelnemer: gegevens cliënt")).to_be_visible()
 
