@@ -625,3 +625,16 @@ def test_premium_after_discount_rounds_half_up():
     assert netto(Decimal("105.55"), Decimal("5.00")) == Decimal("100.27")  # 100.2725
     assert netto(Decimal("10.10"), Decimal("7.50")) == Decimal("9.34")  # 9.3425
     assert netto(Decimal("0.30"), Decimal("50")) == Decimal("0.15")
+
+
+def test_an_ended_deelname_clashes_only_while_it_still_runs(app, world, aanbod):
+    p = factories.persoon()
+    einde = vandaag() + timedelta(days=10)
+    factories.deelname(p, world.contract_a, einddatum=einde, reden_einde="einde_collectiviteit")
+    h = _huishouden(world.contract_a)
+    h.hoofd.bsn, h.hoofd.geboortedatum, h.hoofd.producten = p.bsn, p.geboortedatum.isoformat(), []
+    fouten = regels.controleer_personen(h, vandaag())
+    assert [f.code for f in fouten] == ["deelname_bestaat_al"]
+    assert f"loopt tot en met {d(einde)}" in fouten[0].bericht
+    h.ingangsdatum = (einde + timedelta(days=1)).isoformat()
+    assert regels.controleer_personen(h, vandaag()) == []

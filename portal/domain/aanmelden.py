@@ -373,9 +373,12 @@ def _controleer_bekende_personen(h: Huishouden) -> list[Fout]:
             fouten.append(Fout("bsn_hoort_bij_ander", "Dit BSN hoort bij iemand met een andere "
                                "geboortedatum. Controleer het BSN en de geboortedatum.", f"{pad}.bsn"))
             continue
+        # Without a valid ingangsdatum (reported on its own) only an open deelname can clash.
+        loopt = Deelname.einddatum.is_(None)
+        if begin is not None:
+            loopt = loopt | (Deelname.einddatum >= begin)
         lopend = db.session.scalars(select(Deelname).where(
-            Deelname.persoon_id == persoon.id, Deelname.contract_id == h.contract.id,
-            (Deelname.einddatum.is_(None)) | (Deelname.einddatum >= (begin or date.min)))
+            Deelname.persoon_id == persoon.id, Deelname.contract_id == h.contract.id, loopt)
             .order_by(Deelname.ingangsdatum)).first()
         if lopend is None:
             continue
