@@ -14,14 +14,14 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from stdnum import iban as stdnum_iban
 
 from portal.domain import berichten, nummers, premie
+from portal.domain.dates import Venster, dd_mm_jjjj
 from portal.domain.fouten import Afgekeurd, Fout
 from portal.domain.validation import is_valid_bsn, parse_datum
 from portal.extensions import db
@@ -49,21 +49,6 @@ _POSTCODE = re.compile(r"^[1-9][0-9]{3} ?[A-Za-z]{2}$")
 _HUISNUMMER = re.compile(r"^[1-9][0-9]{0,4}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TELEFOON = re.compile(r"^\+?[0-9 ()-]{10,20}$")
-
-
-@dataclass(frozen=True)
-class Venster:
-    """How far an ingangsdatum may lie before the day of receipt and after it."""
-
-    dagen_terug: int = 120
-    dagen_vooruit: int = 365
-
-    @classmethod
-    def uit_config(cls) -> Venster:
-        if not has_app_context():
-            return cls()
-        return cls(current_app.config["AANMELDING_MAX_DAGEN_TERUG"],
-                   current_app.config["AANMELDING_MAX_DAGEN_VOORUIT"])
 
 
 @dataclass
@@ -166,39 +151,35 @@ class Aanmelding:
     gekoppelde_polissen: list[Polis] = field(default_factory=list)
 
 
-def _d(day: date) -> str:
-    return day.strftime("%d-%m-%Y")
-
-
 # -- the rules ----------------------------------------------------------------------------------
 
 def controleer_ingangsdatum(waarde: str, contract: Contract, vandaag: date,
                             venster: Venster | None = None) -> list[Fout]:
     """Required, a real date, within the 120-day rule and the future limit, inside the contract."""
-    venster = venster or Venster.uit_config()
+    venster = venster or Venster.uit_config("AANMELDING")
     if not waarde:
         return [Fout("veld_verplicht", "Vul de ingangsdatum in.", "ingangsdatum")]
     begin = parse_datum(waarde)
     if begin is None:
         return [Fout("datum_ongeldig", "Vul de ingangsdatum in als dd-mm-jjjj, bijvoorbeeld "
-                     f"{_d(vandaag.replace(day=1))}.", "ingangsdatum")]
-    vroegst = vandaag - timedelta(days=venster.dagen_terug)
-    laatst = vandaag + timedelta(days=venster.dagen_vooruit)
+                     f"{dd_mm_jjjj(vandaag.replace(day=1))}.", "ingangsdatum")]
+    vroegst = venster.vroegst(vandaag)
+    laatst = venster.laatst(vandaag)
     if begin < vroegst:
         return [Fout("ingangsdatum_te_ver_terug",
                      f"De ingangsdatum mag hoogstens {venster.dagen_terug} dagen vóór vandaag liggen. "
-                     f"De vroegst mogelijke ingangsdatum is {_d(vroegst)}.", "ingangsdatum")]
+                     f"De vroegst mogelijke ingangsdatum is {dd_mm_jjjj(vroegst)}.", "ingangsdatum")]
     if begin > laatst:
         return [Fout("ingangsdatum_te_ver_vooruit",
                      f"De ingangsdatum mag hoogstens {venster.dagen_vooruit} dagen vooruit liggen. "
-                     f"De laatst mogelijke ingangsdatum is {_d(laatst)}.", "ingangsdatum")]
+                     f"De laatst mogelijke ingangsdatum is {dd_mm_jjjj(laatst)}.", "ingangsdatum")]
     if begin < contract.ingangsdatum:
         return [Fout("ingangsdatum_voor_contract",
-                     f"Het contract begint op {_d(contract.ingangsdatum)}. Kies die datum of later.",
+                     f"Het contract begint op {dd_mm_jjjj(contract.ingangsdatum)}. Kies die datum of later.",
                      "ingangsdatum")]
     if contract.einddatum is not None and begin > contract.einddatum:
         return [Fout("contract_beeindigd",
-                     f"Het contract eindigt op {_d(contract.einddatum)}. Aanmelden kan tot en met "
+                     f"Het contract eindigt op {dd_mm_jjjj(contract.einddatum)}. Aanmelden kan tot en met "
                      "die datum.", "ingangsdatum")]
     return []
 
@@ -239,8 +220,8 @@ def controleer_persoon(p: PersoonGegevens, pad: str, vandaag: date) -> list[Fout
         fout("geboortedatum_in_toekomst", "De geboortedatum kan niet na vandaag liggen.",
              "geboortedatum")
     elif geboren < VROEGSTE_GEBOORTEDATUM:
-        fout("datum_ongeldig", f"Een geboortedatum vóór {_d(VROEGSTE_GEBOORTEDATUM)} is niet mogelijk.",
-             "geboortedatum")
+        fout("datum_ongeldig", f"Een geboortedatum vóór {dd_mm_jjjj(VROEGSTE_GEBOORTEDATUM)} is niet "
+             "mogelijk.", "geboortedatum")
     if not p.nationaliteit:
         fout("veld_verplicht", "Vul de nationaliteit in.", "nationaliteit")
     elif len(p.nationaliteit) > 60:
@@ -303,7 +284,7 @@ def _controleer_bestaand_hoofd(h: Huishouden) -> list[Fout]:
     if begin is not None and begin < hoofd.ingangsdatum:
         return [Fout("ingangsdatum_voor_hoofd",
                      f"De deelname van {hoofd.persoon.volledige_naam} begint op "
-                     f"{_d(hoofd.ingangsdatum)}. Kies die datum of later.", "ingangsdatum")]
+                     f"{dd_mm_jjjj(hoofd.ingangsdatum)}. Kies die datum of later.", "ingangsdatum")]
     return []
 
 
@@ -326,13 +307,13 @@ def _controleer_samen(h: Huishouden) -> list[Fout]:
     for i, lid in enumerate(h.leden):
         if lid.rol == KIND and hoofd_geboren and lid.geboren and lid.geboren <= hoofd_geboren:
             fouten.append(Fout("kind_niet_jonger", f"Een kind is jonger dan de cliënt (geboren "
-                               f"{_d(hoofd_geboren)}). Controleer de geboortedatum of kies partner.",
+                               f"{dd_mm_jjjj(hoofd_geboren)}). Controleer de geboortedatum of kies partner.",
                                f"leden.{i}.geboortedatum"))
     begin = h.begin
     for pad, p in h.personen:
         if begin and p.geboren and p.geboren > begin:
             fouten.append(Fout("ingangsdatum_voor_geboorte", f"{p.naam or 'Deze persoon'} is geboren op "
-                               f"{_d(p.geboren)}, na de ingangsdatum. Kies als ingangsdatum de "
+                               f"{dd_mm_jjjj(p.geboren)}, na de ingangsdatum. Kies als ingangsdatum de "
                                "geboortedatum of later.", f"{pad}.geboortedatum"))
     gezien: dict[str, str] = {}
     if h.bestaand_hoofd is not None:
@@ -384,10 +365,10 @@ def _controleer_bekende_personen(h: Huishouden) -> list[Fout]:
             continue
         if lopend.einddatum is None:
             bericht = (f"{persoon.volledige_naam} is al deelnemer van contract {h.contract.nummer} "
-                       f"sinds {_d(lopend.ingangsdatum)}.")
+                       f"sinds {dd_mm_jjjj(lopend.ingangsdatum)}.")
         else:
             bericht = (f"De deelname van {persoon.volledige_naam} in contract {h.contract.nummer} loopt "
-                       f"tot en met {_d(lopend.einddatum)}. Kies een ingangsdatum na die datum.")
+                       f"tot en met {dd_mm_jjjj(lopend.einddatum)}. Kies een ingangsdatum na die datum.")
         fouten.append(Fout("deelname_bestaat_al", bericht, f"{pad}.bsn"))
     return fouten
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from flask import current_app, has_app_context
 from sqlalchemy import select, update
 
 from portal.domain import berichten
+from portal.domain.dates import Venster, dd_mm_jjjj
 from portal.domain.fouten import Afgekeurd, Fout
 from portal.extensions import db
 from portal.models import Deelname, Melding, Polis
@@ -31,21 +31,6 @@ from portal.models.types import utcnow
 EINDE_COLLECTIVITEIT = "einde_collectiviteit"
 OVERLEDEN = "overleden"
 REDENEN = {EINDE_COLLECTIVITEIT: "Einde collectiviteit", OVERLEDEN: "Overleden"}
-
-
-@dataclass(frozen=True)
-class Venster:
-    """How far an einddatum (einde collectiviteit) may lie before and after today."""
-
-    dagen_terug: int = 120
-    dagen_vooruit: int = 365
-
-    @classmethod
-    def uit_config(cls) -> Venster:
-        if not has_app_context():
-            return cls()
-        return cls(current_app.config["AFMELDING_MAX_DAGEN_TERUG"],
-                   current_app.config["AFMELDING_MAX_DAGEN_VOORUIT"])
 
 
 @dataclass
@@ -62,10 +47,6 @@ class Afmelding:
     polis_beeindigd: bool = False
 
 
-def _d(day: date) -> str:
-    return day.strftime("%d-%m-%Y")
-
-
 def gezinsleden(hoofd: Deelname) -> list[Deelname]:
     """The gezinsleden whose deelname hangs under this one and has not been afgemeld."""
     return list(db.session.scalars(
@@ -76,12 +57,13 @@ def gezinsleden(hoofd: Deelname) -> list[Deelname]:
 def controleer(deelname: Deelname, einddatum: date | None, reden: str | None, vandaag: date,
                venster: Venster | None = None) -> list[Fout]:
     """Every rule an afmelding of this deelname breaks (empty: it may go ahead)."""
-    venster = venster or Venster.uit_config()
+    venster = venster or Venster.uit_config("AFMELDING")
     fouten = []
     if deelname.einddatum is not None:
         fouten.append(Fout("geen_actieve_deelname",
-                           f"{deelname.persoon.volledige_naam} is al afgemeld per {_d(deelname.einddatum)}. "
-                           "Een afmelding heeft een lopende deelname nodig."))
+                           f"{deelname.persoon.volledige_naam} is al afgemeld per "
+                           f"{dd_mm_jjjj(deelname.einddatum)}. Een afmelding heeft een lopende "
+                           "deelname nodig."))
         return fouten
     if reden not in REDENEN:
         fouten.append(Fout("reden_ongeldig", "Kies een reden: Einde collectiviteit of Overleden.",
@@ -92,25 +74,25 @@ def controleer(deelname: Deelname, einddatum: date | None, reden: str | None, va
         return fouten
     if einddatum < deelname.ingangsdatum:
         fouten.append(Fout("einddatum_voor_ingangsdatum",
-                           f"De einddatum ligt vóór de ingangsdatum {_d(deelname.ingangsdatum)}. "
-                           f"Kies {_d(deelname.ingangsdatum)} of later.", "einddatum"))
+                           f"De einddatum ligt vóór de ingangsdatum {dd_mm_jjjj(deelname.ingangsdatum)}. "
+                           f"Kies {dd_mm_jjjj(deelname.ingangsdatum)} of later.", "einddatum"))
     elif reden == OVERLEDEN:
         if einddatum > vandaag:
             fouten.append(Fout("overlijdensdatum_in_toekomst",
                                "Bij Overleden is de einddatum de overlijdensdatum; die kan niet "
-                               f"na vandaag ({_d(vandaag)}) liggen.", "einddatum"))
+                               f"na vandaag ({dd_mm_jjjj(vandaag)}) liggen.", "einddatum"))
     elif reden == EINDE_COLLECTIVITEIT:
-        vroegst = vandaag - timedelta(days=venster.dagen_terug)
-        laatst = vandaag + timedelta(days=venster.dagen_vooruit)
+        vroegst = venster.vroegst(vandaag)
+        laatst = venster.laatst(vandaag)
         if einddatum < vroegst:
             fouten.append(Fout("einddatum_te_ver_terug",
                                f"De einddatum mag hoogstens {venster.dagen_terug} dagen terug "
-                               f"liggen. De vroegst mogelijke einddatum is {_d(vroegst)}.",
+                               f"liggen. De vroegst mogelijke einddatum is {dd_mm_jjjj(vroegst)}.",
                                "einddatum"))
         elif einddatum > laatst:
             fouten.append(Fout("einddatum_te_ver_vooruit",
                                f"De einddatum mag hoogstens {venster.dagen_vooruit} dagen vooruit "
-                               f"liggen. De laatst mogelijke einddatum is {_d(laatst)}.",
+                               f"liggen. De laatst mogelijke einddatum is {dd_mm_jjjj(laatst)}.",
                                "einddatum"))
     return fouten
 
@@ -131,7 +113,7 @@ def afmelden(deelname: Deelname, einddatum: date | None, reden: str | None, *, v
             if einddatum < lid.ingangsdatum:
                 fouten.append(Fout("einddatum_voor_ingangsdatum",
                                    f"De deelname van {lid.persoon.volledige_naam} begint pas op "
-                                   f"{_d(lid.ingangsdatum)}. Behoud deze deelnemer of kies een "
+                                   f"{dd_mm_jjjj(lid.ingangsdatum)}. Behoud deze deelnemer of kies een "
                                    "latere einddatum.", "einddatum"))
     if fouten:
         raise Afgekeurd(fouten)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
 
 from portal.models.types import utcnow
 
@@ -13,3 +16,30 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 def vandaag() -> date:
     """Today's date in Europe/Amsterdam (a melding at 00:30 local time is tomorrow's in UTC terms)."""
     return utcnow().astimezone(AMSTERDAM).date()
+
+
+def dd_mm_jjjj(day: date) -> str:
+    """A date as users read and type it (the domain's messages use it)."""
+    return day.strftime("%d-%m-%Y")
+
+
+@dataclass(frozen=True)
+class Venster:
+    """How far a date a melding names (ingangsdatum, einddatum) may lie before and after today."""
+
+    dagen_terug: int = 120
+    dagen_vooruit: int = 365
+
+    @classmethod
+    def uit_config(cls, soort: str) -> Venster:
+        """``soort`` 'AANMELDING' or 'AFMELDING': the ``<soort>_MAX_DAGEN_TERUG/_VOORUIT`` settings."""
+        if not has_app_context():
+            return cls()
+        return cls(current_app.config[f"{soort}_MAX_DAGEN_TERUG"],
+                   current_app.config[f"{soort}_MAX_DAGEN_VOORUIT"])
+
+    def vroegst(self, vandaag: date) -> date:
+        return vandaag - timedelta(days=self.dagen_terug)
+
+    def laatst(self, vandaag: date) -> date:
+        return vandaag + timedelta(days=self.dagen_vooruit)
