@@ -286,21 +286,19 @@ def verzekering(token: str):
     aanmeld_concept.bewaar(concept, keuzes=gekozen, betaling=h.betaling.__dict__,
                            hoofd=h.hoofd.als_dict() if h.hoofd else None,
                            leden=[lid.als_dict() for lid in h.leden])
-    fouten = regels.controleer(h, vandaag())
     # A form-only rule: the API and uploads send the product codes themselves.
-    fouten += [Fout("keuze_verplicht", f"Kies voor {p.naam}: alleen collectiviteit of een "
-                           "verzekering.", f"{pad}.producten")
-               for pad, p in h.personen if gekozen[pad] not in ("collectiviteit", "verzekering")]
-    if not fouten:
+    keuze_fouten = [Fout("keuze_verplicht", f"Kies voor {p.naam}: alleen collectiviteit of een "
+                         "verzekering.", f"{pad}.producten")
+                    for pad, p in h.personen if gekozen[pad] not in ("collectiviteit", "verzekering")]
+    if keuze_fouten:
+        fouten = regels.controleer(h, vandaag()) + keuze_fouten  # every error at once
+    else:
         try:
-            uitkomst = _registreer(concept, h)
+            _registreer(concept, h)  # registreer checks every rule itself
         except Afgekeurd as afgekeurd:
             fouten = afgekeurd.fouten
         else:
-            if uitkomst is not None:
-                return _naar(url_for(".bevestiging", token=token))
-    if not fouten:  # another request finished this draft first
-        return _naar(url_for(".bevestiging", token=token))
+            return _naar(url_for(".bevestiging", token=token))
     audit.record("deelnemer_aanmelden", "create", contract_nummer=contract.nummer, uitkomst="afgekeurd",
                  details={"fouten": sorted({f.code for f in fouten})})
     return _render("aanmelden/verzekering.html", concept, contract, "verzekering", 422, form=form,
@@ -319,14 +317,15 @@ def _veldfouten(fouten) -> dict[str, list[str]]:
     return per_pad
 
 
-def _registreer(concept: AanmeldConcept, h: regels.Huishouden):
-    """Register and close the draft in one transaction; None if the draft was already closed."""
+def _registreer(concept: AanmeldConcept, h: regels.Huishouden) -> None:
+    """Register and close the draft in one transaction; nothing happens when another request
+    closed it first (that one registered)."""
     gesloten = db.session.execute(
         update(AanmeldConcept).where(AanmeldConcept.id == concept.id, AanmeldConcept.afgerond_op.is_(None))
         .values(afgerond_op=utcnow()).execution_options(synchronize_session=False))
     if gesloten.rowcount != 1:
         db.session.rollback()
-        return None
+        return
     try:
         uitkomst = regels.registreer(h, vandaag=vandaag(), bron=f"portal:{current_user.id}")
     except Afgekeurd:
@@ -345,7 +344,6 @@ def _registreer(concept: AanmeldConcept, h: regels.Huishouden):
                  relatienummers=concept.uitkomst["relatienummers"],
                  details={"polisnummers": concept.uitkomst["polisnummers"],
                           "bijschrijven": h.bestaand_hoofd is not None})
-    return uitkomst
 
 
 # -- the confirmation and the polisblad ---------------------------------------------------------------

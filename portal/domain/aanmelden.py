@@ -33,6 +33,7 @@ from portal.models import (
     Polis,
     PolisProduct,
     PolisVerzending,
+    Product,
 )
 from portal.models.types import utcnow
 
@@ -452,6 +453,7 @@ def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal
     uitkomst = Aanmelding(contract=h.contract)
     bekend = _bekend([p.bsn for _, p in h.personen])
     adres = h.hoofd if h.hoofd is not None else _adres_van(h.bestaand_hoofd.persoon)
+    producten = {a.product.code: a.product for a in premie.aanbod(h.contract.id, begin.year)}
     try:
         hoofd_deelname = h.bestaand_hoofd
         for _, p in h.personen:
@@ -464,7 +466,7 @@ def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal
                 hoofd_deelname = deelname
             uitkomst.deelnames.append(deelname)
             if p.producten:
-                uitkomst.polissen.append(_polis(persoon, p, h, begin))
+                uitkomst.polissen.append(_polis(persoon, p, h, begin, producten))
             else:
                 gekoppeld = _koppel_lopende_polis(persoon, h.contract)
                 if gekoppeld is not None:
@@ -504,15 +506,15 @@ def _postcode(waarde: str) -> str:
     return f"{compact[:4]} {compact[4:]}" if compact else compact
 
 
-def _polis(persoon: Persoon, p: PersoonGegevens, h: Huishouden, begin: date) -> Polis:
+def _polis(persoon: Persoon, p: PersoonGegevens, h: Huishouden, begin: date,
+           producten: dict[str, Product]) -> Polis:
     incasso = h.betaling.wijze == "automatische_incasso"
     polis = Polis(polisnummer=nummers.polisnummer(), persoon=persoon, contract_id=h.contract.id,
                   ingangsdatum=begin, betalingswijze=h.betaling.wijze,
                   iban=stdnum_iban.compact(h.betaling.iban) if incasso else None,
                   rekeninghouder=h.betaling.rekeninghouder if incasso else None)
-    aanbod = {a.product.code: a.product for a in premie.aanbod(h.contract.id, begin.year)}
     for code in p.producten:
-        polis.producten.append(PolisProduct(product=aanbod[code], ingangsdatum=begin))
+        polis.producten.append(PolisProduct(product=producten[code], ingangsdatum=begin))
     verzonden = utcnow()
     for soort in ("polisblad", "verzekeringspas"):
         polis.verzendingen.append(PolisVerzending(soort=soort, verzonden_op=verzonden))

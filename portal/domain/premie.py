@@ -41,14 +41,17 @@ def netto(bruto: Decimal, korting_percentage: Decimal) -> Decimal:
 
 
 def aanbod(contract_id: int, jaar: int) -> list[Premie]:
-    """The products a contract offers with a tariff in ``jaar``: the basisverzekering first,
-    then the aanvullende pakketten by groep and premium."""
+    """The products a contract offers with a tariff in ``jaar``, in the order of ``_op_volgorde``."""
     rows = db.session.execute(
         select(Product, ProductTarief.maandpremie, ContractProduct.korting_percentage)
         .join(ContractProduct, ContractProduct.product_id == Product.id)
         .join(ProductTarief, (ProductTarief.product_id == Product.id) & (ProductTarief.jaar == jaar))
         .where(ContractProduct.contract_id == contract_id)).all()
-    premies = [Premie(product, bruto, korting) for product, bruto, korting in rows]
+    return _op_volgorde(Premie(product, bruto, korting) for product, bruto, korting in rows)
+
+
+def _op_volgorde(premies) -> list[Premie]:
+    """The basisverzekering first, then the aanvullende pakketten by groep and premium."""
     return sorted(premies, key=lambda p: (p.product.soort != "basis", p.product.groep or "~",
                                           p.bruto, p.product.code))
 
@@ -69,6 +72,5 @@ def van_polis(polis, jaar: int | None = None) -> list[Premie]:
         .outerjoin(ContractProduct, (ContractProduct.product_id == Product.id)
                    & (ContractProduct.contract_id == polis.contract_id))
         .where(PolisProduct.polis_id == polis.id, PolisProduct.einddatum.is_(None))).all()
-    premies = [Premie(product, bruto, korting or Decimal("0")) for product, bruto, korting in rows]
-    return sorted(premies, key=lambda p: (p.product.soort != "basis", p.product.groep or "~",
-                                          p.bruto, p.product.code))
+    # No discount row: the polis is individual (or the contract no longer offers the product).
+    return _op_volgorde(Premie(product, bruto, korting or Decimal("0")) for product, bruto, korting in rows)
