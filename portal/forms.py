@@ -10,6 +10,11 @@ class EmptyForm(FlaskForm):
     """A POST-only button: carries just the CSRF token."""
 
 
+def strip(value):
+    """A field filter: surrounding spaces are never part of what users mean."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def choices(pairs) -> list:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]

@@ -10,23 +10,19 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, RadioField, SelectField, StringField
 
 from portal.domain import aanmelden as regels
-from portal.forms import choices
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from portal.forms import choices, strip
 
 
 class PersoonVelden(Form):
     """The fields every person has."""
 
-    bsn = StringField("BSN", filters=[_strip])
-    voorletters = StringField("Voorletters", filters=[_strip])
-    voorvoegsel = StringField("Voorvoegsel", filters=[_strip])
-    achternaam = StringField("Achternaam", filters=[_strip])
+    bsn = StringField("BSN", filters=[strip])
+    voorletters = StringField("Voorletters", filters=[strip])
+    voorvoegsel = StringField("Voorvoegsel", filters=[strip])
+    achternaam = StringField("Achternaam", filters=[strip])
     geslacht = RadioField("Geslacht", choices=choices(regels.GESLACHTEN.items()), validate_choice=False)
-    geboortedatum = StringField("Geboortedatum", filters=[_strip])
-    nationaliteit = StringField("Nationaliteit", filters=[_strip], default="Nederlandse")
+    geboortedatum = StringField("Geboortedatum", filters=[strip])
+    nationaliteit = StringField("Nationaliteit", filters=[strip], default="Nederlandse")
 
     PERSOON = ("bsn", "voorletters", "voorvoegsel", "achternaam", "geslacht", "geboortedatum",
                "nationaliteit")
@@ -39,14 +35,14 @@ class PersoonVelden(Form):
 class ClientForm(FlaskForm, PersoonVelden):
     """Step 2: the client (hoofdverzekerde), address and ingangsdatum."""
 
-    straat = StringField("Straat", filters=[_strip])
-    huisnummer = StringField("Huisnummer", filters=[_strip])
-    huisnummer_toevoeging = StringField("Toevoeging", filters=[_strip])
-    postcode = StringField("Postcode", filters=[_strip])
-    woonplaats = StringField("Woonplaats", filters=[_strip])
-    email = StringField("E-mailadres", filters=[_strip])
-    telefoon = StringField("Telefoonnummer", filters=[_strip])
-    ingangsdatum = StringField("Ingangsdatum", filters=[_strip])
+    straat = StringField("Straat", filters=[strip])
+    huisnummer = StringField("Huisnummer", filters=[strip])
+    huisnummer_toevoeging = StringField("Toevoeging", filters=[strip])
+    postcode = StringField("Postcode", filters=[strip])
+    woonplaats = StringField("Woonplaats", filters=[strip])
+    email = StringField("E-mailadres", filters=[strip])
+    telefoon = StringField("Telefoonnummer", filters=[strip])
+    ingangsdatum = StringField("Ingangsdatum", filters=[strip])
 
     ADRES = ("straat", "huisnummer", "huisnummer_toevoeging", "postcode", "woonplaats", "email",
              "telefoon")
@@ -67,7 +63,7 @@ class GezinsledenForm(FlaskForm):
     """Step 3: partner and kinderen; ``ingangsdatum`` only when bijschrijven (no client step)."""
 
     leden = FieldList(FormField(GezinslidVelden))
-    ingangsdatum = StringField("Ingangsdatum gezinsleden", filters=[_strip])
+    ingangsdatum = StringField("Ingangsdatum gezinsleden", filters=[strip])
 
     def gegevens(self, oude: list[regels.PersoonGegevens]) -> list[regels.PersoonGegevens]:
         """The typed gezinsleden, keeping each one's earlier product choice."""
@@ -82,8 +78,8 @@ class BetalingForm(FlaskForm):
     """Step 4's payment part (the product choices are parsed by the view: they vary per contract)."""
 
     wijze = RadioField("Betalingswijze", validate_choice=False)
-    iban = StringField("IBAN", filters=[_strip])
-    rekeninghouder = StringField("Naam rekeninghouder", filters=[_strip])
+    iban = StringField("IBAN", filters=[strip])
+    rekeninghouder = StringField("Naam rekeninghouder", filters=[strip])
 
     def vul_wijzen(self, contract) -> None:
         self.wijze.choices = choices(

@@ -10,11 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.domain import afmelden as afmeld_regels
 from portal.domain import zoeken
 from portal.domain.validation import is_valid_bsn, parse_datum
-from portal.forms import choices
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from portal.forms import choices, strip
 
 
 def _datum(message: str):
@@ -29,12 +25,12 @@ class ZoekForm(Form):
     """The search. A plain Form: a GET search needs no CSRF token, the POST one is checked by
     the app-wide CSRF protection."""
 
-    achternaam = StringField("Achternaam", filters=[_strip], validators=[
+    achternaam = StringField("Achternaam", filters=[strip], validators=[
         Optional(), Length(max=100, message="Een achternaam heeft hoogstens 100 tekens.")])
-    bsn = StringField("BSN", filters=[_strip])
-    relatienummer = StringField("Relatienummer", filters=[_strip], validators=[
+    bsn = StringField("BSN", filters=[strip])
+    relatienummer = StringField("Relatienummer", filters=[strip], validators=[
         Optional(), Regexp(r"^\d{1,12}$", message="Een relatienummer bestaat uit cijfers (hoogstens 12).")])
-    geboortedatum = StringField("Geboortedatum", filters=[_strip], validators=[
+    geboortedatum = StringField("Geboortedatum", filters=[strip], validators=[
         Optional(), _datum("Vul de geboortedatum in als dd-mm-jjjj, bijvoorbeeld 14-02-1967.")])
     # The user's contracts are checked by the view (a foreign number answers 404).
     contract = SelectField("Contract", validate_choice=False)
@@ -93,7 +89,7 @@ class MultiCheckboxField(SelectMultipleField):
 class AfmeldForm(FlaskForm):
     """Einddatum (t/m) and reden; for a hoofdverzekerde also the gezinsleden that end with it."""
 
-    einddatum = StringField("Einddatum (t/m)", filters=[_strip])
+    einddatum = StringField("Einddatum (t/m)", filters=[strip])
     reden = SelectField("Reden", choices=choices(afmeld_regels.REDENEN.items()),
                         default=afmeld_regels.EINDE_COLLECTIVITEIT, validate_choice=False)
     mee = MultiCheckboxField("Gezinsleden die ook worden afgemeld", validate_choice=False)

@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select, update
 from wtforms import SelectField
 
-from portal import aanmeld_concept, access, audit
+from portal import aanmeld_concept, access, audit, htmx
 from portal.domain import aanmelden as regels
 from portal.domain import premie
 from portal.domain.dates import vandaag
@@ -51,9 +51,12 @@ def _stappen(concept: AanmeldConcept) -> list[tuple[str, str]]:
     return BIJSCHRIJVEN if concept.hoofd_deelname_id else NIEUW
 
 
-def _render(template: str, concept, contract, huidig: str, status: int = 200, **context):
-    html = render_template(template, concept=concept, contract=contract, stappen=_stappen(concept),
-                           huidig=huidig, bijschrijven=bool(concept.hoofd_deelname_id), **context)
+def _render(template: str, concept, contract, huidig: str, status: int = 200,
+            fragment: str | None = None, **context):
+    """A step's page, or ``fragment`` when an htmx request asks for part of it."""
+    html = htmx.render(template, fragment or template, concept=concept, contract=contract,
+                       stappen=_stappen(concept), huidig=huidig,
+                       bijschrijven=bool(concept.hoofd_deelname_id), **context)
     return make_response(html, status)
 
 
@@ -177,12 +180,9 @@ def gezinsleden(token: str):
     if melding is not None:
         form = GezinsledenForm(formdata=None, data={**wijzigingen, "ingangsdatum": form.ingangsdatum.data})
         context.update(fouten=[], status_melding=melding, focus=_focus(actie, len(leden)))
-        if is_htmx():
-            return _render("aanmelden/_gezinsleden.html", concept, contract, "gezinsleden",
-                           form=form, **context)
-        return _render("aanmelden/gezinsleden.html", concept, contract, "gezinsleden", form=form,
-                       **context)
-    h = aanmeld_concept.huishouden(concept, contract)
+        return _render("aanmelden/gezinsleden.html", concept, contract, "gezinsleden",
+                       fragment="aanmelden/_gezinsleden.html", form=form, **context)
+    h.leden, h.ingangsdatum = leden, wijzigingen.get("ingangsdatum", h.ingangsdatum)
     fouten = regels.controleer_personen(h, vandaag(), leden_verplicht=True)
     if fouten:
         context["fouten"] = _samenvatting(fouten, lambda pad: veld_in(form, pad), concept,
