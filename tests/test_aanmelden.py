@@ -115,6 +115,13 @@ VERZEKERING = {"keuze-hoofd": "verzekering", "groep-hoofd-AV": "AV-GOED",
                "rekeninghouder": "M. de Vries"}
 
 
+def kind_met_polis() -> tuple[Persoon, Polis]:
+    """The child K. Vries registered by ``VERZEKERING``, and its polis."""
+    kind = db.session.scalar(select(Persoon).where(Persoon.voorletters == "K.",
+                                                   Persoon.achternaam == "Vries"))
+    return kind, db.session.scalar(select(Polis).where(Polis.persoon_id == kind.id))
+
+
 def tel(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
@@ -181,9 +188,7 @@ def test_the_polisblad_pdf_shows_the_person_products_and_premiums(admin, world, 
     url, gegevens = huishouden_van_drie(admin, world.contract_a)
     verzekering = stap(url, "verzekering")
     admin.post(verzekering, VERZEKERING, csrf_from=verzekering)
-    kind = db.session.scalar(select(Persoon).where(Persoon.achternaam == "Vries",
-                                                   Persoon.voorletters == "K."))
-    polis = db.session.scalar(select(Polis).where(Polis.persoon_id == kind.id))
+    kind, polis = kind_met_polis()
     bevestiging = admin.client.get(stap(url, "bevestiging")).get_data(as_text=True)
     link = f"/polisbladen/{polis.polisnummer}.pdf"
     assert link in bevestiging
@@ -452,9 +457,7 @@ def test_the_details_page_links_the_polisblad(admin, world):
     url, _ = huishouden_van_drie(admin, world.contract_a)
     verzekering = stap(url, "verzekering")
     admin.post(verzekering, VERZEKERING, csrf_from=verzekering)
-    kind = db.session.scalar(select(Persoon).where(Persoon.voorletters == "K.",
-                                                   Persoon.achternaam == "Vries"))
-    polis = db.session.scalar(select(Polis).where(Polis.persoon_id == kind.id))
+    kind, polis = kind_met_polis()
     html = admin.client.get(f"/deelnemers/{kind.relatienummer}").get_data(as_text=True)
     assert f'href="/polisbladen/{polis.polisnummer}.pdf"' in html
 
