@@ -55,7 +55,16 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register every area's blueprint; the mock identity provider only when switched on."""
-    from portal.blueprints import aanmelden, auth, contact, dashboard, deelnemers, mock_eherkenning, pages
+    from portal.blueprints import (
+        aanmelden,
+        api,
+        auth,
+        contact,
+        dashboard,
+        deelnemers,
+        mock_eherkenning,
+        pages,
+    )
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(auth.bp)
@@ -63,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(contact.bp)
     app.register_blueprint(deelnemers.bp)
     app.register_blueprint(aanmelden.bp)
+    app.register_blueprint(api.bp)
     if app.config["MOCK_EHERKENNING_ENABLED"]:
         app.register_blueprint(mock_eherkenning.bp)
 

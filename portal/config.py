@@ -40,6 +40,9 @@ DEFAULTS = {
     "AFMELDING_MAX_DAGEN_TERUG": 120,
     "AFMELDING_MAX_DAGEN_VOORUIT": 365,
     "RATELIMIT_EXPORT": "10 per minute",
+    # The meldingen API: failed logins per address, and all requests per credential.
+    "RATELIMIT_API_AUTH": "10 per minute",
+    "RATELIMIT_API": "6000 per minute",
     "HSTS": False,
 }
 

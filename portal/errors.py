@@ -24,6 +24,10 @@ TITELS = {
     500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
 }
 
+# The API answers with the codes of its catalogue (portal.domain.foutcodes.API).
+API_CODES = {400: "geen_melding", 401: "niet_geauthenticeerd", 404: "niet_gevonden", 413: "te_groot",
+             429: "te_veel_verzoeken"}
+
 
 def register(app: Flask) -> None:
     """Install the handlers."""
@@ -36,7 +40,12 @@ def register(app: Flask) -> None:
         if code == 400 and "CSRF" in (error.description or ""):
             message = "Uw sessie is verlopen of het formulier is te oud. Laad de pagina opnieuw."
         if request.path.startswith("/api/"):
-            return jsonify({"fout": error.name.lower().replace(" ", "_"), "melding": message}), code
+            response = jsonify({"fout": API_CODES.get(code, error.name.lower().replace(" ", "_")),
+                                "melding": message})
+            response.status_code = code
+            if code == 429:
+                response.headers.setdefault("Retry-After", "60")
+            return response
         response = app.make_response(
             (render_template("errors/error.html", titel=titel, message=message), code)
         )

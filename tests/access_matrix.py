@@ -60,6 +60,15 @@ ROUTES = [
     Route("GET", "/polisbladen/{polis}.pdf", frozenset({ADMIN})),
 ]
 
+# The meldingen API authenticates with HTTP Basic (the communicatieprofiel), not the portal login;
+# tests/test_api.py checks each of these for 401 without credentials and for the employer scope.
+API = {
+    ("/api/v1/meldingen", "POST"),
+    ("/api/v1/meldingen/batch", "POST"),
+    ("/api/v1/meldingen/<path:melding_id>", "GET"),
+    ("/api/v1/openapi.json", "GET"),
+}
+
 # Reachable without login (rule, method).
 PUBLIC = {
     ("/inloggen", "GET"),

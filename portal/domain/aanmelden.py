@@ -439,12 +439,13 @@ def _lopende_polis(persoon_id: int) -> Polis | None:
 # -- registering ----------------------------------------------------------------------------------
 
 def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal",
-               venster: Venster | None = None) -> Aanmelding:
+               venster: Venster | None = None, melding: Melding | None = None) -> Aanmelding:
     """Register every person of the household, or raise ``Afgekeurd`` (the caller rolls back).
 
     Per person: the persoon (a known BSN is reused), the deelname, a melding and the bericht
     "Aanmelding ... ontvangen"; per insured person a polis with its products and the recorded
-    mailing of polisblad and verzekeringspas.
+    mailing of polisblad and verzekeringspas. ``melding``, when the intake already holds the
+    received one, records the first person instead of a new row.
     """
     fouten = controleer(h, vandaag, venster)
     if fouten:
@@ -471,7 +472,8 @@ def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal
                 gekoppeld = _koppel_lopende_polis(persoon, h.contract)
                 if gekoppeld is not None:
                     uitkomst.gekoppelde_polissen.append(gekoppeld)
-            _melding(deelname, p, bron, kanaal)
+            _melding(deelname, p, bron, kanaal, melding)
+            melding = None
             berichten.aanmelding_ontvangen(h.contract, persoon)
         _naam_partner(uitkomst.deelnames)
         db.session.flush()
@@ -542,13 +544,17 @@ def _naam_partner(deelnames: list[Deelname]) -> None:
     hoofd.persoon.voorvoegsel_partner = partner.persoon.voorvoegsel
 
 
-def _melding(deelname: Deelname, p: PersoonGegevens, bron: str, kanaal: str) -> Melding:
+def _melding(deelname: Deelname, p: PersoonGegevens, bron: str, kanaal: str,
+             melding: Melding | None = None) -> Melding:
     now = utcnow()
-    melding = Melding(
-        bron=bron, kanaal=kanaal, extern_id=uuid.uuid4().hex, soort="aanmelding",
-        contract_id=deelname.contract_id, persoon_id=deelname.persoon.id,
-        gegevens={"relatienummer": deelname.persoon.relatienummer, "rol": p.rol,
-                  "ingangsdatum": deelname.ingangsdatum.isoformat(), "producten": list(p.producten)},
-        status="verwerkt", ontvangen_op=now, verwerkt_op=now)
-    db.session.add(melding)
+    if melding is None:
+        melding = Melding(
+            bron=bron, kanaal=kanaal, extern_id=uuid.uuid4().hex, soort="aanmelding", ontvangen_op=now,
+            gegevens={"relatienummer": deelname.persoon.relatienummer, "rol": p.rol,
+                      "ingangsdatum": deelname.ingangsdatum.isoformat(),
+                      "producten": list(p.producten)})
+        db.session.add(melding)
+    melding.contract_id = deelname.contract_id
+    melding.persoon_id = deelname.persoon.id
+    melding.status, melding.verwerkt_op = "verwerkt", now
     return melding

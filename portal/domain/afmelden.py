@@ -57,7 +57,6 @@ def gezinsleden(hoofd: Deelname) -> list[Deelname]:
 def controleer(deelname: Deelname, einddatum: date | None, reden: str | None, vandaag: date,
                venster: Venster | None = None) -> list[Fout]:
     """Every rule an afmelding of this deelname breaks (empty: it may go ahead)."""
-    venster = venster or Venster.uit_config("AFMELDING")
     fouten = []
     if deelname.einddatum is not None:
         fouten.append(Fout("geen_actieve_deelname",
@@ -68,41 +67,46 @@ def controleer(deelname: Deelname, einddatum: date | None, reden: str | None, va
     if reden not in REDENEN:
         fouten.append(Fout("reden_ongeldig", "Kies een reden: Einde collectiviteit of Overleden.",
                            "reden"))
+    return fouten + controleer_einddatum(deelname.ingangsdatum, einddatum, reden, vandaag, venster)
+
+
+def controleer_einddatum(ingangsdatum: date, einddatum: date | None, reden: str | None, vandaag: date,
+                         venster: Venster | None = None, veld: str = "einddatum") -> list[Fout]:
+    """The einddatum of a deelname that began on ``ingangsdatum``: an afmelding and a wijziging
+    of the einddatum share these rules."""
+    venster = venster or Venster.uit_config("AFMELDING")
     if einddatum is None:
-        fouten.append(Fout("einddatum_ongeldig", "Vul de einddatum in als dd-mm-jjjj, "
-                           "bijvoorbeeld 31-12-2026.", "einddatum"))
-        return fouten
-    if einddatum < deelname.ingangsdatum:
-        fouten.append(Fout("einddatum_voor_ingangsdatum",
-                           f"De einddatum ligt vóór de ingangsdatum {dd_mm_jjjj(deelname.ingangsdatum)}. "
-                           f"Kies {dd_mm_jjjj(deelname.ingangsdatum)} of later.", "einddatum"))
-    elif reden == OVERLEDEN:
+        return [Fout("einddatum_ongeldig", "Vul de einddatum in als dd-mm-jjjj, bijvoorbeeld 31-12-2026.",
+                     veld)]
+    if einddatum < ingangsdatum:
+        return [Fout("einddatum_voor_ingangsdatum",
+                     f"De einddatum ligt vóór de ingangsdatum {dd_mm_jjjj(ingangsdatum)}. "
+                     f"Kies {dd_mm_jjjj(ingangsdatum)} of later.", veld)]
+    if reden == OVERLEDEN:
         if einddatum > vandaag:
-            fouten.append(Fout("overlijdensdatum_in_toekomst",
-                               "Bij Overleden is de einddatum de overlijdensdatum; die kan niet "
-                               f"na vandaag ({dd_mm_jjjj(vandaag)}) liggen.", "einddatum"))
-    elif reden == EINDE_COLLECTIVITEIT:
-        vroegst = venster.vroegst(vandaag)
-        laatst = venster.laatst(vandaag)
-        if einddatum < vroegst:
-            fouten.append(Fout("einddatum_te_ver_terug",
-                               f"De einddatum mag hoogstens {venster.dagen_terug} dagen terug "
-                               f"liggen. De vroegst mogelijke einddatum is {dd_mm_jjjj(vroegst)}.",
-                               "einddatum"))
-        elif einddatum > laatst:
-            fouten.append(Fout("einddatum_te_ver_vooruit",
-                               f"De einddatum mag hoogstens {venster.dagen_vooruit} dagen vooruit "
-                               f"liggen. De laatst mogelijke einddatum is {dd_mm_jjjj(laatst)}.",
-                               "einddatum"))
-    return fouten
+            return [Fout("overlijdensdatum_in_toekomst",
+                         "Bij Overleden is de einddatum de overlijdensdatum; die kan niet "
+                         f"na vandaag ({dd_mm_jjjj(vandaag)}) liggen.", veld)]
+        return []
+    vroegst, laatst = venster.vroegst(vandaag), venster.laatst(vandaag)
+    if einddatum < vroegst:
+        return [Fout("einddatum_te_ver_terug",
+                     f"De einddatum mag hoogstens {venster.dagen_terug} dagen terug "
+                     f"liggen. De vroegst mogelijke einddatum is {dd_mm_jjjj(vroegst)}.", veld)]
+    if einddatum > laatst:
+        return [Fout("einddatum_te_ver_vooruit",
+                     f"De einddatum mag hoogstens {venster.dagen_vooruit} dagen vooruit "
+                     f"liggen. De laatst mogelijke einddatum is {dd_mm_jjjj(laatst)}.", veld)]
+    return []
 
 
 def afmelden(deelname: Deelname, einddatum: date | None, reden: str | None, *, vandaag: date,
              bron: str, kanaal: str = "portal", behouden: set[int] | frozenset[int] = frozenset(),
-             venster: Venster | None = None) -> Afmelding:
+             venster: Venster | None = None, melding: Melding | None = None) -> Afmelding:
     """End the deelname (and, for einde collectiviteit of a hoofdverzekerde, the gezinsleden
     not in ``behouden``, a set of deelname ids). Raises ``Afgekeurd`` and changes nothing when
-    a rule refuses it. The caller commits.
+    a rule refuses it. The caller commits. ``melding``, when the intake already holds the
+    received one, records the afmelding of ``deelname`` instead of a new row.
     """
     fouten = controleer(deelname, einddatum, reden, vandaag, venster)
     leden = gezinsleden(deelname) if deelname.rol == "hoofdverzekerde" else []
@@ -131,7 +135,8 @@ def afmelden(deelname: Deelname, einddatum: date | None, reden: str | None, *, v
     else:
         uitkomst.polis_loopt_door = bool(heeft_polis)
     for beeindigd in uitkomst.beeindigd:
-        _melding(beeindigd, einddatum, reden, bron, kanaal)
+        _melding(beeindigd, einddatum, reden, bron, kanaal, melding)
+        melding = None
         berichten.afmelding_ontvangen(beeindigd.contract, beeindigd.persoon)
     return uitkomst
 
@@ -180,14 +185,16 @@ def _beeindig_polissen(polissen: list[Polis], overlijdensdatum: date) -> None:
                 product.einddatum = overlijdensdatum
 
 
-def _melding(deelname: Deelname, einddatum: date, reden: str, bron: str, kanaal: str) -> Melding:
+def _melding(deelname: Deelname, einddatum: date, reden: str, bron: str, kanaal: str,
+             melding: Melding | None = None) -> Melding:
     now = utcnow()
-    melding = Melding(
-        bron=bron, kanaal=kanaal, extern_id=uuid.uuid4().hex, soort="afmelding",
-        contract_id=deelname.contract_id, persoon_id=deelname.persoon_id,
-        gegevens={"relatienummer": deelname.persoon.relatienummer,
-                  "einddatum": einddatum.isoformat(), "reden": reden},
-        status="verwerkt", ontvangen_op=now, verwerkt_op=now)
-    db.session.add(melding)
+    if melding is None:
+        melding = Melding(
+            bron=bron, kanaal=kanaal, extern_id=uuid.uuid4().hex, soort="afmelding", ontvangen_op=now,
+            gegevens={"relatienummer": deelname.persoon.relatienummer,
+                      "einddatum": einddatum.isoformat(), "reden": reden})
+        db.session.add(melding)
+    melding.contract_id, melding.persoon_id = deelname.contract_id, deelname.persoon_id
+    melding.status, melding.verwerkt_op = "verwerkt", now
     return melding
 

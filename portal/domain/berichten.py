@@ -32,6 +32,13 @@ def afmelding_ontvangen(contract, persoon, created_at=None) -> Bericht:
                 persoon, created_at)
 
 
+def wijziging_ontvangen(contract, persoon, created_at=None) -> Bericht:
+    """'Wijziging de heer D. Groot voor contract 12345 ontvangen'."""
+    return _add(contract, BEVESTIGING,
+                f"Wijziging {_persoon_naam(persoon)} voor contract {contract.nummer} ontvangen",
+                persoon, created_at)
+
+
 def _add(contract, categorie: str, tekst: str, persoon=None, created_at=None) -> Bericht:
     bericht = Bericht(contract_id=contract.id, categorie=categorie, tekst=tekst,
                       persoon_id=getattr(persoon, "id", None))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from collections import OrderedDict
+from datetime import timedelta
 
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.extensions import db
@@ -36,7 +40,37 @@ def rotate(credential: ApiCredential) -> str:
     return wachtwoord
 
 
+def zoek(gebruikersnaam: str) -> ApiCredential | None:
+    return db.session.scalar(select(ApiCredential).where(ApiCredential.gebruikersnaam == gebruikersnaam))
+
+
+# Payroll software authenticates every request, and the stored hash is deliberately slow (tens of
+# milliseconds). Remember recent successful checks in this process, keyed on the stored hash: a
+# rotation changes the hash, so the old password stops working at once in every worker.
+_GECONTROLEERD: OrderedDict[tuple[int, str, str], bool] = OrderedDict()
+_MAX_ONTHOUDEN = 256
+
+
 def check(credential: ApiCredential | None, wachtwoord: str) -> bool:
     """Whether the password matches active credentials."""
-    return bool(credential and credential.actief
-                and check_password_hash(credential.wachtwoord_hash, wachtwoord))
+    if credential is None or not credential.actief:
+        return False
+    sleutel = (credential.id, credential.wachtwoord_hash, hashlib.sha256(wachtwoord.encode()).hexdigest())
+    if sleutel in _GECONTROLEERD:
+        _GECONTROLEERD.move_to_end(sleutel)
+        return True
+    if not check_password_hash(credential.wachtwoord_hash, wachtwoord):
+        return False
+    _GECONTROLEERD[sleutel] = True
+    if len(_GECONTROLEERD) > _MAX_ONTHOUDEN:
+        _GECONTROLEERD.popitem(last=False)
+    return True
+
+
+def gebruikt(credential: ApiCredential) -> None:
+    """Record when the credentials were last used, at most once a minute (a write per request
+    would make every melding contend for the same row)."""
+    nu = utcnow()
+    if credential.last_used_at is None or nu - credential.last_used_at > timedelta(minutes=1):
+        credential.last_used_at = nu
+        db.session.commit()

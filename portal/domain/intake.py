@@ -1,0 +1,407 @@
+"""The intake pipeline: parse → validate → apply → result, for every channel.
+
+A melding (aanmelding, afmelding or wijziging) arrives from the API, a line of an uploaded file
+or a correction on Mislukte verwerkingen. Each channel turns its input into a ``MeldingIn`` (the
+API's JSON shape) and calls ``ontvang``; the rules are those of ``aanmelden``, ``afmelden`` and
+``wijzigen``, plus the ones a digital melding adds: the collectiviteitsnummer must exist and
+belong to the sender, the KvK-nummer must match it, and nothing is accepted before the
+contract's "aanleveren vanaf" date.
+
+A melding is stored once per sender and id: the row is claimed before anything is applied, so a
+re-send (or a concurrent twin) finds the first result and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from portal import audit
+from portal.domain import aanmelden, afmelden, wijzigen
+from portal.domain.aanmelden import HOOFD, Huishouden, PersoonGegevens
+from portal.domain.dates import AMSTERDAM, dd_mm_jjjj
+from portal.domain.dates import vandaag as vandaag_nl
+from portal.domain.fouten import Afgekeurd, Fout
+from portal.domain.validation import is_valid_bsn, is_valid_kvk, parse_datum
+from portal.extensions import db
+from portal.models import Contract, Deelname, Melding, Persoon
+from portal.models.types import utcnow
+
+SOORTEN = ("aanmelding", "afmelding", "wijziging")
+PERSOON_VELDEN = ("bsn", "voorletters", "voorvoegsel", "achternaam", "geslacht", "geboortedatum",
+                  "nationaliteit", "email", "telefoon")
+ADRES_VELDEN = ("straat", "huisnummer", "huisnummer_toevoeging", "postcode", "woonplaats")
+MELDING_VELDEN = ("kvk_nummer", "collectiviteitsnummer", "ingangsdatum", "einddatum", "reden")
+MAX_ID = 100
+MAX_TEKST = 300
+
+
+class GeenMelding(ValueError):
+    """The input is not a melding at all (wrong shape or types): nothing is stored."""
+
+    def __init__(self, bericht: str, veld: str | None = None):
+        super().__init__(bericht)
+        self.bericht, self.veld = bericht, veld
+
+
+class NietBevoegd(Exception):  # noqa: N818 - the domain's word
+    """The sender may not send for this collectiviteit; nothing is stored (API: 403)."""
+
+
+@dataclass
+class MeldingIn:
+    """One melding as sent: strings only, checked by the pipeline."""
+
+    melding_id: str
+    soort: str
+    kvk_nummer: str = ""
+    collectiviteitsnummer: str = ""
+    persoon: PersoonGegevens = field(default_factory=PersoonGegevens)
+    ingangsdatum: str = ""
+    einddatum: str = ""
+    reden: str = ""
+    wijziging: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def uit_json(cls, data) -> MeldingIn:
+        """From the API's JSON (also what uploads and corrections build); raises ``GeenMelding``."""
+        if not isinstance(data, dict):
+            raise GeenMelding("Een melding is een JSON-object.")
+        melding_id = data.get("melding_id")
+        if not isinstance(melding_id, str) or not melding_id.strip() or len(melding_id) > MAX_ID:
+            raise GeenMelding(f"melding_id is verplicht: tekst van 1 tot {MAX_ID} tekens.", "melding_id")
+        soort = data.get("soort")
+        if soort not in SOORTEN:
+            raise GeenMelding("soort is aanmelding, afmelding of wijziging.", "soort")
+        persoon = _object(data, "persoon", "persoon")
+        adres = _object(persoon, "adres", "persoon.adres")
+        wijziging = _object(data, "wijziging", "wijziging")
+        velden = {naam: _tekst(persoon, naam, f"persoon.{naam}") for naam in PERSOON_VELDEN}
+        velden.update({naam: _tekst(adres, naam, f"persoon.adres.{naam}") for naam in ADRES_VELDEN})
+        return cls(
+            melding_id=melding_id.strip(), soort=soort,
+            persoon=PersoonGegevens.uit({**velden, "rol": HOOFD}),
+            wijziging={naam: _tekst(wijziging, naam, f"wijziging.{naam}") for naam in wijzigen.WIJZIGBAAR},
+            **{naam: _tekst(data, naam, naam) for naam in MELDING_VELDEN})
+
+    def als_json(self) -> dict:
+        """The canonical JSON shape, without empty fields (stored, hashed, shown for correction)."""
+        persoon = {k: getattr(self.persoon, k) for k in PERSOON_VELDEN if getattr(self.persoon, k)}
+        adres = {k: getattr(self.persoon, k) for k in ADRES_VELDEN if getattr(self.persoon, k)}
+        if adres:
+            persoon["adres"] = adres
+        data = {"melding_id": self.melding_id, "soort": self.soort}
+        data.update({k: getattr(self, k) for k in MELDING_VELDEN if getattr(self, k)})
+        if persoon:
+            data["persoon"] = persoon
+        wijziging = {k: v for k, v in self.wijziging.items() if v}
+        if wijziging:
+            data["wijziging"] = wijziging
+        return data
+
+    def vingerafdruk(self) -> str:
+        """Equal for the same content, whatever the key order or whitespace it was sent with."""
+        return hashlib.sha256(json.dumps(self.als_json(), sort_keys=True).encode()).hexdigest()
+
+
+def _object(data: dict, naam: str, pad: str) -> dict:
+    waarde = data.get(naam)
+    if waarde is None:
+        return {}
+    if not isinstance(waarde, dict):
+        raise GeenMelding(f"{pad} is een JSON-object.", pad)
+    return waarde
+
+
+def _tekst(data: dict, naam: str, pad: str) -> str:
+    waarde = data.get(naam)
+    if waarde is None:
+        return ""
+    if not isinstance(waarde, str):
+        raise GeenMelding(f"{pad} is tekst (een JSON-string).", pad)
+    if len(waarde) > MAX_TEKST:
+        raise GeenMelding(f"{pad} is hoogstens {MAX_TEKST} tekens.", pad)
+    return waarde.strip()
+
+
+@dataclass(frozen=True)
+class Afzender:
+    """Who sends: the channel, the sender's key for idempotency, and what it may send for.
+
+    ``organisatie_id`` (API credentials) limits the contracts to that employer's; ``contract_ids``
+    (a portal user) to the user's contracts.
+    """
+
+    kanaal: str  # api | upload | correctie
+    bron: str  # api:<credential id> | upload:<upload id> | correctie:<melding id>
+    organisatie_id: int | None = None
+    contract_ids: frozenset[int] | None = None
+    gebruiker: object | None = None
+    upload_id: int | None = None
+
+
+@dataclass
+class Ontvangst:
+    """What ``ontvang`` did: ``nieuw`` False for a re-send (the first result, nothing changed);
+    ``conflict`` when the re-used id came with other content."""
+
+    melding: Melding
+    nieuw: bool = True
+    conflict: bool = False
+
+
+# -- validate -------------------------------------------------------------------------------------
+
+def _contract(m: MeldingIn, afzender: Afzender) -> tuple[Contract | None, list[Fout]]:
+    if not m.collectiviteitsnummer:
+        return None, [Fout("veld_verplicht", "Vul het collectiviteitsnummer in.", "collectiviteitsnummer")]
+    contract = db.session.scalar(select(Contract).where(
+        Contract.collectiviteitsnummer == m.collectiviteitsnummer))
+    if contract is None:
+        return None, [Fout("collectiviteit_onbekend", "Dit collectiviteitsnummer kennen wij niet. "
+                           "Controleer het nummer bij uw contract.", "collectiviteitsnummer")]
+    if afzender.organisatie_id is not None and contract.organisatie_id != afzender.organisatie_id:
+        raise NietBevoegd(contract.nummer)
+    if afzender.contract_ids is not None and contract.id not in afzender.contract_ids:
+        return None, [Fout("afzender_niet_bevoegd", "U kunt geen meldingen doen voor dit "
+                           "collectiviteitsnummer.", "collectiviteitsnummer")]
+    fouten = []
+    if not m.kvk_nummer:
+        if afzender.kanaal == "api":
+            fouten.append(Fout("veld_verplicht", "Vul het KvK-nummer in.", "kvk_nummer"))
+    elif not is_valid_kvk(m.kvk_nummer):
+        fouten.append(Fout("kvk_ongeldig", "Een KvK-nummer heeft 8 cijfers.", "kvk_nummer"))
+    elif m.kvk_nummer != contract.organisatie.kvk_nummer:
+        fouten.append(Fout("kvk_hoort_niet_bij_collectiviteit", "Dit KvK-nummer hoort niet bij het "
+                           "collectiviteitsnummer. Controleer het KvK-nummer van de werkgever.",
+                           "kvk_nummer"))
+    return contract, fouten
+
+
+def _aanleveren_vanaf(contract: Contract, datum: date | None, veld: str) -> list[Fout]:
+    if contract.aanleveren_vanaf is None or datum is None or datum >= contract.aanleveren_vanaf:
+        return []
+    return [Fout("voor_aanleveren_vanaf", "Voor dit contract worden meldingen aangenomen vanaf "
+                 f"{dd_mm_jjjj(contract.aanleveren_vanaf)}. Kies die datum of later.", veld)]
+
+
+def _persoon_pad(veld: str | None) -> str | None:
+    """The wizard's paths (hoofd.postcode) as the API names them (persoon.adres.postcode)."""
+    if not veld or not veld.startswith("hoofd."):
+        return veld
+    naam = veld.split(".", 1)[1]
+    return f"persoon.adres.{naam}" if naam in ADRES_VELDEN else f"persoon.{naam}"
+
+
+def _api_paden(fouten: list[Fout]) -> list[Fout]:
+    return [replace(f, veld=_persoon_pad(f.veld)) for f in fouten]
+
+
+def _bekende_persoon(m: MeldingIn) -> tuple[Persoon | None, list[Fout]]:
+    """The person an afmelding or wijziging is about: by BSN, with the geboortedatum as a check."""
+    bsn = m.persoon.bsn
+    if not bsn:
+        return None, [Fout("veld_verplicht", "Vul het BSN in.", "persoon.bsn")]
+    if not is_valid_bsn(bsn):
+        return None, [Fout("bsn_ongeldig", "Dit BSN klopt niet: een BSN heeft 9 cijfers en voldoet aan "
+                           "de elfproef.", "persoon.bsn")]
+    persoon = db.session.scalar(select(Persoon).where(Persoon.bsn == bsn))
+    geboren = m.persoon.geboren
+    if persoon is not None and geboren is not None and persoon.geboortedatum != geboren:
+        return None, [Fout("bsn_hoort_bij_ander", "Dit BSN hoort bij iemand met een andere "
+                           "geboortedatum. Controleer het BSN en de geboortedatum.", "persoon.bsn")]
+    return persoon, []
+
+
+@dataclass
+class _Plan:
+    """What a valid melding will do; ``doe`` applies it and returns the relatienummer."""
+
+    contract: Contract | None
+    fouten: list[Fout]
+    doe: object = None
+    persoon: Persoon | None = None
+
+
+def beoordeel(m: MeldingIn, afzender: Afzender, vandaag: date, *, volledig: bool = True) -> _Plan:
+    """Check the melding without changing anything. ``volledig`` False leaves the aanmelding's own
+    rules to ``registreer`` (which checks them again anyway) to save the queries."""
+    contract, fouten = _contract(m, afzender)
+    if contract is None:
+        return _Plan(None, fouten)
+    plan = {"aanmelding": _aanmelding, "afmelding": _afmelding, "wijziging": _wijziging}[m.soort](
+        m, contract, afzender, vandaag, volledig)
+    plan.fouten = fouten + plan.fouten
+    return plan
+
+
+def _aanmelding(m, contract, afzender, vandaag, volledig) -> _Plan:
+    h = Huishouden(contract=contract, ingangsdatum=m.ingangsdatum, hoofd=replace(m.persoon, producten=[]))
+    fouten = _aanleveren_vanaf(contract, h.begin, "ingangsdatum")
+    if volledig:
+        fouten += _api_paden(aanmelden.controleer(h, vandaag))
+
+    def doe(melding: Melding) -> str:
+        try:
+            uitkomst = aanmelden.registreer(h, vandaag=vandaag, bron=afzender.bron, kanaal=afzender.kanaal,
+                                            melding=melding)
+        except Afgekeurd as exc:
+            raise Afgekeurd(_api_paden(exc.fouten)) from exc
+        return uitkomst.deelnames[0].persoon.relatienummer
+
+    return _Plan(contract, fouten, doe)
+
+
+def _afmelding(m, contract, afzender, vandaag, volledig) -> _Plan:
+    persoon, fouten = _bekende_persoon(m)
+    if fouten:
+        return _Plan(contract, fouten)
+    deelname = None
+    if persoon is not None:
+        deelname = db.session.scalar(select(Deelname).where(
+            Deelname.persoon_id == persoon.id, Deelname.contract_id == contract.id,
+            Deelname.einddatum.is_(None)))
+    if deelname is None:
+        return _Plan(contract, [Fout("geen_actieve_deelname", "Deze persoon heeft geen lopende deelname "
+                                     f"in contract {contract.nummer}. Controleer het BSN.", "persoon.bsn")],
+                     persoon=persoon)
+    reden = m.reden or afmelden.EINDE_COLLECTIVITEIT
+    einde = parse_datum(m.einddatum)
+    fouten = afmelden.controleer(deelname, einde, reden, vandaag)
+    fouten += _aanleveren_vanaf(contract, einde, "einddatum")
+
+    def doe(melding: Melding) -> str:
+        afmelden.afmelden(deelname, einde, reden, vandaag=vandaag, bron=afzender.bron,
+                          kanaal=afzender.kanaal, melding=melding)
+        return persoon.relatienummer
+
+    return _Plan(contract, fouten, doe, persoon)
+
+
+def _wijziging(m, contract, afzender, vandaag, volledig) -> _Plan:
+    persoon, fouten = _bekende_persoon(m)
+    if fouten:
+        return _Plan(contract, fouten)
+    deelname = wijzigen.deelname_van(persoon, contract.id) if persoon is not None else None
+    if deelname is None:
+        return _Plan(contract, [Fout("deelnemer_onbekend", "Deze persoon is geen deelnemer van contract "
+                                     f"{contract.nummer}. Controleer het BSN.", "persoon.bsn")],
+                     persoon=persoon)
+    fouten = wijzigen.controleer(deelname, m.wijziging, vandaag)
+    for veld in ("ingangsdatum", "einddatum"):
+        fouten += _aanleveren_vanaf(contract, parse_datum(m.wijziging.get(veld)), f"wijziging.{veld}")
+
+    def doe(melding: Melding) -> str:
+        wijzigen.wijzig(deelname, m.wijziging, vandaag=vandaag, melding=melding)
+        return persoon.relatienummer
+
+    return _Plan(contract, fouten, doe, persoon)
+
+
+def controleer(m: MeldingIn, afzender: Afzender, vandaag: date | None = None) -> list[Fout]:
+    """The dry run: every rule the melding breaks, changing nothing."""
+    try:
+        return beoordeel(m, afzender, vandaag or vandaag_nl()).fouten
+    except NietBevoegd:
+        return [Fout("afzender_niet_bevoegd", "U kunt geen meldingen doen voor dit collectiviteitsnummer.",
+                     "collectiviteitsnummer")]
+
+
+# -- apply ----------------------------------------------------------------------------------------
+
+def ontvang(m: MeldingIn, afzender: Afzender, *, vandaag: date | None = None,
+            regelnummer: int | None = None) -> Ontvangst:
+    """Process the melding once and commit; a re-send returns the first result.
+
+    Raises ``NietBevoegd`` (nothing stored). Conflicts between concurrent requests surface as
+    an IntegrityError at the claim or at a unique index; the loop then finds the twin's result,
+    or checks again against what the twin wrote.
+    """
+    vandaag = vandaag or vandaag_nl()
+    vingerafdruk = m.vingerafdruk()
+    for _ in range(5):
+        bestaand = zoek(afzender.bron, m.melding_id)
+        if bestaand is not None:
+            return Ontvangst(bestaand, nieuw=False, conflict=bestaand.body_hash != vingerafdruk)
+        try:
+            melding = _verwerk(m, afzender, vandaag, vingerafdruk, regelnummer)
+            db.session.commit()
+            return Ontvangst(melding)
+        except (IntegrityError, OperationalError):
+            db.session.rollback()
+    raise RuntimeError("melding kon na herhaalde pogingen niet worden vastgelegd")
+
+
+def zoek(bron: str, melding_id: str) -> Melding | None:
+    return db.session.scalar(select(Melding).where(Melding.bron == bron, Melding.extern_id == melding_id))
+
+
+def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
+             regelnummer: int | None) -> Melding:
+    def nieuwe_melding(**waarden) -> Melding:
+        melding = Melding(bron=afzender.bron, kanaal=afzender.kanaal, extern_id=m.melding_id,
+                          body_hash=vingerafdruk, soort=m.soort, gegevens=m.als_json(),
+                          upload_id=afzender.upload_id, regelnummer=regelnummer, ontvangen_op=ontvangen,
+                          **waarden)
+        db.session.add(melding)
+        return melding
+
+    ontvangen = utcnow()
+    # Claim the id first: a concurrent twin waits on the unique index (or SQLite's write lock)
+    # and then finds this result instead of applying the melding a second time.
+    melding = nieuwe_melding(status="ontvangen")
+    db.session.flush()
+    contract_id = persoon_id = None
+    relatienummer = None
+    try:
+        plan = beoordeel(m, afzender, vandaag, volledig=False)
+        contract_id = plan.contract.id if plan.contract is not None else None
+        persoon_id = plan.persoon.id if plan.persoon is not None else None
+        if plan.fouten:
+            raise Afgekeurd(plan.fouten)
+        relatienummer = plan.doe(melding)
+    except Afgekeurd as exc:
+        db.session.rollback()
+        melding = nieuwe_melding(status="afgekeurd", contract_id=contract_id, persoon_id=persoon_id,
+                                 fouten=[asdict(f) for f in exc.fouten], verwerkt_op=utcnow())
+    except NietBevoegd:
+        db.session.rollback()
+        raise
+    melding.antwoord = antwoord(melding, relatienummer)
+    _audit(melding, afzender, relatienummer)
+    return melding
+
+
+def antwoord(melding: Melding, relatienummer: str | None = None) -> dict:
+    """The API's answer for this melding (stored, so a re-send returns exactly this)."""
+    return {
+        "melding_id": melding.extern_id,
+        "status": melding.status,
+        "ontvangen_op": _iso(melding.ontvangen_op),
+        "relatienummer": relatienummer,
+        "fouten": [{"code": f["code"], "melding": f["bericht"], "veld": f.get("veld")}
+                   for f in melding.fouten or []],
+    }
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(AMSTERDAM).isoformat(timespec="seconds")
+
+
+def _audit(melding: Melding, afzender: Afzender, relatienummer: str | None) -> None:
+    actie = "update" if melding.soort != "aanmelding" else "create"
+    contract = db.session.get(Contract, melding.contract_id) if melding.contract_id else None
+    audit.record(f"melding_{melding.soort}", actie,
+                 relatienummers=[relatienummer] if relatienummer else [],
+                 contract_nummer=contract.nummer if contract else None,
+                 uitkomst="ok" if melding.status == "verwerkt" else "afgekeurd",
+                 gebruiker=afzender.gebruiker, commit=False,
+                 details={"kanaal": afzender.kanaal, "bron": afzender.bron, "melding_id": melding.extern_id,
+                          "codes": [f["code"] for f in melding.fouten or []]})
