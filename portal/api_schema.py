@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from portal.domain import foutcodes, wijzigen
 from portal.domain.afmelden import REDENEN
-from portal.domain.intake import ADRES_VELDEN, MAX_ID, MAX_TEKST, SOORTEN
+from portal.domain.intake import ADRES_VELDEN, MAX_TEKST, MELDING_ID, SOORTEN
 
-_TEKST = {"type": "string", "maxLength": MAX_TEKST}
-_DATUM = {"type": "string", "format": "date", "example": "2026-12-01"}
+# Optional fields may be left out or sent as null; both mean "not given".
+_TEKST = {"type": "string", "maxLength": MAX_TEKST, "nullable": True}
+_DATUM = {"type": "string", "format": "date", "example": "2026-12-01", "nullable": True}
+
+_MELDING_ID = {"type": "string", "pattern": MELDING_ID.pattern,
+               "description": "Uw eigen kenmerk van de melding: 1 tot 100 letters, cijfers of . _ : - "
+                              "(niet 'batch').", "example": "AFAS-2026-000123"}
 
 
 def _tekst(beschrijving: str, **extra) -> dict:
@@ -75,9 +80,9 @@ def openapi() -> dict:
             "eerdere_melding": {"$ref": "#/components/schemas/Antwoord"},
         },
     }
-    adres = {"type": "object", "properties": dict.fromkeys(ADRES_VELDEN, _TEKST)}
+    adres = {"type": "object", "nullable": True, "properties": dict.fromkeys(ADRES_VELDEN, _TEKST)}
     persoon = {
-        "type": "object",
+        "type": "object", "nullable": True,
         "properties": {
             "bsn": _tekst("9 cijfers, elfproef", example="999990019"),
             "voorletters": _tekst("", example="J."),
@@ -91,26 +96,30 @@ def openapi() -> dict:
             "adres": {"$ref": "#/components/schemas/Adres"},
         },
     }
-    wijziging = {"type": "object", "description": "De nieuwe waarde(n); alleen bij soort wijziging.",
+    wijziging = {"type": "object", "nullable": True,
+                 "description": "De nieuwe waarde(n); alleen bij soort wijziging.",
                  "properties": {naam: _DATUM if naam != "bsn" else _TEKST for naam in wijzigen.WIJZIGBAAR}}
     melding = {
         "type": "object", "required": ["melding_id", "soort"],
         "properties": {
-            "melding_id": {"type": "string", "minLength": 1, "maxLength": MAX_ID, "pattern": r"\S"},
+            "melding_id": _MELDING_ID,
             "soort": {"type": "string", "enum": list(SOORTEN)},
             "kvk_nummer": _tekst("8 cijfers", example="70000003"),
             "collectiviteitsnummer": _tekst("", example="23595"),
             "persoon": {"$ref": "#/components/schemas/Persoon"},
             "ingangsdatum": {**_DATUM, "description": "Aanmelding: de eerste dag van de deelname."},
             "einddatum": {**_DATUM, "description": "Afmelding: de laatste dag (t/m) van de deelname."},
-            "reden": {"type": "string", "enum": list(REDENEN)},
+            "reden": {"type": "string", "enum": [*REDENEN, None], "nullable": True},
             "wijziging": {"$ref": "#/components/schemas/Wijziging"},
         },
     }
     batch = {
         "type": "object", "required": ["meldingen"],
+        # Each item is judged on its own (the answer per item is what POST /meldingen would give),
+        # so an item that is not a valid Melding does not make the whole batch invalid.
         "properties": {"meldingen": {"type": "array", "minItems": 1, "maxItems": 1000,
-                                     "items": {"$ref": "#/components/schemas/Melding"}}},
+                                     "items": {"description": "Een Melding (zie dat schema); een "
+                                               "ongeldige melding krijgt haar eigen 400 in de resultaten."}}},
     }
     batch_antwoord = {
         "type": "object", "required": ["resultaten"],
@@ -169,7 +178,7 @@ def openapi() -> dict:
                 "summary": "Het antwoord op een eerder verstuurde melding",
                 "operationId": "meldingOpvragen",
                 "parameters": [{"name": "melding_id", "in": "path", "required": True,
-                                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_ID}}],
+                                "schema": _MELDING_ID}],
                 "responses": {
                     "200": {"description": "Het antwoord zoals het bij ontvangst werd gegeven.",
                             **json_body("Antwoord")},

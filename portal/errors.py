@@ -29,6 +29,13 @@ API_CODES = {400: "geen_melding", 401: "niet_geauthenticeerd", 404: "niet_gevond
              429: "te_veel_verzoeken"}
 
 
+def _keep_headers(error: HTTPException, response) -> None:
+    """The headers the error itself carries (Allow on a 405, Retry-After on a 429)."""
+    for naam, waarde in error.get_headers():
+        if naam.lower() != "content-type":
+            response.headers[naam] = waarde
+
+
 def register(app: Flask) -> None:
     """Install the handlers."""
     app.register_error_handler(403, forbidden_response)
@@ -43,12 +50,14 @@ def register(app: Flask) -> None:
             response = jsonify({"fout": API_CODES.get(code, error.name.lower().replace(" ", "_")),
                                 "melding": message})
             response.status_code = code
+            _keep_headers(error, response)
             if code == 429:
                 response.headers.setdefault("Retry-After", "60")
             return response
         response = app.make_response(
             (render_template("errors/error.html", titel=titel, message=message), code)
         )
+        _keep_headers(error, response)
         if code == 429:
             response.headers.setdefault("Retry-After", "60")
         return response

@@ -65,7 +65,7 @@ ROUTES = [
 API = {
     ("/api/v1/meldingen", "POST"),
     ("/api/v1/meldingen/batch", "POST"),
-    ("/api/v1/meldingen/<path:melding_id>", "GET"),
+    ("/api/v1/meldingen/<melding_id:melding_id>", "GET"),
     ("/api/v1/openapi.json", "GET"),
 }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import BaseConverter
 
 from portal import audit
 from portal.access import public
@@ -16,6 +17,15 @@ from portal.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+
+
+class MeldingIdConverter(BaseConverter):
+    """Only ids a melding may have, so GET /meldingen/batch is not mistaken for an id."""
+
+    regex = intake.MELDING_ID.pattern.strip("^$")
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("melding_id", MeldingIdConverter))
 
 MAX_BATCH = 1000
 
@@ -137,7 +147,7 @@ def batch_post():
     return jsonify({"resultaten": resultaten}), 200
 
 
-@bp.get("/meldingen/<path:melding_id>")
+@bp.get("/meldingen/<melding_id:melding_id>")
 @_beperk_fouten
 @_beperk
 @public

@@ -62,7 +62,6 @@ MELDING = {
     "deelnemer_onbekend": "Een wijziging voor iemand die geen deelnemer van dit contract is (geweest).",
     "wijziging_leeg": "Een wijziging zonder nieuwe waarde.",
     "geen_beeindigde_deelname": "Een nieuwe einddatum voor een lopende deelname: stuur een afmelding.",
-    "dubbel_in_bestand": "Bestand: dezelfde melding (soort en BSN) staat eerder in het bestand.",
 }
 
 # Answers of the API that are not about one melding's content (HTTP status in the text).

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 
@@ -38,6 +39,8 @@ PERSOON_VELDEN = ("bsn", "voorletters", "voorvoegsel", "achternaam", "geslacht",
 ADRES_VELDEN = ("straat", "huisnummer", "huisnummer_toevoeging", "postcode", "woonplaats")
 MELDING_VELDEN = ("kvk_nummer", "collectiviteitsnummer", "ingangsdatum", "einddatum", "reden")
 MAX_ID = 100
+# Ids travel in URLs (GET /meldingen/<id>); "batch" names the batch endpoint.
+MELDING_ID = re.compile(r"^(?!batch$)[A-Za-z0-9._:-]{1,%d}$" % MAX_ID)
 MAX_TEKST = 300
 
 
@@ -73,8 +76,9 @@ class MeldingIn:
         if not isinstance(data, dict):
             raise GeenMelding("Een melding is een JSON-object.")
         melding_id = data.get("melding_id")
-        if not isinstance(melding_id, str) or not melding_id.strip() or len(melding_id) > MAX_ID:
-            raise GeenMelding(f"melding_id is verplicht: tekst van 1 tot {MAX_ID} tekens.", "melding_id")
+        if not isinstance(melding_id, str) or not MELDING_ID.match(melding_id):
+            raise GeenMelding(f"melding_id is verplicht: 1 tot {MAX_ID} letters, cijfers of . _ : -",
+                              "melding_id")
         soort = data.get("soort")
         if soort not in SOORTEN:
             raise GeenMelding("soort is aanmelding, afmelding of wijziging.", "soort")
@@ -84,7 +88,7 @@ class MeldingIn:
         velden = {naam: _tekst(persoon, naam, f"persoon.{naam}") for naam in PERSOON_VELDEN}
         velden.update({naam: _tekst(adres, naam, f"persoon.adres.{naam}") for naam in ADRES_VELDEN})
         return cls(
-            melding_id=melding_id.strip(), soort=soort,
+            melding_id=melding_id, soort=soort,
             persoon=PersoonGegevens.uit({**velden, "rol": HOOFD}),
             wijziging={naam: _tekst(wijziging, naam, f"wijziging.{naam}") for naam in wijzigen.WIJZIGBAAR},
             **{naam: _tekst(data, naam, naam) for naam in MELDING_VELDEN})
