@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
         deelnemers,
         mock_eherkenning,
         pages,
+        upload,
     )
 
     app.register_blueprint(pages.bp)
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(deelnemers.bp)
     app.register_blueprint(aanmelden.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(upload.bp)
     if app.config["MOCK_EHERKENNING_ENABLED"]:
         app.register_blueprint(mock_eherkenning.bp)
 

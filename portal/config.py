@@ -43,6 +43,8 @@ DEFAULTS = {
     # The meldingen API: failed logins per address, and all requests per credential.
     "RATELIMIT_API_AUTH": "10 per minute",
     "RATELIMIT_API": "6000 per minute",
+    # Upload aan- en afmeldingen: the most lines one file may hold.
+    "UPLOAD_MAX_REGELS": 10_000,
     "HSTS": False,
 }
 

@@ -4,8 +4,9 @@ Every screen adds its routes here; ``test_access.py`` checks each route for ever
 anonymously, and with a contract the user does not have. ``{contract}`` in a path (or in a
 field name) is filled with the user's own contract (allowed) or a foreign one (must answer
 404); ``{persoon}`` likewise with the relatienummer of a deelnemer of that contract, ``{polis}``
-with a polisnummer of that deelnemer, and ``{concept}`` with a wizard draft of the user's own
-login session for that contract (a foreign one: another user's draft).
+with a polisnummer of that deelnemer, ``{upload}`` with an upload of that contract, and
+``{concept}`` with a wizard draft of the user's own login session for that contract (a foreign
+one: another user's draft).
 """
 
 from __future__ import annotations
@@ -58,6 +59,14 @@ ROUTES = [
     Route("GET", "/deelnemers/{persoon}/bijschrijven/{contract}", frozenset({ADMIN})),
     Route("POST", "/deelnemers/{persoon}/bijschrijven/{contract}", frozenset({ADMIN})),
     Route("GET", "/polisbladen/{polis}.pdf", frozenset({ADMIN})),
+    Route("GET", "/upload", frozenset({ADMIN})),
+    Route("POST", "/upload", frozenset({ADMIN}), {"contract": "{contract}"}),
+    Route("GET", "/upload/sjabloon.xlsx?contract={contract}", frozenset({ADMIN})),
+    Route("GET", "/upload/sjabloon.csv?contract={contract}", frozenset({ADMIN})),
+    Route("GET", "/upload/{upload}", frozenset({ADMIN})),
+    Route("GET", "/upload/{upload}/voortgang", frozenset({ADMIN})),
+    Route("POST", "/upload/{upload}/verwerken", frozenset({ADMIN})),
+    Route("POST", "/upload/{upload}/annuleren", frozenset({ADMIN})),
 ]
 
 # The meldingen API authenticates with HTTP Basic (the communicatieprofiel), not the portal login;

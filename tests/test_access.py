@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import AanmeldConcept, AuthSession, Contract, Gebruiker, Polis
+from portal.models import AanmeldConcept, AuthSession, Contract, Gebruiker, Polis, Upload, UploadRegel
 from portal.navigation import NAVIGATIE
 from tests.access_matrix import API, PUBLIC, ROUTES
 
@@ -20,12 +20,15 @@ ROLLEN = ["administratief", "financieel", "accountbeheer"]
 
 def _rule_of(path: str) -> str:
     return (path.split("?")[0].replace("{contract}", "<contract>").replace("{persoon}", "<relatienummer>")
-            .replace("{concept}", "<token>").replace("{polis}", "<polisnummer>"))
+            .replace("{concept}", "<token>").replace("{polis}", "<polisnummer>")
+            .replace("{upload}", "<token>"))
 
 
 def _fill(text: str, contract, persoon, concept: str = "onbekend") -> str:
     if "{polis}" in text:
         text = text.replace("{polis}", _polis(persoon, contract).polisnummer)
+    if "{upload}" in text:
+        text = text.replace("{upload}", _upload(contract).opslag_naam)
     return (text.replace("{contract}", contract.nummer).replace("{persoon}", persoon.relatienummer)
             .replace("{concept}", concept))
 
@@ -38,6 +41,21 @@ def _polis(persoon, contract) -> Polis:
         db.session.add(polis)
         db.session.commit()
     return polis
+
+
+def _upload(contract) -> Upload:
+    """A checked upload of one line for ``contract``."""
+    upload = db.session.scalar(select(Upload).where(Upload.contract_id == contract.id))
+    if upload is None:
+        upload = Upload(contract_id=contract.id, oorspronkelijke_naam="m.csv",
+                        opslag_naam=secrets.token_hex(16), status="gecontroleerd", totaal=1)
+        db.session.add(upload)
+        db.session.flush()
+        db.session.add(UploadRegel(upload_id=upload.id, regelnummer=2, gegevens={
+            "melding_id": "regel-2", "soort": "afmelding",
+            "collectiviteitsnummer": contract.collectiviteitsnummer}))
+        db.session.commit()
+    return upload
 
 
 def _concept(portal, contract) -> str:

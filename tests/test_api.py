@@ -333,7 +333,7 @@ def test_wijziging_of_someone_else(api, werkgevers):
 NIET_VIA_API = {"bsn_dubbel", "rol_ongeldig", "te_veel_partners", "kind_niet_jonger", "hoofd_niet_actief",
                 "geen_gezinsleden", "product_onbekend", "basis_vereist", "pakketten_sluiten_elkaar_uit",
                 "polis_bestaat_al", "betalingswijze_ongeldig", "iban_ongeldig", "keuze_verplicht",
-                "afzender_niet_bevoegd", "ingangsdatum_voor_hoofd"}
+                "afzender_niet_bevoegd", "soort_ongeldig", "dubbel_in_bestand", "ingangsdatum_voor_hoofd"}
 
 
 def test_every_foutcode_of_the_catalogue_is_tested_through_the_api_or_named_as_not_reachable():

@@ -62,6 +62,8 @@ MELDING = {
     "deelnemer_onbekend": "Een wijziging voor iemand die geen deelnemer van dit contract is (geweest).",
     "wijziging_leeg": "Een wijziging zonder nieuwe waarde.",
     "geen_beeindigde_deelname": "Een nieuwe einddatum voor een lopende deelname: stuur een afmelding.",
+    "soort_ongeldig": "Bestand: de kolom Soort is niet aanmelding, afmelding of wijziging (API: 400).",
+    "dubbel_in_bestand": "Bestand: dezelfde melding (soort en BSN) staat eerder in het bestand.",
 }
 
 # Answers of the API that are not about one melding's content (HTTP status in the text).

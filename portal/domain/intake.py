@@ -319,10 +319,12 @@ def controleer(m: MeldingIn, afzender: Afzender, vandaag: date | None = None) ->
 # -- apply ----------------------------------------------------------------------------------------
 
 def ontvang(m: MeldingIn, afzender: Afzender, *, vandaag: date | None = None,
-            regelnummer: int | None = None) -> Ontvangst:
+            regelnummer: int | None = None, vooraf: list[Fout] | None = None) -> Ontvangst:
     """Process the melding once and commit; a re-send returns the first result.
 
-    Raises ``NietBevoegd`` (nothing stored). Conflicts between concurrent requests surface as
+    ``vooraf`` holds what the channel already found wrong (a line twice in a file): the melding
+    is then refused with those and the pipeline's own findings. Raises ``NietBevoegd`` (nothing
+    stored). Conflicts between concurrent requests surface as
     an IntegrityError at the claim or at a unique index; the loop then finds the twin's result,
     or checks again against what the twin wrote.
     """
@@ -333,7 +335,7 @@ def ontvang(m: MeldingIn, afzender: Afzender, *, vandaag: date | None = None,
         if bestaand is not None:
             return Ontvangst(bestaand, nieuw=False, conflict=bestaand.body_hash != vingerafdruk)
         try:
-            melding = _verwerk(m, afzender, vandaag, vingerafdruk, regelnummer)
+            melding = _verwerk(m, afzender, vandaag, vingerafdruk, regelnummer, vooraf or [])
             db.session.commit()
             return Ontvangst(melding)
         except (IntegrityError, OperationalError):
@@ -346,7 +348,7 @@ def zoek(bron: str, melding_id: str) -> Melding | None:
 
 
 def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
-             regelnummer: int | None) -> Melding:
+             regelnummer: int | None, vooraf: list[Fout]) -> Melding:
     def nieuwe_melding(**waarden) -> Melding:
         melding = Melding(bron=afzender.bron, kanaal=afzender.kanaal, extern_id=m.melding_id,
                           body_hash=vingerafdruk, soort=m.soort, gegevens=m.als_json(),
@@ -366,8 +368,8 @@ def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
         plan = beoordeel(m, afzender, vandaag, volledig=False)
         contract_id = plan.contract.id if plan.contract is not None else None
         persoon_id = plan.persoon.id if plan.persoon is not None else None
-        if plan.fouten:
-            raise Afgekeurd(plan.fouten)
+        if vooraf or plan.fouten:
+            raise Afgekeurd(vooraf + plan.fouten)
         relatienummer = plan.doe(melding)
     except Afgekeurd as exc:
         db.session.rollback()

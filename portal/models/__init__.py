@@ -20,7 +20,7 @@ from portal.models.gebruiker import (
     LoginState,
     gebruiker_contract,
 )
-from portal.models.melding import Melding, Upload
+from portal.models.melding import Melding, Upload, UploadRegel
 from portal.models.persoon import Deelname, Persoon, Polis, PolisProduct, PolisVerzending
 
 __all__ = [
@@ -51,5 +51,6 @@ __all__ = [
     "Product",
     "ProductTarief",
     "Upload",
+    "UploadRegel",
     "gebruiker_contract",
 ]

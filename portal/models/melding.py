@@ -12,29 +12,61 @@ from portal.models.types import UTCDateTime, utcnow
 
 
 class Upload(db.Model):
-    """An uploaded file of aan- en afmeldingen; its processing report (verwerkingsverslag)."""
+    """An uploaded file of aan- en afmeldingen for one contract; its processing report
+    (verwerkingsverslag). The file itself is not kept: its lines are, as ``UploadRegel``.
+
+    ontvangen → controleren → gecontroleerd → verwerken → klaar, or geannuleerd after the
+    check. ``gedaan`` counts the lines the running phase has finished (the progress bar).
+    """
 
     __tablename__ = "upload"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"), index=True)
     gebruiker_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
-    # Shown to the user only; the stored file gets a server-made name.
+    # Shown to the user only; the server names the upload by a random token.
     oorspronkelijke_naam: Mapped[str] = mapped_column(String(255))
     opslag_naam: Mapped[str] = mapped_column(String(100), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="ontvangen")
     totaal: Mapped[int] = mapped_column(default=0)
+    gedaan: Mapped[int] = mapped_column(default=0)
+    goedgekeurd: Mapped[int] = mapped_column(default=0)  # lines the check found in order
     verwerkt: Mapped[int] = mapped_column(default=0)
     afgekeurd: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    voortgang_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    contract: Mapped["Contract"] = relationship()  # noqa: F821, UP037
+    gebruiker: Mapped["Gebruiker"] = relationship()  # noqa: F821, UP037
 
     __table_args__ = (
         CheckConstraint(
-            "status IN ('ontvangen', 'gecontroleerd', 'bezig', 'klaar', 'mislukt')",
+            "status IN ('ontvangen', 'controleren', 'gecontroleerd', 'verwerken', 'klaar', "
+            "'geannuleerd')",
             name="ck_upload_status",
         ),
     )
+
+
+class UploadRegel(db.Model):
+    """One line of an upload: the melding it holds (API shape), the dry run's findings and,
+    once processed, the melding row with its result."""
+
+    __tablename__ = "upload_regel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upload_id: Mapped[int] = mapped_column(ForeignKey("upload.id", ondelete="CASCADE"))
+    regelnummer: Mapped[int]
+    gegevens: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Found while reading the file (unknown soort, the same melding twice): never sent on.
+    leesfouten: Mapped[list] = mapped_column(JSON, default=list)
+    controle: Mapped[list | None] = mapped_column(JSON)
+    melding_id: Mapped[int | None] = mapped_column(ForeignKey("melding.id"))
+
+    melding: Mapped["Melding | None"] = relationship()  # noqa: UP037
+
+    __table_args__ = (UniqueConstraint("upload_id", "regelnummer", name="uq_upload_regel"),)
 
 
 class Melding(db.Model):

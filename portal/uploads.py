@@ -1,0 +1,148 @@
+"""Uploads of aan- en afmeldingen: receive the file, check it (dry run), process it.
+
+Both phases run in the background (``portal.tasks``) and keep their progress in the upload's
+row, so any worker can show the progress bar and a restarted run picks up where it stopped:
+every line is a melding with its own id (``upload:<id>`` / ``regel-<n>``), applied once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict
+from datetime import timedelta
+
+from sqlalchemy import func, insert, select, update
+
+from portal.domain import intake
+from portal.domain.fouten import Fout
+from portal.extensions import db
+from portal.intake_bestand import lees
+from portal.models import Melding, Upload, UploadRegel
+from portal.models.types import utcnow
+
+VOORTGANG_ELKE = 25
+VASTGELOPEN_NA = timedelta(minutes=5)
+
+
+def ontvang_bestand(inhoud: bytes, bestandsnaam: str, contract, gebruiker, max_regels: int) -> Upload:
+    """Read the file (raises ``OngeldigBestand``, nothing stored) and keep its lines."""
+    regels = lees(inhoud, bestandsnaam, contract.collectiviteitsnummer, max_regels)
+    upload = Upload(contract_id=contract.id, gebruiker_id=gebruiker.id,
+                    oorspronkelijke_naam=bestandsnaam[-255:], opslag_naam=secrets.token_hex(16),
+                    status="ontvangen", totaal=len(regels), voortgang_op=utcnow())
+    db.session.add(upload)
+    db.session.flush()
+    db.session.execute(insert(UploadRegel), [
+        {"upload_id": upload.id, "regelnummer": r.regelnummer, "gegevens": r.gegevens,
+         "leesfouten": [asdict(f) for f in r.leesfouten]} for r in regels])
+    db.session.commit()
+    return upload
+
+
+def afzender(upload: Upload) -> intake.Afzender:
+    return intake.Afzender(kanaal="upload", bron=f"upload:{upload.id}",
+                           contract_ids=frozenset({upload.contract_id}), gebruiker=upload.gebruiker,
+                           upload_id=upload.id)
+
+
+def _melding_in(regel: UploadRegel) -> intake.MeldingIn | None:
+    try:
+        return intake.MeldingIn.uit_json(regel.gegevens)
+    except intake.GeenMelding:
+        return None  # an unknown soort: already among the leesfouten
+
+
+def _regels(upload: Upload, alleen_open: bool = False):
+    query = select(UploadRegel).where(UploadRegel.upload_id == upload.id).order_by(UploadRegel.regelnummer)
+    if alleen_open:
+        query = query.where(UploadRegel.melding_id.is_(None))
+    return db.session.scalars(query).all()
+
+
+def _voortgang(upload: Upload, gedaan: int) -> None:
+    upload.gedaan, upload.voortgang_op = gedaan, utcnow()
+    db.session.commit()
+
+
+def controleer(upload_id: int) -> None:
+    """The dry run: per line what would happen, nothing changed but the findings."""
+    upload = db.session.get(Upload, upload_id)
+    if upload is None or upload.status not in ("ontvangen", "controleren"):
+        return
+    upload.status = "controleren"
+    _voortgang(upload, 0)
+    van = afzender(upload)
+    goed = 0
+    for gedaan, regel in enumerate(_regels(upload), start=1):
+        m = _melding_in(regel)
+        fouten = [Fout(**f) for f in regel.leesfouten]
+        if m is not None and not any(f.code == "soort_ongeldig" for f in fouten):
+            fouten += intake.controleer(m, van)
+        regel.controle = [asdict(f) for f in fouten]
+        goed += not fouten
+        if gedaan % VOORTGANG_ELKE == 0:
+            _voortgang(upload, gedaan)
+    upload.status, upload.goedgekeurd = "gecontroleerd", goed
+    _voortgang(upload, upload.totaal)
+
+
+def start_verwerking(upload: Upload) -> bool:
+    """Move a checked upload to processing; False when it is not (or no longer) checked."""
+    gezet = db.session.execute(
+        update(Upload).where(Upload.id == upload.id, Upload.status == "gecontroleerd")
+        .values(status="verwerken", gedaan=0, voortgang_op=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    db.session.refresh(upload)
+    return gezet == 1
+
+
+def verwerk(upload_id: int) -> None:
+    """Apply every line through the intake pipeline, each on its own; resumable."""
+    upload = db.session.get(Upload, upload_id)
+    if upload is None or upload.status != "verwerken":
+        return
+    van = afzender(upload)
+    gedaan = upload.totaal - len(_regels(upload, alleen_open=True))
+    for regel in _regels(upload, alleen_open=True):
+        m = _melding_in(regel)
+        if m is not None:
+            vooraf = [Fout(**f) for f in regel.leesfouten]
+            ontvangst = intake.ontvang(m, van, regelnummer=regel.regelnummer, vooraf=vooraf)
+            regel.melding_id = ontvangst.melding.id
+        else:
+            regel.melding_id = None
+        gedaan += 1
+        if gedaan % VOORTGANG_ELKE == 0:
+            _voortgang(upload, gedaan)
+        else:
+            db.session.commit()
+    _tel(upload)
+    upload.status, upload.finished_at = "klaar", utcnow()
+    _voortgang(upload, upload.totaal)
+
+
+def _tel(upload: Upload) -> None:
+    tellingen = dict(db.session.execute(
+        select(Melding.status, func.count()).where(Melding.upload_id == upload.id)
+        .group_by(Melding.status)).all())
+    upload.verwerkt = tellingen.get("verwerkt", 0)
+    upload.afgekeurd = upload.totaal - upload.verwerkt
+
+
+def annuleer(upload: Upload) -> bool:
+    """Drop a checked upload without processing it."""
+    gezet = db.session.execute(
+        update(Upload).where(Upload.id == upload.id, Upload.status == "gecontroleerd")
+        .values(status="geannuleerd", finished_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    db.session.refresh(upload)
+    return gezet == 1
+
+
+def vastgelopen() -> list[Upload]:
+    """Uploads whose phase made no progress for a while (a stopped worker): to run again."""
+    grens = utcnow() - VASTGELOPEN_NA
+    return list(db.session.scalars(select(Upload).where(
+        Upload.status.in_(("ontvangen", "controleren", "verwerken")), Upload.voortgang_op < grens)))
