@@ -62,9 +62,11 @@ def register_blueprints(app: Flask) -> None:
         contact,
         dashboard,
         deelnemers,
+        mislukt,
         mock_eherkenning,
         pages,
         upload,
+        verslagen,
     )
 
     app.register_blueprint(pages.bp)
@@ -75,6 +77,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(aanmelden.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(upload.bp)
+    app.register_blueprint(verslagen.bp)
+    app.register_blueprint(mislukt.bp)
     if app.config["MOCK_EHERKENNING_ENABLED"]:
         app.register_blueprint(mock_eherkenning.bp)
 

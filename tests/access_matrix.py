@@ -4,7 +4,8 @@ Every screen adds its routes here; ``test_access.py`` checks each route for ever
 anonymously, and with a contract the user does not have. ``{contract}`` in a path (or in a
 field name) is filled with the user's own contract (allowed) or a foreign one (must answer
 404); ``{persoon}`` likewise with the relatienummer of a deelnemer of that contract, ``{polis}``
-with a polisnummer of that deelnemer, ``{upload}`` with an upload of that contract, and
+with a polisnummer of that deelnemer, ``{upload}`` with an upload of that contract, ``{melding}`` with an
+afgekeurde melding of it, and
 ``{concept}`` with a wizard draft of the user's own login session for that contract (a foreign
 one: another user's draft).
 """
@@ -67,6 +68,17 @@ ROUTES = [
     Route("GET", "/upload/{upload}/voortgang", frozenset({ADMIN})),
     Route("POST", "/upload/{upload}/verwerken", frozenset({ADMIN})),
     Route("POST", "/upload/{upload}/annuleren", frozenset({ADMIN})),
+    Route("GET", "/verwerkingsverslagen", frozenset({ADMIN})),
+    Route("GET", "/verwerkingsverslagen?contract={contract}", frozenset({ADMIN})),
+    Route("GET", "/verwerkingsverslagen/upload/{upload}", frozenset({ADMIN})),
+    Route("GET", "/verwerkingsverslagen/upload/{upload}.xlsx", frozenset({ADMIN})),
+    Route("GET", "/verwerkingsverslagen/api/{contract}/2026-01-05", frozenset({ADMIN})),
+    Route("GET", "/verwerkingsverslagen/api/{contract}/2026-01-05.xlsx", frozenset({ADMIN})),
+    Route("GET", "/mislukte-verwerkingen", frozenset({ADMIN})),
+    Route("GET", "/mislukte-verwerkingen?contract={contract}", frozenset({ADMIN})),
+    Route("GET", "/mislukte-verwerkingen/{melding}", frozenset({ADMIN})),
+    Route("POST", "/mislukte-verwerkingen/{melding}", frozenset({ADMIN}), {"persoon__bsn": "123"}),
+    Route("POST", "/mislukte-verwerkingen/{melding}/verwijderen", frozenset({ADMIN}), {"reden": "dubbel"}),
 ]
 
 # The meldingen API authenticates with HTTP Basic (the communicatieprofiel), not the portal login;

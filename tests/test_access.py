@@ -9,7 +9,16 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import AanmeldConcept, AuthSession, Contract, Gebruiker, Polis, Upload, UploadRegel
+from portal.models import (
+    AanmeldConcept,
+    AuthSession,
+    Contract,
+    Gebruiker,
+    Melding,
+    Polis,
+    Upload,
+    UploadRegel,
+)
 from portal.navigation import NAVIGATIE
 from tests.access_matrix import API, PUBLIC, ROUTES
 
@@ -21,12 +30,15 @@ ROLLEN = ["administratief", "financieel", "accountbeheer"]
 def _rule_of(path: str) -> str:
     return (path.split("?")[0].replace("{contract}", "<contract>").replace("{persoon}", "<relatienummer>")
             .replace("{concept}", "<token>").replace("{polis}", "<polisnummer>")
-            .replace("{upload}", "<token>"))
+            .replace("{upload}", "<token>").replace("{melding}", "<kenmerk>")
+            .replace("2026-01-05", "<dag>"))
 
 
 def _fill(text: str, contract, persoon, concept: str = "onbekend") -> str:
     if "{polis}" in text:
         text = text.replace("{polis}", _polis(persoon, contract).polisnummer)
+    if "{melding}" in text:
+        text = text.replace("{melding}", _afgekeurd(contract).kenmerk)
     if "{upload}" in text:
         text = text.replace("{upload}", _upload(contract).opslag_naam)
     return (text.replace("{contract}", contract.nummer).replace("{persoon}", persoon.relatienummer)
@@ -41,6 +53,22 @@ def _polis(persoon, contract) -> Polis:
         db.session.add(polis)
         db.session.commit()
     return polis
+
+
+def _afgekeurd(contract) -> Melding:
+    """An open afgekeurde afmelding of ``contract``."""
+    melding = db.session.scalar(select(Melding).where(Melding.contract_id == contract.id,
+                                                      Melding.status == "afgekeurd"))
+    if melding is None:
+        melding = Melding(bron="upload:0", kanaal="upload", extern_id=secrets.token_hex(8), soort="afmelding",
+                          contract_id=contract.id, status="afgekeurd",
+                          gegevens={"melding_id": "x", "soort": "afmelding",
+                                    "collectiviteitsnummer": contract.collectiviteitsnummer},
+                          fouten=[{"code": "einddatum_ongeldig", "bericht": "Vul de einddatum in.",
+                                   "veld": "einddatum"}])
+        db.session.add(melding)
+        db.session.commit()
+    return melding
 
 
 def _upload(contract) -> Upload:

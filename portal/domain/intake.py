@@ -353,7 +353,7 @@ def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
         melding = Melding(bron=afzender.bron, kanaal=afzender.kanaal, extern_id=m.melding_id,
                           body_hash=vingerafdruk, soort=m.soort, gegevens=m.als_json(),
                           upload_id=afzender.upload_id, regelnummer=regelnummer, ontvangen_op=ontvangen,
-                          **waarden)
+                          ontvangen_dag=ontvangen.astimezone(AMSTERDAM).date(), **waarden)
         db.session.add(melding)
         return melding
 

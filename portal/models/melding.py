@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import secrets
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -93,6 +95,11 @@ class Melding(db.Model):
     fouten: Mapped[list] = mapped_column(JSON, default=list)
     antwoord: Mapped[dict | None] = mapped_column(JSON)
     ontvangen_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The day in the Netherlands: the verwerkingsverslag of API meldingen is per day.
+    ontvangen_dag: Mapped[date | None] = mapped_column(
+        default=lambda: utcnow().astimezone(ZoneInfo("Europe/Amsterdam")).date())
+    # How screens name the melding (Mislukte verwerkingen): not the database id.
+    kenmerk: Mapped[str | None] = mapped_column(String(20), default=lambda: secrets.token_hex(10))
     verwerkt_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A rejected melding stays open on Mislukte verwerkingen until corrected or discarded.
     afgehandeld_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -102,6 +109,7 @@ class Melding(db.Model):
 
     __table_args__ = (
         UniqueConstraint("bron", "extern_id", name="uq_melding_bron_extern_id"),
+        UniqueConstraint("kenmerk", name="uq_melding_kenmerk"),
         CheckConstraint(
             "soort IN ('aanmelding', 'afmelding', 'wijziging')", name="ck_melding_soort"
         ),
@@ -112,4 +120,5 @@ class Melding(db.Model):
             "kanaal IN ('portal', 'upload', 'api', 'correctie')", name="ck_melding_kanaal"
         ),
         Index("ix_melding_contract_status", "contract_id", "status", "ontvangen_op"),
+        Index("ix_melding_contract_kanaal_dag", "contract_id", "kanaal", "ontvangen_dag"),
     )

@@ -1,0 +1,142 @@
+"""Mislukte verwerkingen: every afgekeurde melding still open, from any channel; correct it in
+place and submit it again through the intake pipeline, or put it aside with a reason."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from portal import access, audit
+from portal.domain import intake
+from portal.extensions import db
+from portal.forms_mislukt import VELDEN, VerwijderForm, als_gegevens, correctie_form, veldnaam
+from portal.intake_bestand import KOP_VAN_PAD
+from portal.models import Contract, Melding, Persoon
+from portal.models.types import utcnow
+from portal.verslagen import SOORT_LABELS
+
+bp = Blueprint("mislukt", __name__)
+
+PER_PAGINA = 50
+KANAAL_LABELS = {"api": "Koppeling", "upload": "Upload", "correctie": "Correctie", "portal": "Portaal"}
+
+
+def _open(contract_ids):
+    return (Melding.contract_id.in_(contract_ids), Melding.status == "afgekeurd",
+            Melding.afgehandeld_op.is_(None))
+
+
+@bp.get("/mislukte-verwerkingen")
+@access.requires(access.ADMINISTRATIEF)
+def index():
+    ids = access.contract_ids()
+    gekozen = request.args.get("contract") or ""
+    if gekozen:
+        contract = access.get_contract(gekozen)
+        ids = {contract.id}
+        g.context_contract = contract.nummer
+    pagina = max(request.args.get("pagina", 1, type=int), 1)
+    aantal = db.session.scalar(select(func.count()).select_from(Melding).where(*_open(ids))) if ids else 0
+    meldingen = db.session.scalars(
+        select(Melding).where(*_open(ids)).order_by(Melding.ontvangen_op.desc(), Melding.id.desc())
+        .offset((pagina - 1) * PER_PAGINA).limit(PER_PAGINA)).all() if ids else []
+    return render_template("mislukt/index.html", meldingen=meldingen, aantal=aantal, pagina=pagina,
+                           paginas=max(1, -(-aantal // PER_PAGINA)), contracten=access.contracten(),
+                           gekozen=gekozen, kanalen=KANAAL_LABELS, soorten=SOORT_LABELS)
+
+
+def _melding(kenmerk: str) -> Melding:
+    melding = db.session.scalar(select(Melding).where(Melding.kenmerk == kenmerk))
+    if melding is None or melding.contract_id not in access.contract_ids() or melding.status != "afgekeurd":
+        abort(404)
+    return melding
+
+
+def _fouten_op_velden(form, melding: Melding) -> list[dict]:
+    """Put each error above its field; the rest (no field on this form) go to the summary only."""
+    overig = []
+    for fout in melding.fouten or []:
+        naam = veldnaam(fout.get("veld") or "")
+        if naam in form:
+            form[naam].errors = [*form[naam].errors, fout["bericht"]]
+        else:
+            overig.append(fout)
+    return overig
+
+
+def _pagina(melding: Melding, form=None, verwijder=None, status: int = 200):
+    form = form or correctie_form(melding.soort, melding.gegevens)
+    overig = _fouten_op_velden(form, melding) if not form.errors else []
+    g.context_contract = db.session.scalar(select(Contract.nummer).where(Contract.id == melding.contract_id))
+    html = render_template("mislukt/melding.html", melding=melding, form=form, overig=overig,
+                           velden=[veldnaam(p) for p in VELDEN[melding.soort]],
+                           verwijder=verwijder or VerwijderForm(), kanalen=KANAAL_LABELS,
+                           soorten=SOORT_LABELS, koppen=KOP_VAN_PAD)
+    return html, status
+
+
+@bp.get("/mislukte-verwerkingen/<kenmerk>")
+@access.requires(access.ADMINISTRATIEF)
+def melding(kenmerk: str):
+    m = _melding(kenmerk)
+    audit.record("mislukte_verwerking", "read", relatienummers=_relatienummers(m),
+                 details={"melding": m.kenmerk})
+    return _pagina(m)
+
+
+def _relatienummers(melding: Melding) -> list[str]:
+    if melding.persoon_id is None:
+        return []
+    nummer = db.session.scalar(select(Persoon.relatienummer).where(Persoon.id == melding.persoon_id))
+    return [nummer] if nummer else []
+
+
+@bp.post("/mislukte-verwerkingen/<kenmerk>")
+@access.requires(access.ADMINISTRATIEF)
+def corrigeren(kenmerk: str):
+    origineel = _melding(kenmerk)
+    if origineel.afgehandeld_op is not None:
+        return _pagina(origineel, status=409)
+    form = correctie_form(origineel.soort)
+    if not form.validate_on_submit():
+        return _pagina(origineel, form, status=422)
+    gegevens = als_gegevens(form, origineel.soort, origineel.gegevens.get("collectiviteitsnummer", ""))
+    # The same correction submitted twice is one melding: its id follows from its content.
+    inhoud = json.dumps(gegevens, sort_keys=True).encode()
+    gegevens["melding_id"] = "c-" + hashlib.sha256(inhoud).hexdigest()[:30]
+    nieuw = intake.MeldingIn.uit_json(gegevens)
+    afzender = intake.Afzender(kanaal="correctie", bron=f"correctie:{origineel.id}",
+                               contract_ids=frozenset(access.contract_ids()), gebruiker=current_user)
+    uitkomst = intake.ontvang(nieuw, afzender).melding
+    origineel.afgehandeld_op = utcnow()
+    if uitkomst.status == "verwerkt":
+        origineel.afhandeling = "Gecorrigeerd en verwerkt"
+        db.session.commit()
+        relatienummer = (uitkomst.antwoord or {}).get("relatienummer")
+        flash(f"De melding is verbeterd en verwerkt (relatienummer {relatienummer}).", "succes")
+        return redirect(url_for(".index"), code=303)
+    origineel.afhandeling = "Verbeterd; de nieuwe poging is ook afgekeurd"
+    db.session.commit()
+    flash("De verbeterde melding is opnieuw afgekeurd. Bekijk de meldingen hieronder.", "fout")
+    return redirect(url_for(".melding", kenmerk=uitkomst.kenmerk), code=303)
+
+
+@bp.post("/mislukte-verwerkingen/<kenmerk>/verwijderen")
+@access.requires(access.ADMINISTRATIEF)
+def verwijderen(kenmerk: str):
+    m = _melding(kenmerk)
+    verwijder = VerwijderForm()
+    if m.afgehandeld_op is not None:
+        return _pagina(m, status=409)
+    if not verwijder.validate_on_submit():
+        return _pagina(m, verwijder=verwijder, status=422)
+    m.afgehandeld_op, m.afhandeling = utcnow(), f"Niet verwerkt: {verwijder.reden.data}"
+    audit.record("mislukte_verwerking", "update", relatienummers=_relatienummers(m), commit=False,
+                 details={"melding": m.kenmerk, "afhandeling": "niet verwerkt"})
+    db.session.commit()
+    flash("De melding staat niet meer bij Mislukte verwerkingen.", "succes")
+    return redirect(url_for(".index"), code=303)
