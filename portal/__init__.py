@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
         contact,
         dashboard,
         deelnemers,
+        koppeling,
         mislukt,
         mock_eherkenning,
         pages,
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(upload.bp)
     app.register_blueprint(verslagen.bp)
     app.register_blueprint(mislukt.bp)
+    app.register_blueprint(koppeling.bp)
     if app.config["MOCK_EHERKENNING_ENABLED"]:
         app.register_blueprint(mock_eherkenning.bp)
 

@@ -42,6 +42,8 @@ NAVIGATIE = [
             "Bevestigingen en andere berichten over uw contract."),
     NavItem("Accountbeheer", "accounts.index", frozenset({ACCOUNTBEHEER}),
             "Accounts van collega's aanmaken en rechten toekennen."),
+    NavItem("Koppeling salarisadministratie", "koppeling.index", frozenset({ACCOUNTBEHEER}),
+            "De inloggegevens waarmee uw salarissoftware meldingen stuurt."),
     NavItem("Contact", "contact.index", frozenset(ELKE_ROL),
             "Een vraag stellen aan de afdeling Zakelijke Markt."),
 ]

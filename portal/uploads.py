@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, insert, select, update
 
-from portal.domain import intake
+from portal.domain import berichten, intake
 from portal.domain.fouten import Fout
 from portal.extensions import db
 from portal.intake_bestand import lees
@@ -119,6 +119,7 @@ def verwerk(upload_id: int) -> None:
             db.session.commit()
     _tel(upload)
     upload.status, upload.finished_at = "klaar", utcnow()
+    berichten.upload_verwerkt(upload.contract, upload.oorspronkelijke_naam, upload.verwerkt, upload.afgekeurd)
     _voortgang(upload, upload.totaal)
 
 

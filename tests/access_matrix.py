@@ -74,6 +74,8 @@ ROUTES = [
     Route("GET", "/verwerkingsverslagen/upload/{upload}.xlsx", frozenset({ADMIN})),
     Route("GET", "/verwerkingsverslagen/api/{contract}/2026-01-05", frozenset({ADMIN})),
     Route("GET", "/verwerkingsverslagen/api/{contract}/2026-01-05.xlsx", frozenset({ADMIN})),
+    Route("GET", "/koppeling", frozenset({BEHEER})),
+    Route("POST", "/koppeling/{koppeling}/vernieuwen", frozenset({BEHEER})),
     Route("GET", "/mislukte-verwerkingen", frozenset({ADMIN})),
     Route("GET", "/mislukte-verwerkingen?contract={contract}", frozenset({ADMIN})),
     Route("GET", "/mislukte-verwerkingen/{melding}", frozenset({ADMIN})),

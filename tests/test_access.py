@@ -8,9 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from portal.domain import credentials
 from portal.extensions import db
 from portal.models import (
     AanmeldConcept,
+    ApiCredential,
     AuthSession,
     Contract,
     Gebruiker,
@@ -31,12 +33,14 @@ def _rule_of(path: str) -> str:
     return (path.split("?")[0].replace("{contract}", "<contract>").replace("{persoon}", "<relatienummer>")
             .replace("{concept}", "<token>").replace("{polis}", "<polisnummer>")
             .replace("{upload}", "<token>").replace("{melding}", "<kenmerk>")
-            .replace("2026-01-05", "<dag>"))
+            .replace("2026-01-05", "<dag>").replace("{koppeling}", "<gebruikersnaam>"))
 
 
 def _fill(text: str, contract, persoon, concept: str = "onbekend") -> str:
     if "{polis}" in text:
         text = text.replace("{polis}", _polis(persoon, contract).polisnummer)
+    if "{koppeling}" in text:
+        text = text.replace("{koppeling}", _koppeling(contract).gebruikersnaam)
     if "{melding}" in text:
         text = text.replace("{melding}", _afgekeurd(contract).kenmerk)
     if "{upload}" in text:
@@ -53,6 +57,16 @@ def _polis(persoon, contract) -> Polis:
         db.session.add(polis)
         db.session.commit()
     return polis
+
+
+def _koppeling(contract) -> ApiCredential:
+    """API credentials of the contract's organisation."""
+    profiel = db.session.scalar(select(ApiCredential).where(
+        ApiCredential.organisatie_id == contract.organisatie_id))
+    if profiel is None:
+        profiel, _ = credentials.issue(contract.organisatie, f"api-{contract.nummer}")
+        db.session.commit()
+    return profiel
 
 
 def _afgekeurd(contract) -> Melding:

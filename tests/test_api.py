@@ -550,3 +550,27 @@ def test_the_catalogue_holds_exactly_the_codes_the_rules_raise():
     bron = "".join(pad.read_text() for pad in Path(portal.__file__).parent.rglob("*.py"))
     gebruikt = set(re.findall(r'\b[Ff]out\(\s*"([a-z_]+)"', bron))
     assert gebruikt == set(foutcodes.MELDING)
+
+
+# -- Koppeling salarisadministratie (the accountbeheerder's side) -----------------------------------
+
+def test_the_accountbeheerder_sees_last_use_and_rotates_the_password(client, app, werkgevers):
+    from tests.conftest import Portal
+
+    beheerder = factories.gebruiker(werkgevers["org"], rollen=("accountbeheer",),
+                                    contracten=[werkgevers["contract"]])
+    db.session.commit()
+    assert Api(client, "flex-api").get("x").status_code == 404  # a use: last_used_at is set
+    portal = Portal(app.test_client())
+    portal.login(beheerder)
+    pagina = portal.client.get("/koppeling").text
+    assert "flex-api" in pagina and "ander-api" not in pagina and "Nog niet gebruikt" not in pagina
+    response = portal.post("/koppeling/flex-api/vernieuwen", csrf_from="/koppeling")
+    assert response.status_code == 200
+    nieuw = re.search(r'<code class="wachtwoord">([^<]+)</code>', response.text).group(1)
+    assert Api(client, "flex-api").get("x").status_code == 401
+    assert Api(client, "flex-api", nieuw).get("x").status_code == 404
+    assert nieuw not in portal.client.get("/koppeling").text  # shown once
+    assert portal.post("/koppeling/ander-api/vernieuwen", csrf_from="/koppeling").status_code == 404
+    record = db.session.scalar(select(AuditLog).where(AuditLog.gebeurtenis == "api_inloggegevens_vernieuwd"))
+    assert record.gebruiker_id == beheerder.id and nieuw not in json.dumps(record.details)

@@ -129,7 +129,9 @@ def test_a_file_is_checked_first_and_changes_nothing_until_processed(admin, worl
         (5, "verwerkt", "upload")]
     assert meldingen[1].fouten[0]["code"] == "bsn_ongeldig" and meldingen[1].afgehandeld_op is None
     assert _telling(Deelname, Deelname.einddatum.is_(None)) == 3  # two new, contract B's own
-    assert _telling(Bericht) == 3
+    assert _telling(Bericht) == 4
+    assert db.session.scalar(select(Bericht.tekst).where(Bericht.categorie == "Verwerking")) == (
+        "Upload meldingen.csv verwerkt: 3 verwerkt, 1 afgekeurd (zie Mislukte verwerkingen)")
     pagina = admin.client.get(response.headers["Location"]).text
     assert "Klaar: 3 verwerkt, 1 afgekeurd." in pagina
     records = db.session.scalars(select(AuditLog.gebeurtenis)).all()

@@ -39,6 +39,14 @@ def wijziging_ontvangen(contract, persoon, created_at=None) -> Bericht:
                 persoon, created_at)
 
 
+def upload_verwerkt(contract, bestandsnaam: str, verwerkt: int, afgekeurd: int) -> Bericht:
+    """'Upload meldingen.xlsx verwerkt: 12 verwerkt, 1 afgekeurd'."""
+    tekst = f"Upload {bestandsnaam} verwerkt: {verwerkt} verwerkt, {afgekeurd} afgekeurd"
+    if afgekeurd:
+        tekst += " (zie Mislukte verwerkingen)"
+    return _add(contract, VERWERKING, tekst)
+
+
 def _add(contract, categorie: str, tekst: str, persoon=None, created_at=None) -> Bericht:
     bericht = Bericht(contract_id=contract.id, categorie=categorie, tekst=tekst,
                       persoon_id=getattr(persoon, "id", None))
