@@ -18,7 +18,7 @@ from jinja2 import StrictUndefined
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from portal import create_app, tasks
+from portal import create_app
 from portal.config import normalise_database_url
 from portal.extensions import db, limiter
 from portal.testing import csrf_token, mock_login
@@ -28,8 +28,17 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "tests" / ".cache"
 PG_URL = normalise_database_url(os.environ.get("TEST_DATABASE_URL", "")) or None
 
-# Background tasks run inline, in the request that queues them.
-tasks.huey.immediate = True
+
+
+def pytest_configure(config):
+    """Background tasks run inline, in the request that queues them. Browser tests that want a
+    real consumer switch that off for a moment; their queue lives in tests/.cache, not instance/."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("HUEY_SQLITE_PATH", str(CACHE / "huey.sqlite"))
+    from portal import tasks
+
+    tasks.huey.immediate = True
+
 
 BASE_CONFIG = {
     "TESTING": True,
