@@ -104,6 +104,10 @@ def test_upload_dry_run_processing_report_and_correction(portal_page, base_url, 
         page.get_by_role("link", name="Download dit verslag (Excel)").click()
     rijen = list(_werkblad(download.value).iter_rows(values_only=True))
     assert [r[5] for r in rijen[1:]] == ["verwerkt", "afgekeurd", "verwerkt", "verwerkt"]
+    page.get_by_role("navigation", name="Dashboard").get_by_role("link", name="Verwerkingsverslagen").click()
+    overzicht = page.get_by_role("table", name="Verwerkingsverslagen, nieuwste eerst")
+    expect(overzicht.get_by_role("row").filter(has_text="Upload: meldingen.csv").first).to_contain_text("3")
+    assert_accessible(page, "verwerkingsverslagen")
 
     page.get_by_role("navigation", name="Dashboard").get_by_role("link", name="Mislukte verwerkingen").click()
     rij = page.get_by_role("row").filter(has_text="Browserfout")
