@@ -48,6 +48,9 @@ def _kopie(database_url: str) -> str:
         return database_url
     bron = Path(database_url.removeprefix("sqlite:///"))
     doel = bron.with_name("intake-kopie.sqlite")
+    # A journal left by an interrupted run would be replayed onto the fresh copy and corrupt it.
+    for rest in (doel, doel.with_name(doel.name + "-wal"), doel.with_name(doel.name + "-shm")):
+        rest.unlink(missing_ok=True)
     shutil.copyfile(bron, doel)
     return f"sqlite:///{doel}"
 
@@ -193,7 +196,11 @@ def _upload(database_url: str, gegevens: dict) -> dict:
 def run(database_url: str) -> dict:
     url = _kopie(normalise_database_url(database_url))
     gegevens = _voorbereiden(url)
-    uitkomst = {"api": _api(url, gegevens), "upload": _upload(url, gegevens)}
+    uitkomst = {"api": _api(url, gegevens)}
+    print("api", json.dumps(uitkomst["api"]), flush=True)
+    uitkomst["upload"] = _upload(url, gegevens)
     if url != database_url and url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        kopie = Path(url.removeprefix("sqlite:///"))
+        for rest in (kopie, kopie.with_name(kopie.name + "-wal"), kopie.with_name(kopie.name + "-shm")):
+            rest.unlink(missing_ok=True)
     return uitkomst

@@ -378,7 +378,9 @@ def controleer_verzekering(h: Huishouden) -> list[Fout]:
     """The chosen products (offered by the contract, basis first, one per groep, no second polis)
     and, when anyone is insured, the betalingswijze."""
     begin = h.begin
-    aanbod = {p.product.code: p for p in premie.aanbod(h.contract.id, begin.year)} if begin else {}
+    # Alleen collectiviteit (every digital melding) needs no products: skip the tariff query.
+    aanbod = ({p.product.code: p for p in premie.aanbod(h.contract.id, begin.year)}
+              if begin and h.verzekerd else {})
     fouten = []
     bekend = _bekend([p.bsn for _, p in h.personen if p.producten])
     for pad, p in h.personen:
@@ -454,7 +456,8 @@ def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal
     uitkomst = Aanmelding(contract=h.contract)
     bekend = _bekend([p.bsn for _, p in h.personen])
     adres = h.hoofd if h.hoofd is not None else _adres_van(h.bestaand_hoofd.persoon)
-    producten = {a.product.code: a.product for a in premie.aanbod(h.contract.id, begin.year)}
+    producten = ({a.product.code: a.product for a in premie.aanbod(h.contract.id, begin.year)}
+                 if h.verzekerd else {})
     try:
         hoofd_deelname = h.bestaand_hoofd
         for _, p in h.personen:
