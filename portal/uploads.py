@@ -52,11 +52,16 @@ def _melding_in(regel: UploadRegel) -> intake.MeldingIn | None:
         return None  # an unknown soort: already among the leesfouten
 
 
-def _regels(upload: Upload, alleen_open: bool = False):
-    query = select(UploadRegel).where(UploadRegel.upload_id == upload.id).order_by(UploadRegel.regelnummer)
+def _regels(upload: Upload, alleen_open: bool = False, blok: int = 200):
+    """The lines in order, loaded a block at a time: every commit expires what the session holds,
+    so holding all 10,000 lines would make each commit walk all of them."""
+    query = select(UploadRegel.id).where(UploadRegel.upload_id == upload.id).order_by(UploadRegel.regelnummer)
     if alleen_open:
         query = query.where(UploadRegel.melding_id.is_(None))
-    return db.session.scalars(query).all()
+    ids = db.session.scalars(query).all()
+    for begin in range(0, len(ids), blok):
+        yield from db.session.scalars(select(UploadRegel).where(UploadRegel.id.in_(ids[begin:begin + blok]))
+                                      .order_by(UploadRegel.regelnummer)).all()
 
 
 def _voortgang(upload: Upload, gedaan: int) -> None:
@@ -103,7 +108,9 @@ def verwerk(upload_id: int) -> None:
     if upload is None or upload.status != "verwerken":
         return
     van = afzender(upload)
-    gedaan = upload.totaal - len(_regels(upload, alleen_open=True))
+    open_regels = db.session.scalar(select(func.count()).where(
+        UploadRegel.upload_id == upload.id, UploadRegel.melding_id.is_(None)))
+    gedaan = upload.totaal - open_regels
     for regel in _regels(upload, alleen_open=True):
         m = _melding_in(regel)
         if m is not None:
