@@ -11,7 +11,7 @@ import secrets
 from dataclasses import asdict
 from datetime import timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import exists, func, insert, select, update
 
 from portal.domain import berichten, intake
 from portal.domain.fouten import Fout
@@ -57,11 +57,18 @@ def _regels(upload: Upload, alleen_open: bool = False, blok: int = 200):
     so holding all 10,000 lines would make each commit walk all of them."""
     query = select(UploadRegel.id).where(UploadRegel.upload_id == upload.id).order_by(UploadRegel.regelnummer)
     if alleen_open:
-        query = query.where(UploadRegel.melding_id.is_(None))
+        query = query.where(~_heeft_melding())
     ids = db.session.scalars(query).all()
     for begin in range(0, len(ids), blok):
         yield from db.session.scalars(select(UploadRegel).where(UploadRegel.id.in_(ids[begin:begin + blok]))
                                       .order_by(UploadRegel.regelnummer)).all()
+
+
+def _heeft_melding():
+    """The line's melding exists (it is found by upload and line number, so the melding's own
+    commit is all a processed line needs)."""
+    return exists().where(Melding.upload_id == UploadRegel.upload_id,
+                          Melding.regelnummer == UploadRegel.regelnummer)
 
 
 def _voortgang(upload: Upload, gedaan: int) -> None:
@@ -109,21 +116,21 @@ def verwerk(upload_id: int) -> None:
         return
     van = afzender(upload)
     open_regels = db.session.scalar(select(func.count()).where(
-        UploadRegel.upload_id == upload.id, UploadRegel.melding_id.is_(None)))
+        UploadRegel.upload_id == upload.id, ~_heeft_melding()))
     gedaan = upload.totaal - open_regels
     for regel in _regels(upload, alleen_open=True):
         m = _melding_in(regel)
         if m is not None:
             vooraf = [Fout(**f) for f in regel.leesfouten]
-            ontvangst = intake.ontvang(m, van, regelnummer=regel.regelnummer, vooraf=vooraf)
-            regel.melding_id = ontvangst.melding.id
-        else:
-            regel.melding_id = None
+            intake.ontvang(m, van, regelnummer=regel.regelnummer, vooraf=vooraf)
         gedaan += 1
         if gedaan % VOORTGANG_ELKE == 0:
             _voortgang(upload, gedaan)
-        else:
-            db.session.commit()
+    melding_van_regel = select(Melding.id).where(
+        Melding.upload_id == UploadRegel.upload_id, Melding.regelnummer == UploadRegel.regelnummer)
+    db.session.execute(update(UploadRegel).where(UploadRegel.upload_id == upload.id)
+                       .values(melding_id=melding_van_regel.scalar_subquery())
+                       .execution_options(synchronize_session=False))
     _tel(upload)
     upload.status, upload.finished_at = "klaar", utcnow()
     berichten.upload_verwerkt(upload.contract, upload.oorspronkelijke_naam, upload.verwerkt, upload.afgekeurd)
