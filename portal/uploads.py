@@ -7,6 +7,7 @@ every line is a melding with its own id (``upload:<id>`` / ``regel-<n>``), appli
 
 from __future__ import annotations
 
+import gc
 import secrets
 from dataclasses import asdict
 from datetime import timedelta
@@ -126,6 +127,9 @@ def verwerk(upload_id: int) -> None:
         gedaan += 1
         if gedaan % VOORTGANG_ELKE == 0:
             _voortgang(upload, gedaan)
+            # Persons and deelnames refer to each other, so they outlive the line until the cycle
+            # collector runs, and every commit would expire them all again.
+            gc.collect()
     melding_van_regel = select(Melding.id).where(
         Melding.upload_id == UploadRegel.upload_id, Melding.regelnummer == UploadRegel.regelnummer)
     db.session.execute(update(UploadRegel).where(UploadRegel.upload_id == upload.id)
