@@ -9,7 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.domain import afmelden as afmeld_regels
 from portal.domain import zoeken
-from portal.domain.validation import is_valid_bsn, parse_datum
+from portal.domain.validation import BSN_ONGELDIG, is_valid_bsn, parse_datum
 from portal.forms import choices, strip
 
 
@@ -42,7 +42,7 @@ class ZoekForm(Form):
 
     def validate_bsn(self, field) -> None:
         if field.data and not is_valid_bsn(field.data):
-            raise ValidationError("Dit BSN klopt niet: een BSN heeft 9 cijfers en voldoet aan de elfproef.")
+            raise ValidationError(BSN_ONGELDIG)
 
     def vul_contracten(self, contracten) -> None:
         self.contract.choices = choices(

@@ -7,6 +7,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.domain.afmelden import REDENEN
+from portal.domain.intake import waarde_op, zet
 from portal.domain.validation import parse_datum
 from portal.forms import choices, strip
 from portal.intake_bestand import DATUMS, KOP_VAN_PAD
@@ -46,15 +47,8 @@ def correctie_form(soort: str, gegevens: dict | None = None) -> FlaskForm:
 
     for pad in VELDEN[soort]:
         setattr(CorrectieForm, veldnaam(pad), _veld(pad))
-    data = {veldnaam(pad): _toon(pad, _waarde(gegevens or {}, pad)) for pad in VELDEN[soort]}
+    data = {veldnaam(pad): _toon(pad, waarde_op(gegevens or {}, pad)) for pad in VELDEN[soort]}
     return CorrectieForm(data=data)
-
-
-def _waarde(gegevens: dict, pad: str) -> str:
-    doel = gegevens
-    for deel in pad.split("."):
-        doel = doel.get(deel) if isinstance(doel, dict) else None
-    return doel or ""
 
 
 def _toon(pad: str, waarde: str) -> str:
@@ -70,13 +64,8 @@ def als_gegevens(form, soort: str, collectiviteitsnummer: str) -> dict:
         waarde = form[veldnaam(pad)].data or ""
         if pad in DATUMS and (datum := parse_datum(waarde)):
             waarde = datum.isoformat()
-        if not waarde:
-            continue
-        doel = gegevens
-        *ouders, naam = pad.split(".")
-        for ouder in ouders:
-            doel = doel.setdefault(ouder, {})
-        doel[naam] = waarde
+        if waarde:
+            zet(gegevens, pad, waarde)
     return gegevens
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from portal.domain.afmelden import REDENEN
 from portal.domain.fouten import Fout
-from portal.domain.intake import MAX_TEKST, SOORTEN
+from portal.domain.intake import MAX_TEKST, SOORTEN, zet
 from portal.domain.validation import parse_datum
 from portal.exports import Kolom, csv_stroom, xlsx_bestand
 
@@ -185,11 +185,7 @@ def _regel(regelnummer: int, rij, paden, collectiviteitsnummer: str, gezien: dic
             fouten.append(Fout("te_lang", f"De kolom {KOP_VAN_PAD[pad]} is langer dan {MAX_TEKST} tekens.",
                                pad))
             continue
-        doel = gegevens
-        *ouders, naam = pad.split(".")
-        for ouder in ouders:
-            doel = doel.setdefault(ouder, {})
-        doel[naam] = tekst
+        zet(gegevens, pad, tekst)
     gegevens.setdefault("collectiviteitsnummer", collectiviteitsnummer)
     soort = gegevens.get("soort", "")
     if soort not in SOORTEN:

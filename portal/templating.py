@@ -9,6 +9,7 @@ from flask import Flask, current_app, g, request
 
 from portal import security
 from portal.access import ROL_LABELS
+from portal.domain import intake
 from portal.domain.dates import AMSTERDAM
 from portal.domain.names import volledige_naam
 from portal.navigation import items_for_user
@@ -72,6 +73,7 @@ def register(app: Flask) -> None:
         vraag_context=vraag_context,
         ROL_LABELS=ROL_LABELS,
         volledige_naam=volledige_naam,
+        melding_naam=intake.naam_van,
     )
 
     @app.context_processor

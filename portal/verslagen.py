@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 
+from portal.domain import intake
 from portal.domain.dates import AMSTERDAM
 from portal.exports import DATUM, Kolom
 from portal.extensions import db
@@ -80,11 +81,6 @@ def _dag(verslag: Verslag) -> date:
     return verslag.moment
 
 
-def _naam(gegevens: dict) -> str:
-    p = gegevens.get("persoon") or {}
-    return " ".join(x for x in (p.get("voorletters"), p.get("voorvoegsel"), p.get("achternaam")) if x)
-
-
 def _relatienummer(melding: Melding | None) -> str:
     return ((melding.antwoord or {}).get("relatienummer") or "") if melding else ""
 
@@ -102,7 +98,7 @@ def upload_regels(upload: Upload) -> list[VerslagRegel]:
         else:
             status, fouten = "niet verwerkt", regel.controle or regel.leesfouten
         regels.append(VerslagRegel(f"regel {regel.regelnummer}", regel.gegevens.get("soort", ""),
-                                   _naam(regel.gegevens), _relatienummer(melding), status, fouten,
+                                   intake.naam_van(regel.gegevens), _relatienummer(melding), status, fouten,
                                    melding.ontvangen_op if melding else None))
     return regels
 
@@ -111,7 +107,7 @@ def api_regels(contract: Contract, dag: date) -> list[VerslagRegel]:
     meldingen = db.session.scalars(select(Melding).where(
         Melding.contract_id == contract.id, Melding.kanaal == "api", Melding.ontvangen_dag == dag)
         .order_by(Melding.ontvangen_op, Melding.id))
-    return [VerslagRegel(m.extern_id, m.soort, _naam(m.gegevens), _relatienummer(m), m.status,
+    return [VerslagRegel(m.extern_id, m.soort, intake.naam_van(m.gegevens), _relatienummer(m), m.status,
                          m.fouten or [], m.ontvangen_op) for m in meldingen]
 
 

@@ -23,7 +23,7 @@ from stdnum import iban as stdnum_iban
 from portal.domain import berichten, nummers, premie
 from portal.domain.dates import Venster, dd_mm_jjjj
 from portal.domain.fouten import Afgekeurd, Fout
-from portal.domain.validation import is_valid_bsn, parse_datum
+from portal.domain.validation import controleer_bsn, is_valid_bsn, parse_datum
 from portal.extensions import db
 from portal.models import (
     Contract,
@@ -194,11 +194,7 @@ def controleer_persoon(p: PersoonGegevens, pad: str, vandaag: date) -> list[Fout
 
     if p.rol not in (HOOFD, PARTNER, KIND):
         fout("rol_ongeldig", "Kies of dit gezinslid partner of kind is.", "rol")
-    if not p.bsn:
-        fout("veld_verplicht", "Vul het BSN in.", "bsn")
-    elif not is_valid_bsn(p.bsn):
-        fout("bsn_ongeldig", "Dit BSN klopt niet: een BSN heeft 9 cijfers en voldoet aan de elfproef.",
-             "bsn")
+    fouten += controleer_bsn(p.bsn, f"{pad}.bsn")
     if not p.voorletters:
         fout("veld_verplicht", "Vul de voorletters in.", "voorletters")
     elif len(p.voorletters) > 20:

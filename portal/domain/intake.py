@@ -28,7 +28,7 @@ from portal.domain.aanmelden import HOOFD, Huishouden, PersoonGegevens
 from portal.domain.dates import AMSTERDAM, dd_mm_jjjj
 from portal.domain.dates import vandaag as vandaag_nl
 from portal.domain.fouten import Afgekeurd, Fout
-from portal.domain.validation import is_valid_bsn, is_valid_kvk, parse_datum
+from portal.domain.validation import controleer_bsn, is_valid_kvk, parse_datum
 from portal.extensions import db
 from portal.models import Contract, Deelname, Melding, Persoon
 from portal.models.types import utcnow
@@ -111,6 +111,28 @@ class MeldingIn:
     def vingerafdruk(self) -> str:
         """Equal for the same content, whatever the key order or whitespace it was sent with."""
         return hashlib.sha256(json.dumps(self.als_json(), sort_keys=True).encode()).hexdigest()
+
+
+def zet(gegevens: dict, pad: str, waarde: str) -> None:
+    """Put ``waarde`` at ``pad`` ('persoon.adres.postcode') in a melding's JSON."""
+    *ouders, naam = pad.split(".")
+    for ouder in ouders:
+        gegevens = gegevens.setdefault(ouder, {})
+    gegevens[naam] = waarde
+
+
+def waarde_op(gegevens: dict, pad: str) -> str:
+    """The value at ``pad`` in a melding's JSON, or ''."""
+    for deel in pad.split("."):
+        gegevens = gegevens.get(deel) if isinstance(gegevens, dict) else None
+    return gegevens or ""
+
+
+def naam_van(gegevens: dict) -> str:
+    """The person's name as a melding gives it ('K. van Dijk'), for lists and reports."""
+    persoon = gegevens.get("persoon") or {}
+    return " ".join(x for x in (persoon.get("voorletters"), persoon.get("voorvoegsel"),
+                                persoon.get("achternaam")) if x)
 
 
 def _object(data: dict, naam: str, pad: str) -> dict:
@@ -208,13 +230,10 @@ def _api_paden(fouten: list[Fout]) -> list[Fout]:
 
 def _bekende_persoon(m: MeldingIn) -> tuple[Persoon | None, list[Fout]]:
     """The person an afmelding or wijziging is about: by BSN, with the geboortedatum as a check."""
-    bsn = m.persoon.bsn
-    if not bsn:
-        return None, [Fout("veld_verplicht", "Vul het BSN in.", "persoon.bsn")]
-    if not is_valid_bsn(bsn):
-        return None, [Fout("bsn_ongeldig", "Dit BSN klopt niet: een BSN heeft 9 cijfers en voldoet aan "
-                           "de elfproef.", "persoon.bsn")]
-    persoon = db.session.scalar(select(Persoon).where(Persoon.bsn == bsn))
+    fouten = controleer_bsn(m.persoon.bsn, "persoon.bsn")
+    if fouten:
+        return None, fouten
+    persoon = db.session.scalar(select(Persoon).where(Persoon.bsn == m.persoon.bsn))
     geboren = m.persoon.geboren
     if persoon is not None and geboren is not None and persoon.geboortedatum != geboren:
         return None, [Fout("bsn_hoort_bij_ander", "Dit BSN hoort bij iemand met een andere "
@@ -308,12 +327,9 @@ def _wijziging(m, contract, afzender, vandaag, volledig) -> _Plan:
 
 
 def controleer(m: MeldingIn, afzender: Afzender, vandaag: date | None = None) -> list[Fout]:
-    """The dry run: every rule the melding breaks, changing nothing."""
-    try:
-        return beoordeel(m, afzender, vandaag or vandaag_nl()).fouten
-    except NietBevoegd:
-        return [Fout("afzender_niet_bevoegd", "U kunt geen meldingen doen voor dit collectiviteitsnummer.",
-                     "collectiviteitsnummer")]
+    """The dry run: every rule the melding breaks, changing nothing. Raises ``NietBevoegd`` as
+    ``ontvang`` does (a portal user's contracts give ``afzender_niet_bevoegd`` as a fout instead)."""
+    return beoordeel(m, afzender, vandaag or vandaag_nl()).fouten
 
 
 # -- apply ----------------------------------------------------------------------------------------
@@ -349,6 +365,8 @@ def zoek(bron: str, melding_id: str) -> Melding | None:
 
 def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
              regelnummer: int | None, vooraf: list[Fout]) -> Melding:
+    ontvangen = utcnow()
+
     def nieuwe_melding(**waarden) -> Melding:
         melding = Melding(bron=afzender.bron, kanaal=afzender.kanaal, extern_id=m.melding_id,
                           body_hash=vingerafdruk, soort=m.soort, gegevens=m.als_json(),
@@ -357,7 +375,6 @@ def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
         db.session.add(melding)
         return melding
 
-    ontvangen = utcnow()
     # Claim the id first: a concurrent twin waits on the unique index (or SQLite's write lock)
     # and then finds this result instead of applying the melding a second time.
     melding = nieuwe_melding(status="ontvangen")

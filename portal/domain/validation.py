@@ -7,12 +7,24 @@ from datetime import date, datetime
 
 from stdnum.nl import bsn as stdnum_bsn
 
+from portal.domain.fouten import Fout
+
 _KVK = re.compile(r"^\d{8}$")
+BSN_ONGELDIG = "Dit BSN klopt niet: een BSN heeft 9 cijfers en voldoet aan de elfproef."
 
 
 def is_valid_bsn(value: str | None) -> bool:
     """Nine digits that pass the elfproef."""
     return bool(value) and len(value) == 9 and value.isdigit() and stdnum_bsn.is_valid(value)
+
+
+def controleer_bsn(value: str, veld: str) -> list[Fout]:
+    """A BSN that must be given: ``veld_verplicht`` or ``bsn_ongeldig`` for the field at ``veld``."""
+    if not value:
+        return [Fout("veld_verplicht", "Vul het BSN in.", veld)]
+    if not is_valid_bsn(value):
+        return [Fout("bsn_ongeldig", BSN_ONGELDIG, veld)]
+    return []
 
 
 def is_valid_kvk(value: str | None) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from portal.domain import aanmelden, afmelden, berichten
 from portal.domain.dates import dd_mm_jjjj
 from portal.domain.fouten import Afgekeurd, Fout
-from portal.domain.validation import is_valid_bsn, parse_datum
+from portal.domain.validation import controleer_bsn, parse_datum
 from portal.extensions import db
 from portal.models import Deelname, Melding, Persoon
 from portal.models.types import utcnow
@@ -60,9 +60,9 @@ def controleer(deelname: Deelname, nieuw: dict[str, str], vandaag: date) -> list
 
 
 def _controleer_bsn(persoon: Persoon, bsn: str) -> list[Fout]:
-    if not is_valid_bsn(bsn):
-        return [Fout("bsn_ongeldig", "Het nieuwe BSN klopt niet: een BSN heeft 9 cijfers en voldoet aan "
-                     "de elfproef.", "wijziging.bsn")]
+    fouten = controleer_bsn(bsn, "wijziging.bsn")
+    if fouten:
+        return fouten
     ander = db.session.scalar(select(Persoon.id).where(Persoon.bsn == bsn, Persoon.id != persoon.id))
     if ander is not None:
         return [Fout("bsn_hoort_bij_ander", "Het nieuwe BSN hoort bij een andere persoon. Controleer "
