@@ -99,15 +99,20 @@ def controleer(upload_id: int) -> None:
     _voortgang(upload, upload.totaal)
 
 
-def start_verwerking(upload: Upload) -> bool:
-    """Move a checked upload to processing; False when it is not (or no longer) checked."""
+def _na_controle(upload: Upload, **waarden) -> bool:
+    """Leave the 'gecontroleerd' state; one conditional UPDATE, so of two clicks only one counts.
+    False when the upload is not (or no longer) checked."""
     gezet = db.session.execute(
-        update(Upload).where(Upload.id == upload.id, Upload.status == "gecontroleerd")
-        .values(status="verwerken", gedaan=0, voortgang_op=utcnow())
+        update(Upload).where(Upload.id == upload.id, Upload.status == "gecontroleerd").values(**waarden)
         .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
     db.session.refresh(upload)
     return gezet == 1
+
+
+def start_verwerking(upload: Upload) -> bool:
+    """Move a checked upload to processing."""
+    return _na_controle(upload, status="verwerken", gedaan=0, voortgang_op=utcnow())
 
 
 def verwerk(upload_id: int) -> None:
@@ -151,13 +156,13 @@ def _tel(upload: Upload) -> None:
 
 def annuleer(upload: Upload) -> bool:
     """Drop a checked upload without processing it."""
-    gezet = db.session.execute(
-        update(Upload).where(Upload.id == upload.id, Upload.status == "gecontroleerd")
-        .values(status="geannuleerd", finished_at=utcnow())
-        .execution_options(synchronize_session=False)).rowcount
-    db.session.commit()
-    db.session.refresh(upload)
-    return gezet == 1
+    return _na_controle(upload, status="geannuleerd", finished_at=utcnow())
+
+
+def zichtbaar(token: str, contract_ids) -> Upload | None:
+    """The upload with this token if it belongs to one of ``contract_ids`` (else None: a 404)."""
+    upload = db.session.scalar(select(Upload).where(Upload.opslag_naam == token))
+    return upload if upload is not None and upload.contract_id in contract_ids else None
 
 
 def vastgelopen() -> list[Upload]:

@@ -139,3 +139,18 @@ def test_another_contracts_rejections_are_404(login_as, world, verwerkte_upload)
     assert vreemd.post(f"/mislukte-verwerkingen/{fout.kenmerk}/verwijderen", {"reden": "x"},
                        csrf_from="/mislukte-verwerkingen").status_code == 404
     assert "Aantal mislukte verwerkingen: 0" in vreemd.client.get("/mislukte-verwerkingen").text
+
+
+def test_users_with_several_contracts_can_narrow_both_lists(app, world):
+    from tests import factories
+    from tests.conftest import Portal
+
+    tweede = factories.contract(world.org, naam="Gemeente Alfa 2")
+    gebruiker = factories.gebruiker(world.org, contracten=[world.contract_a, tweede])
+    db.session.commit()
+    portal = Portal(app.test_client())
+    portal.login(gebruiker)
+    for pad in ("/verwerkingsverslagen", "/mislukte-verwerkingen"):
+        pagina = portal.client.get(f"{pad}?contract={tweede.nummer}").text
+        assert '<option value="">Alle contracten</option>' in pagina
+        assert f'<option value="{tweede.nummer}" selected>' in pagina

@@ -4,6 +4,8 @@ the employer's communicatieprofiel. Every melding goes through ``portal.domain.i
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import Blueprint, current_app, jsonify, request
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import BadRequest
@@ -69,8 +71,18 @@ def _aanmelden():
     return credential
 
 
-def _niet_geauthenticeerd():
-    return _fout(401, "niet_geauthenticeerd", "Gebruikersnaam of wachtwoord klopt niet.")
+def _met_inloggegevens(view):
+    """Open to the portal's login check, closed by HTTP Basic instead: the view gets the
+    credentials; failed attempts and all traffic are rate limited."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        credential = _aanmelden()
+        if credential is None:
+            return _fout(401, "niet_geauthenticeerd", "Gebruikersnaam of wachtwoord klopt niet.")
+        return view(credential, *args, **kwargs)
+
+    return _beperk_fouten(_beperk(public(wrapped)))
 
 
 def _afzender(credential) -> intake.Afzender:
@@ -113,13 +125,8 @@ def _json():
 
 
 @bp.post("/meldingen")
-@_beperk_fouten
-@_beperk
-@public
-def melding_post():
-    credential = _aanmelden()
-    if credential is None:
-        return _niet_geauthenticeerd()
+@_met_inloggegevens
+def melding_post(credential):
     data = _json()
     if data is _GEEN_JSON:
         return _fout(400, "geen_melding", "De body is geen geldige JSON.")
@@ -128,13 +135,8 @@ def melding_post():
 
 
 @bp.post("/meldingen/batch")
-@_beperk_fouten
-@_beperk
-@public
-def batch_post():
-    credential = _aanmelden()
-    if credential is None:
-        return _niet_geauthenticeerd()
+@_met_inloggegevens
+def batch_post(credential):
     data = _json()
     meldingen = data.get("meldingen") if isinstance(data, dict) else None
     if not isinstance(meldingen, list) or not 1 <= len(meldingen) <= MAX_BATCH:
@@ -148,14 +150,9 @@ def batch_post():
 
 
 @bp.get("/meldingen/<melding_id:melding_id>")
-@_beperk_fouten
-@_beperk
-@public
-def melding_get(melding_id: str):
-    credential = _aanmelden()
-    if credential is None:
-        return _niet_geauthenticeerd()
-    melding = intake.zoek(f"api:{credential.id}", melding_id)
+@_met_inloggegevens
+def melding_get(credential, melding_id: str):
+    melding = intake.zoek(_afzender(credential).bron, melding_id)
     if melding is None:
         return _fout(404, "niet_gevonden", "Geen melding met dit melding_id van deze afzender.")
     return jsonify(melding.antwoord), 200

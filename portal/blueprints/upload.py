@@ -85,10 +85,7 @@ def ontvangen():
 
 
 def _upload(token: str) -> Upload:
-    upload = db.session.scalar(select(Upload).where(Upload.opslag_naam == token))
-    if upload is None or upload.contract_id not in access.contract_ids():
-        abort(404)
-    return upload
+    return uploads.zichtbaar(token, access.contract_ids()) or abort(404)
 
 
 def _status_context(upload: Upload) -> dict:

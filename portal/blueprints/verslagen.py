@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, g, render_template, request, send_file
-from sqlalchemy import select
+from flask import Blueprint, abort, g, render_template, request, send_file, url_for
 
-from portal import access, audit, exports, verslagen
-from portal.extensions import db
+from portal import access, audit, exports, uploads, verslagen
 from portal.models import Upload
 
 bp = Blueprint("verslagen", __name__)
@@ -30,10 +28,7 @@ def index():
 
 
 def _upload(token: str) -> Upload:
-    upload = db.session.scalar(select(Upload).where(Upload.opslag_naam == token))
-    if upload is None or upload.contract_id not in access.contract_ids():
-        abort(404)
-    return upload
+    return uploads.zichtbaar(token, access.contract_ids()) or abort(404)
 
 
 def _dag(tekst: str) -> date:
@@ -67,7 +62,7 @@ def upload(token: str):
     regels = verslagen.upload_regels(u)
     _audit(regels, u.contract, False, upload=u.opslag_naam)
     return _toon(f"Upload {u.oorspronkelijke_naam}", u.contract, regels,
-                 f"/verwerkingsverslagen/upload/{u.opslag_naam}.xlsx")
+                 url_for(".upload_excel", token=u.opslag_naam))
 
 
 @bp.get("/verwerkingsverslagen/upload/<token>.xlsx")
@@ -87,7 +82,7 @@ def api(contract: str, dag: str):
     regels = verslagen.api_regels(c, datum)
     _audit(regels, c, False, dag=dag)
     return _toon(f"Digitale meldingen van {datum:%d-%m-%Y}", c, regels,
-                 f"/verwerkingsverslagen/api/{c.nummer}/{datum.isoformat()}.xlsx")
+                 url_for(".api_excel", contract=c.nummer, dag=datum.isoformat()))
 
 
 @bp.get("/verwerkingsverslagen/api/<contract>/<dag>.xlsx")
