@@ -119,6 +119,7 @@ def test_a_file_is_checked_first_and_changes_nothing_until_processed(admin, worl
     pagina = admin.client.get(response.headers["Location"]).text
     assert "3 van de 4 meldingen zijn in orde" in pagina
     assert "BSN: Dit BSN klopt niet" in pagina and "<td>3</td>" in pagina  # the header is line 1
+    assert "<td>2</td>" not in pagina and "<td>4</td>" not in pagina  # lines in order are not listed
     verwerkt = admin.post(f"/upload/{u.opslag_naam}/verwerken", csrf_from=response.headers["Location"])
     assert verwerkt.status_code == 303
     db.session.refresh(u)
