@@ -60,12 +60,15 @@ def register_blueprints(app: Flask) -> None:
         api,
         auth,
         contact,
+        contract,
         dashboard,
         deelnemers,
+        gebruik,
         koppeling,
         mislukt,
         mock_eherkenning,
         pages,
+        stroom,
         upload,
         verslagen,
     )
@@ -81,6 +84,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(verslagen.bp)
     app.register_blueprint(mislukt.bp)
     app.register_blueprint(koppeling.bp)
+    app.register_blueprint(stroom.bp)
+    app.register_blueprint(gebruik.bp)
+    app.register_blueprint(contract.bp)
     if app.config["MOCK_EHERKENNING_ENABLED"]:
         app.register_blueprint(mock_eherkenning.bp)
 

@@ -20,6 +20,7 @@ import xlsxwriter
 GEVAARLIJK = ("=", "+", "-", "@", "\t", "\r")
 TEKST = "tekst"
 DATUM = "datum"
+GETAL = "getal"
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,9 @@ def xlsx_bestand(kolommen: list[Kolom], rijen: Iterable[tuple], blad: str) -> io
         for index, kolom in enumerate(kolommen):
             sheet.write_string(0, index, kolom.kop, kop)
         sheet.freeze_panes(1, 0)
-        schrijvers = [_datumschrijver(sheet, datum) if k.soort == DATUM else _tekstschrijver(sheet, citaat)
-                      for k in kolommen]
+        schrijvers = [_datumschrijver(sheet, datum) if k.soort == DATUM
+                      else sheet.write_number if k.soort == GETAL
+                      else _tekstschrijver(sheet, citaat) for k in kolommen]
         regel = 0
         for regel, rij in enumerate(rijen, start=1):  # noqa: B007 - the count is used below
             for index, value in enumerate(rij):
@@ -99,6 +101,7 @@ def csv_stroom(kolommen: list[Kolom], rijen: Iterable[tuple], batch: int = 500) 
         writer.writerow([
             "" if value is None
             else value.strftime("%d-%m-%Y") if isinstance(value, date)
+            else str(value) if isinstance(value, int)
             else csv_veilig(value)
             for value in rij
         ])

@@ -32,6 +32,8 @@ class ContactForm(FlaskForm):
         self.pagina.data = args.get("pagina", "")[:200]
         self.contract.data = args.get("contract", "")[:20]
         self.relatienummer.data = args.get("relatienummer", "")[:12]
+        if not self.onderwerp.data and args.get("onderwerp"):
+            self.onderwerp.data = args["onderwerp"][:200]
         if not self.onderwerp.data and self.pagina.data:
             self.onderwerp.data = f"Vraag over pagina {self.pagina.data}"
 

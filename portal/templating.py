@@ -14,11 +14,6 @@ from portal.domain.dates import AMSTERDAM
 from portal.domain.names import volledige_naam
 from portal.navigation import items_for_user
 
-MAANDEN = [
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-]
-
 
 def datum(value: date | datetime | None) -> str:
     """dd-mm-jjjj; timestamps in Amsterdam time."""

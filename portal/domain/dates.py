@@ -11,6 +11,10 @@ from flask import current_app, has_app_context
 from portal.models.types import utcnow
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+MAANDEN = [
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+]
 
 
 def vandaag() -> date:

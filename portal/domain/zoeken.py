@@ -179,10 +179,10 @@ def export_rijen(contract_ids, vandaag: date, batch: int = 5000) -> Iterator[tup
             .where(*terms).order_by(*_volgorde(opdracht)))
     result = db.session.execute(stmt.execution_options(yield_per=batch))
     for c, n, bsn, rel, geboren, geslacht, ingang, einde in result.tuples():
-        yield (c, n, bsn, rel, _als_datum(geboren), geslacht, _als_datum(ingang), _als_datum(einde))
+        yield (c, n, bsn, rel, als_datum(geboren), geslacht, als_datum(ingang), als_datum(einde))
 
 
-def _als_datum(value) -> date | None:
+def als_datum(value) -> date | None:
     """SQLite hands dates back as 'jjjj-mm-dd' text, PostgreSQL as dates."""
     if value is None or isinstance(value, date):
         return value

@@ -1,0 +1,74 @@
+"""Contract gebruik: deelnemers per month with in- and uitstroom, as a table, a chart and Excel."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, render_template, request, send_file, url_for
+
+from portal import access, audit, contractkeuze, exports, grafiek
+from portal.domain import stroom
+from portal.domain.dates import vandaag
+from portal.forms_stroom import GebruikForm
+
+bp = Blueprint("gebruik", __name__)
+
+KOLOMMEN = [
+    exports.Kolom("Maand", 12),
+    exports.Kolom("Aantal deelnemers (einde van deze maand)", 22, exports.GETAL),
+    exports.Kolom("Verschil (t.o.v. vorige maand)", 18, exports.GETAL),
+    exports.Kolom("Ingestroomd (in deze maand)", 18, exports.GETAL),
+    exports.Kolom("Uitgestroomd (in deze maand)", 18, exports.GETAL),
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _cijfers():
+    """The form, the user's contracts, the chosen contract and its figures (None on an error)."""
+    form = GebruikForm(request.args)
+    contracten = access.contracten()
+    keuze = contractkeuze.kies(form.contract.data, contracten)
+    if keuze.fout:
+        form.contract.errors = [keuze.fout]
+    if not form.validate():
+        form.periode.data = "12"
+    contract = keuze.contract
+    if contract is None:
+        return form, contracten, None, None, None
+    g.context_contract = contract.nummer
+    dag = vandaag()
+    # Through the current month, or the contract's last month if it has ended.
+    laatste = min(dag, contract.einddatum or dag)
+    periode = form.gekozen_periode(contract.ingangsdatum, stroom.eerste_dag(laatste.year, laatste.month))
+    return form, contracten, contract, periode, stroom.gebruik(contract.id, periode)
+
+
+@bp.get("/contract-gebruik")
+@access.requires(access.ADMINISTRATIEF, access.FINANCIEEL)
+def index():
+    form, contracten, contract, periode, cijfers = _cijfers()
+    context = {"form": form, "contracten": contracten, "contract": contract, "periode": periode,
+               "cijfers": cijfers, "keuzelijst": contractkeuze.als_lijst(contracten)}
+    if contract is not None:
+        context["huidig"] = stroom.aantal_op(contract.id, vandaag())
+        context["grafiek"] = grafiek.maak(cijfers)
+        context["download"] = url_for("gebruik.download", contract=contract.nummer,
+                                      periode=form.periode.data)
+        audit.record("contract_gebruik", "read", contract_nummer=contract.nummer,
+                     details={"periode": form.periode.data})
+    return render_template("gebruik/index.html", **context), 422 if form.errors else 200
+
+
+@bp.get("/contract-gebruik/download.xlsx")
+@access.requires(access.ADMINISTRATIEF, access.FINANCIEEL)
+def download():
+    """The table as Excel (figures only, no personal data)."""
+    form, _, contract, periode, cijfers = _cijfers()
+    if contract is None:
+        return index()
+    audit.record("contract_gebruik", "export", contract_nummer=contract.nummer,
+                 details={"periode": form.periode.data})
+    rijen = ((m.label, m.aantal, m.verschil, m.instroom, m.uitstroom)
+             for m in cijfers)
+    bestand = exports.xlsx_bestand(KOLOMMEN, rijen, "Contract gebruik")
+    naam = (f"contract-gebruik-{contract.nummer}-{periode.van.strftime('%Y%m')}-"
+            f"{periode.tot.strftime('%Y%m')}.xlsx")
+    return send_file(bestand, as_attachment=True, download_name=naam, mimetype=XLSX)
