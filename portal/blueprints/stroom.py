@@ -115,7 +115,8 @@ def download():
     """Download deze in- en uitstroomlijst (Excel), in the order shown on screen."""
     form, _, contract, geldig = _formulier()
     if not geldig:  # back to the screen, which shows what to correct
-        return redirect(url_for("stroom.index", **request.args.to_dict(), periode=form.periode.data), 303)
+        return redirect(url_for("stroom.index", **{**request.args.to_dict(), "periode": form.periode.data}),
+                        303)
     opdracht = form.opdracht(contract.id)
     periode = opdracht.periode
     audit.record("stroomlijst_downloaden", "export", contract_nummer=contract.nummer,
