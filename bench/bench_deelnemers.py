@@ -133,8 +133,9 @@ def _zoeken(database_url: str) -> dict:
     return uitkomsten
 
 
-def _download(database_url: str, soort: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "bench.download_probe", database_url, soort],
+def download(database_url: str, soort: str, lijst: str = "deelnemers") -> dict:
+    """One download measured in a fresh process (``bench.download_probe``)."""
+    out = subprocess.run([sys.executable, "-m", "bench.download_probe", database_url, soort, lijst],
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -147,7 +148,7 @@ def run(database_url: str) -> dict:
     rondes = {soort: [] for soort in soorten}
     for _ in range(3):
         for soort in soorten:
-            rondes[soort].append(_download(database_url, soort))
+            rondes[soort].append(download(database_url, soort))
     downloads = {}
     for soort, metingen in rondes.items():
         metingen.sort(key=lambda m: m["seconden"])

@@ -1,7 +1,11 @@
-"""One download in a fresh process: time and peak RSS (``python -m bench.download_probe URL soort``).
+"""One download in a fresh process: time and peak RSS.
 
-``xlsx`` and ``csv`` go through the real route (login, audit, query, file); ``xlsxwriter-alleen``
-writes the same rows, fetched beforehand, with bare xlsxwriter in constant-memory mode.
+    python -m bench.download_probe URL soort [lijst]
+
+``lijst`` is ``deelnemers`` (the full list of the 100,000-deelnemer contract, default) or
+``stroom`` (that contract's in- en uitstroomlijst of the last whole year). ``xlsx`` and ``csv``
+go through the real route (login, audit, query, file); ``xlsxwriter-alleen`` writes the same
+rows, fetched beforehand, with bare xlsxwriter in constant-memory mode.
 """
 
 from __future__ import annotations
@@ -16,19 +20,33 @@ import time
 import xlsxwriter
 
 from bench.common import bench_app, logged_in_client
-from bench.generate import BIG_CONTRACT
+from bench.generate import BIG_CONTRACT, TODAY
+
+STROOM_JAAR = TODAY.year - 1
 
 
-def _xlsxwriter_alleen(app) -> dict:
+def _rijen(lijst: str, contract_id: int) -> tuple[list, list]:
+    """The download's columns and rows, fetched up front."""
+    if lijst == "stroom":
+        from portal.blueprints.stroom import KOLOMMEN
+        from portal.domain import stroom
+
+        opdracht = stroom.Lijstopdracht(contract_id, stroom.Periode.jaar(STROOM_JAAR))
+        return KOLOMMEN, list(stroom.export_rijen(opdracht))
     from portal.blueprints.deelnemers import KOLOMMEN
     from portal.domain.dates import vandaag
     from portal.domain.zoeken import export_rijen
+
+    return KOLOMMEN, list(export_rijen([contract_id], vandaag()))
+
+
+def _xlsxwriter_alleen(app, lijst: str) -> dict:
     from portal.extensions import db
     from portal.models import Contract
 
     with app.app_context():
         contract_id = db.session.query(Contract.id).filter_by(nummer=BIG_CONTRACT).scalar()
-        rijen = list(export_rijen([contract_id], vandaag()))
+        KOLOMMEN, rijen = _rijen(lijst, contract_id)  # noqa: N806 - the route's constant
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     started = time.perf_counter()
@@ -56,10 +74,12 @@ def _xlsxwriter_alleen(app) -> dict:
     return {"seconden": round(seconden, 2), "rijen": len(rijen), "bytes": grootte}
 
 
-def _route(app, soort: str) -> dict:
+def _route(app, soort: str, lijst: str) -> dict:
     client = logged_in_client(app)
+    url = (f"/in-en-uitstroomlijsten/download.{soort}?contract={BIG_CONTRACT}&periode={STROOM_JAAR}"
+           if lijst == "stroom" else f"/deelnemers/download.{soort}?contract={BIG_CONTRACT}")
     started = time.perf_counter()
-    response = client.get(f"/deelnemers/download.{soort}?contract={BIG_CONTRACT}")
+    response = client.get(url)
     body = b"".join(response.response)
     seconden = time.perf_counter() - started
     assert response.status_code == 200, response.status_code
@@ -69,9 +89,11 @@ def _route(app, soort: str) -> dict:
 
 def main() -> None:
     database_url, soort = sys.argv[1], sys.argv[2]
+    lijst = sys.argv[3] if len(sys.argv) > 3 else "deelnemers"
     app = bench_app(database_url)
     rss_voor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    uitkomst = _xlsxwriter_alleen(app) if soort == "xlsxwriter-alleen" else _route(app, soort)
+    uitkomst = (_xlsxwriter_alleen(app, lijst) if soort == "xlsxwriter-alleen"
+                else _route(app, soort, lijst))
     uitkomst["piek_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     uitkomst["rss_bij_start_mb"] = round(rss_voor, 1)
     print(json.dumps(uitkomst))

@@ -52,9 +52,12 @@ def index():
         context["grafiek"] = grafiek.maak(cijfers)
         context["download"] = url_for("gebruik.download", contract=contract.nummer,
                                       periode=form.periode.data)
+    html = render_template("gebruik/index.html", **context)
+    # Written after rendering: the commit would otherwise expire the contracts the page lists.
+    if contract is not None:
         audit.record("contract_gebruik", "read", contract_nummer=contract.nummer,
                      details={"periode": form.periode.data})
-    return render_template("gebruik/index.html", **context), 422 if form.errors else 200
+    return html, 422 if form.errors else 200
 
 
 @bp.get("/contract-gebruik/download.xlsx")
