@@ -121,7 +121,11 @@ def register_template_helpers(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """WAL, a busy timeout and foreign keys on every SQLite connection."""
+    """WAL, a busy timeout, foreign keys and a 32 MB page cache on every SQLite connection.
+
+    The default cache (2 MB) makes a list of thousands of deelnemers read the person pages
+    from the operating system again on every request; 32 MB keeps a big contract's hot pages.
+    """
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
@@ -130,6 +134,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA cache_size=-32768")
     cursor.close()
 
 
