@@ -283,7 +283,8 @@ def test_stroom_download_is_typed_and_formula_safe(login_as, geschiedenis):
     uit = rijen["J. Uitstromer"]
     assert uit[6].date() == date(2025, 8, 31) and uit[7] == "Uit" and uit[8] == "Einde collectiviteit"
     assert blad["F2"].number_format == "dd-mm-yyyy"
-    record = db.session.scalars(select(AuditLog).where(AuditLog.gebeurtenis == "stroomlijst_downloaden")).one()
+    record = db.session.scalars(
+        select(AuditLog).where(AuditLog.gebeurtenis == "stroomlijst_downloaden")).one()
     assert record.actie == "export" and record.details["periode"] == "2025"
 
 
