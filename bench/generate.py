@@ -4,7 +4,9 @@
                                        [--database sqlite:///bench/data/bench.sqlite]
 
 History from 2014: about a quarter of the deelnames have ended; ingangsdata spread over the
-years. Each benchmark user ("bench-admin", "bench-fin") has every contract. Deterministic.
+years. Each benchmark user ("bench-admin", "bench-fin") has every contract. Every deelname has a
+polis with the basisverzekering over the same period, every other one also an aanvullend
+pakket; both products have a tariff for every year and a collective discount. Deterministic.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import random
 import time
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import insert
@@ -20,7 +23,17 @@ from sqlalchemy import insert
 from portal import create_app
 from portal.demo import people
 from portal.extensions import db
-from portal.models import Contract, Deelname, Gebruiker, Organisatie, Persoon, gebruiker_contract
+from portal.models import (
+    Contract,
+    ContractProduct,
+    Deelname,
+    Gebruiker,
+    Organisatie,
+    Persoon,
+    Product,
+    ProductTarief,
+    gebruiker_contract,
+)
 
 DEFAULT_DB = Path(__file__).resolve().parent / "data" / "bench.sqlite"
 BIG_CONTRACT = "100000"
@@ -93,15 +106,45 @@ def generate(database_url: str, total: int, contracts: int, seed: int = 1) -> di
                                       "reden_einde": reden, "rol": "hoofdverzekerde",
                                       "zoek_achternaam": gegevens["zoek_achternaam"],
                                       "zoek_volledig": gegevens["zoek_volledig"],
-                                      "created_at": datetime.combine(ingang, datetime.min.time(), UTC)})
+                                      "created_at": datetime.combine(ingang, datetime.min.time(), UTC),
+                                      "gewijzigd_op": datetime.combine(einde or ingang,
+                                                                       datetime.min.time(), UTC)})
                 db.session.execute(insert(Persoon), personen)
                 db.session.execute(insert(Deelname), deelnames)
                 db.session.commit()
                 done += n
+        _polissen()
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()
     return {"deelnemers": total, "contracten": contracts,
             "seconden": round(time.perf_counter() - started, 1)}
+
+
+def _polissen() -> None:
+    """Products, tariffs, discounts, and a polis per deelname, in set-based SQL."""
+    basis = Product(code="BENCH-BASIS", naam="Basisverzekering Bench", soort="basis")
+    extra = Product(code="BENCH-GOED", naam="Aanvullend Goed Bench", soort="aanvullend", groep="bench")
+    db.session.add_all([basis, extra])
+    db.session.flush()
+    for jaar in range(START.year, TODAY.year + 2):
+        db.session.add_all([
+            ProductTarief(product_id=basis.id, jaar=jaar, maandpremie=Decimal("120.00") + jaar - 2014),
+            ProductTarief(product_id=extra.id, jaar=jaar, maandpremie=Decimal("19.95"))])
+    contract_ids = db.session.scalars(db.select(Contract.id)).all()
+    db.session.execute(insert(ContractProduct), [
+        {"contract_id": c, "product_id": p, "korting_percentage": Decimal(k)}
+        for c in contract_ids for p, k in ((basis.id, "5.00"), (extra.id, "10.00"))])
+    db.session.execute(db.text(
+        "INSERT INTO polis (id, polisnummer, persoon_id, contract_id, ingangsdatum, einddatum, "
+        "betalingswijze, created_at) SELECT id, 'B' || CAST(id AS VARCHAR(12)), persoon_id, "
+        "contract_id, ingangsdatum, einddatum, 'via_werkgever', created_at FROM deelname"))
+    db.session.execute(db.text(
+        "INSERT INTO polis_product (polis_id, product_id, ingangsdatum, einddatum) "
+        "SELECT id, :basis, ingangsdatum, einddatum FROM polis"), {"basis": basis.id})
+    db.session.execute(db.text(
+        "INSERT INTO polis_product (polis_id, product_id, ingangsdatum, einddatum) "
+        "SELECT id, :extra, ingangsdatum, einddatum FROM polis WHERE id % 2 = 0"), {"extra": extra.id})
+    db.session.commit()
 
 
 def main() -> None:

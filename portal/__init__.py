@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
         aanmelden,
         api,
         auth,
+        borderellen,
         contact,
         contract,
         dashboard,
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(stroom.bp)
     app.register_blueprint(gebruik.bp)
     app.register_blueprint(contract.bp)
+    app.register_blueprint(borderellen.bp)
     if app.config["MOCK_EHERKENNING_ENABLED"]:
         app.register_blueprint(mock_eherkenning.bp)
 

@@ -24,6 +24,16 @@ def _datum(ctx, param, value):
     return parsed
 
 
+def _maand(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        jaar, maand = (int(deel) for deel in value.split("-"))
+        return date(jaar, maand, 1)
+    except ValueError:
+        raise click.BadParameter("gebruik jjjj-mm, bijvoorbeeld 2026-12") from None
+
+
 def _kvk(ctx, param, value):
     if not is_valid_kvk(value):
         raise click.BadParameter("een KvK-nummer heeft 8 cijfers")
@@ -47,6 +57,14 @@ def register(app: Flask) -> None:
         from portal.demo import data
 
         if data.load(today=vandaag):
+            from portal.domain import borderellen
+            from portal.domain.dates import vandaag as echt_vandaag
+
+            # Three months of borderellen, oldest first, so the screen has something to show.
+            dag = borderellen.eerste_dag(vandaag or echt_vandaag())
+            for terug in (2, 1, 0):
+                maand = date(dag.year - (dag.month - terug < 1), (dag.month - terug - 1) % 12 + 1, 1)
+                borderellen.genereer_alle(maand, gemaakt_op=maand)
             click.echo("Demodata geladen.")
         else:
             click.echo("Demodata was al aanwezig; niets gewijzigd.")
@@ -118,6 +136,26 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Gebruikersnaam: {gebruikersnaam}")
         click.echo(f"Wachtwoord (wordt maar één keer getoond): {wachtwoord}")
+
+    @app.cli.command("borderellen-maken")
+    @click.option("--maand", callback=_maand, help="jjjj-mm; standaard de lopende maand")
+    @click.option("--contract", "nummers", multiple=True, help="contractnummer (herhaalbaar); standaard alle")
+    def borderellen_maken(maand: date | None, nummers: tuple[str, ...]):
+        """Make the borderel and factuur of one month for one or all contracts (idempotent)."""
+        from portal.domain import borderellen
+        from portal.domain.dates import vandaag
+
+        contracten = None
+        if nummers:
+            contracten = db.session.scalars(select(Contract).where(Contract.nummer.in_(nummers))).all()
+            onbekend = set(nummers) - {c.nummer for c in contracten}
+            if onbekend:
+                raise click.ClickException(f"Onbekend contract: {', '.join(sorted(onbekend))}.")
+        uitkomsten = borderellen.genereer_alle(maand or vandaag(), contracten)
+        nieuw = [u for u in uitkomsten if u.nieuw]
+        for u in nieuw:
+            click.echo(f"{u.contract}: borderel {u.maand:%Y-%m} gemaakt ({u.regels} regels).")
+        click.echo(f"{len(nieuw)} borderel(len) gemaakt, {len(uitkomsten) - len(nieuw)} bestonden al.")
 
     @app.cli.command("sessies-opruimen")
     def sessies_opruimen():

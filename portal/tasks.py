@@ -73,3 +73,16 @@ def vastgelopen_uploads_hervatten() -> None:
             upload_verwerken(upload.id)
         else:
             upload_controleren(upload.id)
+
+
+@huey.periodic_task(crontab(day="1", hour="3", minute="0"))
+@_in_app
+def borderellen_maken() -> None:
+    """On the first of each month at 03:00: the month's borderellen of every running contract.
+
+    Idempotent, so a missed or repeated run is harmless (``flask borderellen-maken`` does the same).
+    """
+    from portal.domain import borderellen
+    from portal.domain.dates import vandaag
+
+    borderellen.genereer_alle(vandaag())

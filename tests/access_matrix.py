@@ -5,7 +5,7 @@ anonymously, and with a contract the user does not have. ``{contract}`` in a pat
 field name) is filled with the user's own contract (allowed) or a foreign one (must answer
 404); ``{persoon}`` likewise with the relatienummer of a deelnemer of that contract, ``{polis}``
 with a polisnummer of that deelnemer, ``{upload}`` with an upload of that contract, ``{melding}`` with an
-afgekeurde melding of it, and
+afgekeurde melding of it, ``{borderel}`` with the id of a borderel of that contract, and
 ``{concept}`` with a wizard draft of the user's own login session for that contract (a foreign
 one: another user's draft).
 """
@@ -83,6 +83,10 @@ ROUTES = [
     Route("GET", "/contract-gebruik", frozenset({ADMIN, FIN})),
     Route("GET", "/contract-gebruik?contract={contract}&periode=alles", frozenset({ADMIN, FIN})),
     Route("GET", "/contract-gebruik/download.xlsx?contract={contract}", frozenset({ADMIN, FIN})),
+    Route("GET", "/borderellen", frozenset({FIN})),
+    Route("GET", "/borderellen?contract={contract}", frozenset({FIN})),
+    Route("GET", "/borderellen/{borderel}/borderel.csv", frozenset({FIN})),
+    Route("GET", "/borderellen/{borderel}/factuur.pdf", frozenset({FIN})),
     Route("GET", "/contract-gegevens", ALLE),
     Route("GET", "/contract-gegevens?contract={contract}", ALLE),
     Route("GET", "/mislukte-verwerkingen", frozenset({ADMIN})),

@@ -33,7 +33,8 @@ def _rule_of(path: str) -> str:
     return (path.split("?")[0].replace("{contract}", "<contract>").replace("{persoon}", "<relatienummer>")
             .replace("{concept}", "<token>").replace("{polis}", "<polisnummer>")
             .replace("{upload}", "<token>").replace("{melding}", "<kenmerk>")
-            .replace("2026-01-05", "<dag>").replace("{koppeling}", "<gebruikersnaam>"))
+            .replace("2026-01-05", "<dag>").replace("{koppeling}", "<gebruikersnaam>")
+            .replace("{borderel}", "<int:borderel_id>"))
 
 
 def _fill(text: str, contract, persoon, concept: str = "onbekend") -> str:
@@ -45,6 +46,8 @@ def _fill(text: str, contract, persoon, concept: str = "onbekend") -> str:
         text = text.replace("{melding}", _afgekeurd(contract).kenmerk)
     if "{upload}" in text:
         text = text.replace("{upload}", _upload(contract).opslag_naam)
+    if "{borderel}" in text:
+        text = text.replace("{borderel}", str(_borderel(contract)))
     return (text.replace("{contract}", contract.nummer).replace("{persoon}", persoon.relatienummer)
             .replace("{concept}", concept))
 
@@ -57,6 +60,14 @@ def _polis(persoon, contract) -> Polis:
         db.session.add(polis)
         db.session.commit()
     return polis
+
+
+def _borderel(contract) -> int:
+    """The id of this month's borderel of ``contract`` (made once)."""
+    from portal.domain import borderellen
+    from portal.domain.dates import vandaag
+
+    return borderellen.genereer(contract, vandaag()).borderel_id
 
 
 def _koppeling(contract) -> ApiCredential:

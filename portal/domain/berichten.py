@@ -47,6 +47,12 @@ def upload_verwerkt(contract, bestandsnaam: str, verwerkt: int, afgekeurd: int) 
     return _add(contract, VERWERKING, tekst)
 
 
+def borderel_klaar(contract, maand: str) -> Bericht:
+    """'Borderel en factuur van december 2026 voor contract 12345 staan klaar'."""
+    return _add(contract, BORDEREL,
+                f"Borderel en factuur van {maand} voor contract {contract.nummer} staan klaar")
+
+
 def _add(contract, categorie: str, tekst: str, persoon=None, created_at=None) -> Bericht:
     bericht = Bericht(contract_id=contract.id, categorie=categorie, tekst=tekst,
                       persoon_id=getattr(persoon, "id", None))

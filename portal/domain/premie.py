@@ -1,12 +1,22 @@
 """Premiums: a product's monthly tariff and the collective discount of a contract.
 
 The one place that computes what a person pays; the wizard, the polisblad and the borderellen
-all call it.
+all call it. The rules (README "Borderellen"):
+
+* the tariff is the product's maandpremie of the calendar year of the month billed;
+* a month partly insured pays by day: maandpremie x insured days / days in the month, rounded
+  half up to the cent (the bruto premie);
+* the collective discount is taken off the bruto premie: netto = bruto x (100 - korting) / 100,
+  rounded half up to the cent; korting = bruto - netto, so bruto = korting + netto exactly;
+* the basisverzekering is free for children under 18: premium is owed from the first day of the
+  month after the 18th birthday (someone born on 29 February turns 18 on 28 February).
 """
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
@@ -74,3 +84,56 @@ def van_polis(polis, jaar: int | None = None) -> list[Premie]:
         .where(PolisProduct.polis_id == polis.id, PolisProduct.einddatum.is_(None))).all()
     # No discount row: the polis is individual (or the contract no longer offers the product).
     return _op_volgorde(Premie(product, bruto, korting or Decimal("0")) for product, bruto, korting in rows)
+
+
+# -- the borderel's amounts --------------------------------------------------------------------
+
+BASIS = "basis"
+MEERDERJARIG = 18
+
+
+def premieplichtig_vanaf(geboortedatum: date) -> date:
+    """The first day the basisverzekering costs premium: the 1st of the month after the 18th
+    birthday."""
+    jaar = geboortedatum.year + MEERDERJARIG
+    dag = min(geboortedatum.day, calendar.monthrange(jaar, geboortedatum.month)[1])
+    verjaardag = date(jaar, geboortedatum.month, dag)
+    return date(verjaardag.year + verjaardag.month // 12, verjaardag.month % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Bedrag:
+    """A borderel line's amounts."""
+
+    bruto: Decimal
+    korting: Decimal
+    netto: Decimal
+
+    def __sub__(self, other: Bedrag) -> Bedrag:
+        return Bedrag(self.bruto - other.bruto, self.korting - other.korting, self.netto - other.netto)
+
+    @property
+    def nul(self) -> bool:
+        return not (self.bruto or self.korting or self.netto)
+
+
+NUL = Bedrag(Decimal("0.00"), Decimal("0.00"), Decimal("0.00"))
+
+
+def bedrag(maandpremie: Decimal, korting_percentage: Decimal, dagen: int, dagen_in_maand: int) -> Bedrag:
+    """The amounts for ``dagen`` insured days of a month of ``dagen_in_maand`` days."""
+    if dagen >= dagen_in_maand:
+        bruto = maandpremie.quantize(CENT, rounding=ROUND_HALF_UP)
+    else:
+        bruto = (maandpremie * dagen / dagen_in_maand).quantize(CENT, rounding=ROUND_HALF_UP)
+    nett = netto(bruto, korting_percentage)
+    return Bedrag(bruto, bruto - nett, nett)
+
+
+def maandbedrag(*, maandpremie: Decimal, korting_percentage: Decimal, soort: str,
+                geboortedatum: date, maand: date, van: date, tm: date) -> Bedrag:
+    """What one product costs for the days ``van``..``tm`` (inclusive) of ``maand``."""
+    dagen_in_maand = calendar.monthrange(maand.year, maand.month)[1]
+    if soort == BASIS and maand < premieplichtig_vanaf(geboortedatum):
+        return NUL
+    return bedrag(maandpremie, korting_percentage, (tm - van).days + 1, dagen_in_maand)

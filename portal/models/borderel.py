@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -13,7 +13,7 @@ from portal.models.types import Money, UTCDateTime, utcnow
 
 
 class Borderel(db.Model):
-    """The premium statement of one contract for one month."""
+    """The premium statement of one contract for one month; its CSV is kept gzip-compressed."""
 
     __tablename__ = "borderel"
 
@@ -22,11 +22,13 @@ class Borderel(db.Model):
     periode: Mapped[date]  # the first day of the month
     bestandsnaam: Mapped[str] = mapped_column(String(120), unique=True)
     inhoud: Mapped[bytes] = mapped_column(LargeBinary)
+    aantal_regels: Mapped[int] = mapped_column(default=0)
     totaal_bruto: Mapped[Decimal] = mapped_column(Money)
     totaal_korting: Mapped[Decimal] = mapped_column(Money)
     totaal_netto: Mapped[Decimal] = mapped_column(Money)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    contract: Mapped["Contract"] = relationship()  # noqa: F821, UP037
     factuur: Mapped[Factuur | None] = relationship(back_populates="borderel", uselist=False)
 
     __table_args__ = (UniqueConstraint("contract_id", "periode", name="uq_borderel_contract_periode"),)
@@ -39,14 +41,19 @@ class BorderelRegel(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     borderel_id: Mapped[int] = mapped_column(ForeignKey("borderel.id"), index=True)
-    persoon_id: Mapped[int] = mapped_column(ForeignKey("persoon.id"), index=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", name="fk_borderel_regel_contract"))
+    persoon_id: Mapped[int] = mapped_column(ForeignKey("persoon.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    maand: Mapped[date]  # the first day of the month the amounts are for (corrections: an earlier one)
     periode_van: Mapped[date]
     periode_tm: Mapped[date]
     bruto: Mapped[Decimal] = mapped_column(Money)
     korting: Mapped[Decimal] = mapped_column(Money)
     netto: Mapped[Decimal] = mapped_column(Money)
     correctie: Mapped[bool] = mapped_column(default=False)
+
+    # What was billed for a person in a month of a contract, to find corrections.
+    __table_args__ = (Index("ix_borderel_regel_gefactureerd", "contract_id", "persoon_id", "maand"),)
 
 
 class Factuur(db.Model):

@@ -94,6 +94,9 @@ class Deelname(db.Model):
     rol: Mapped[str] = mapped_column(String(20), default="hoofdverzekerde")
     hoofd_deelname_id: Mapped[int | None] = mapped_column(ForeignKey("deelname.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Any change (a late afmelding, a corrected date): the next borderel looks for these to put
+    # correction lines for months already billed.
+    gewijzigd_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Copies of the persoon's search keys: a name search within a contract and its count then
     # read one index range instead of joining a row per candidate.
     zoek_achternaam: Mapped[str] = mapped_column(search_key())
@@ -133,6 +136,7 @@ class Deelname(db.Model):
         Index("ix_deelname_contract_naam", "contract_id", "zoek_achternaam", "einddatum"),
         Index("ix_deelname_naam", "zoek_achternaam", "contract_id", "einddatum"),
         Index("ix_deelname_volledig", "zoek_volledig", "contract_id", "einddatum"),
+        Index("ix_deelname_contract_gewijzigd", "contract_id", "gewijzigd_op"),
     )
 
 @event.listens_for(Deelname, "before_insert")

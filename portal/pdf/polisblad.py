@@ -1,22 +1,15 @@
-"""The polisblad: the document an insured person receives by post, also downloadable in the portal.
-
-DejaVu Sans is embedded (subset) so every name prints, also 'Łukasz' or 'Şahin', which the
-PDF core fonts cannot.
-"""
+"""The polisblad: the document an insured person receives by post, also downloadable in the portal."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-
-from fpdf import FPDF
 
 from portal.domain import premie
 from portal.domain.aanmelden import BETALINGSWIJZEN
 from portal.models import Deelname, Polis
+from portal.pdf import opmaak
 from portal.templating import datum, euro
 
-FONTS = Path(__file__).parent / "fonts"
 ROLLEN = {"hoofdverzekerde": "Hoofdverzekerde", "partner": "Partner", "kind": "Kind"}
 
 
@@ -27,25 +20,11 @@ def _iban_gemaskeerd(iban: str | None) -> str:
     return f"{iban[:4]} •••• •••• ••{iban[-4:-2]} {iban[-2:]}"
 
 
-class _Blad(FPDF):
-    def footer(self) -> None:
-        self.set_y(-15)
-        self.set_font("DejaVu", size=8)
-        self.set_text_color(90, 90, 90)
-        self.cell(0, 10, f"Zorg en Zekerheid · Polisblad · pagina {self.page_no()}", align="C")
-
-
 def maak(polis: Polis, deelname: Deelname | None, gemaakt_op: date) -> bytes:
     """The polisblad of ``polis``; ``deelname`` is the person's deelname in its contract."""
     persoon = polis.persoon
     premies = premie.van_polis(polis)
-    pdf = _Blad(format="A4")
-    pdf.set_title(f"Polisblad {polis.polisnummer}")
-    pdf.set_author("Zorg en Zekerheid")
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_margins(20, 20, 20)
-    pdf.add_page()
+    pdf = opmaak.document(f"Polisblad {polis.polisnummer}", "Polisblad")
 
     pdf.set_font("DejaVu", "B", 18)
     pdf.cell(0, 10, "Polisblad zorgverzekering", new_x="LMARGIN", new_y="NEXT")
@@ -54,8 +33,8 @@ def maak(polis: Polis, deelname: Deelname | None, gemaakt_op: date) -> bytes:
     pdf.ln(4)
 
     adres = " ".join(p for p in (persoon.straat, persoon.huisnummer, persoon.huisnummer_toevoeging) if p)
-    _kop(pdf, "Verzekerde")
-    _regels(pdf, [
+    opmaak.kop(pdf, "Verzekerde")
+    opmaak.regels(pdf, [
         ("Naam", persoon.volledige_naam),
         ("Relatienummer", persoon.relatienummer),
         ("Geboortedatum", datum(persoon.geboortedatum)),
@@ -63,12 +42,12 @@ def maak(polis: Polis, deelname: Deelname | None, gemaakt_op: date) -> bytes:
     ])
     if deelname is not None and deelname.rol != "hoofdverzekerde" and deelname.hoofd_deelname:
         hoofd = deelname.hoofd_deelname.persoon
-        _regels(pdf, [("Rol", ROLLEN[deelname.rol]),
+        opmaak.regels(pdf, [("Rol", ROLLEN[deelname.rol]),
                       ("Hoofdverzekerde", f"{hoofd.volledige_naam} (relatienummer {hoofd.relatienummer})")])
 
-    _kop(pdf, "Polis")
+    opmaak.kop(pdf, "Polis")
     contract = deelname.contract if deelname is not None else None
-    _regels(pdf, [
+    opmaak.regels(pdf, [
         ("Polisnummer", polis.polisnummer),
         ("Ingangsdatum", datum(polis.ingangsdatum)),
         ("Collectief contract", contract.label if contract else "geen (individueel)"),
@@ -77,7 +56,7 @@ def maak(polis: Polis, deelname: Deelname | None, gemaakt_op: date) -> bytes:
         ("IBAN", _iban_gemaskeerd(polis.iban)),
     ])
 
-    _kop(pdf, f"Verzekeringen en premie per maand in {polis.ingangsdatum.year}")
+    opmaak.kop(pdf, f"Verzekeringen en premie per maand in {polis.ingangsdatum.year}")
     pdf.set_font("DejaVu", size=10)
     with pdf.table(col_widths=(70, 30, 30, 40), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"),
                    line_height=7) as table:
@@ -100,16 +79,3 @@ def maak(polis: Polis, deelname: Deelname | None, gemaakt_op: date) -> bytes:
     pdf.multi_cell(0, 5, "De collectieve korting geldt zolang de verzekerde deelnemer is van het "
                    "collectieve contract. De verzekeringspas wordt apart per post verzonden.")
     return bytes(pdf.output())
-
-
-def _kop(pdf: FPDF, tekst: str) -> None:
-    pdf.ln(3)
-    pdf.set_font("DejaVu", "B", 12)
-    pdf.cell(0, 8, tekst, new_x="LMARGIN", new_y="NEXT")
-
-
-def _regels(pdf: FPDF, regels: list[tuple[str, str]]) -> None:
-    pdf.set_font("DejaVu", size=10)
-    for label, waarde in regels:
-        pdf.cell(50, 6, label)
-        pdf.multi_cell(0, 6, waarde or "-", new_x="LMARGIN", new_y="NEXT")

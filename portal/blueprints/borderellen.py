@@ -1,0 +1,76 @@
+"""Borderellen: per contract the monthly borderel (CSV) and factuur (PDF), for a calendar year."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, g, render_template, request, send_file
+from sqlalchemy import select
+
+from portal import access, audit, contractkeuze
+from portal.domain import borderellen
+from portal.domain.dates import vandaag
+from portal.extensions import db
+from portal.models import Borderel
+
+bp = Blueprint("borderellen", __name__)
+
+
+def _vroegste_maand():
+    """The first month still shown: the current month and the previous twelve."""
+    maand = borderellen.eerste_dag(vandaag())
+    return maand.replace(year=maand.year - 1)
+
+
+@bp.get("/borderellen")
+@access.requires(access.FINANCIEEL)
+def index():
+    contracten = access.contracten()
+    keuze = contractkeuze.kies(request.args.get("contract"), contracten)
+    lijst = []
+    if keuze.contract is not None:
+        g.context_contract = keuze.contract.nummer
+        lijst = db.session.scalars(
+            select(Borderel).where(Borderel.contract_id == keuze.contract.id,
+                                   Borderel.periode >= _vroegste_maand())
+            .order_by(Borderel.periode.desc(), Borderel.id.desc())).all()
+    return render_template(
+        "borderellen/index.html", contracten=contracten, contract=keuze.contract, fout=keuze.fout,
+        keuzelijst=contractkeuze.als_lijst(contracten), borderellen=lijst,
+        maandnaam=borderellen.maandnaam), 422 if keuze.fout else 200
+
+
+def _borderel(borderel_id: int) -> Borderel:
+    """A borderel of the user's contracts still shown on the screen; 404 otherwise."""
+    borderel = db.session.get(Borderel, borderel_id)
+    if (borderel is None or borderel.contract_id not in access.contract_ids()
+            or borderel.periode < _vroegste_maand()):
+        abort(404)
+    return borderel
+
+
+@bp.get("/borderellen/<int:borderel_id>/borderel.csv")
+@access.requires(access.FINANCIEEL)
+def borderel_csv(borderel_id: int):
+    borderel = _borderel(borderel_id)
+    nummer = borderel.contract.nummer
+    inhoud, naam = borderellen.lees_csv(borderel), borderel.bestandsnaam
+    audit.record("borderel_downloaden", "export", contract_nummer=nummer,
+                 details={"borderel": naam})
+    return send_file(io.BytesIO(inhoud), as_attachment=True, download_name=naam,
+                     mimetype="text/csv; charset=utf-8")
+
+
+@bp.get("/borderellen/<int:borderel_id>/factuur.pdf")
+@access.requires(access.FINANCIEEL)
+def factuur_pdf(borderel_id: int):
+    borderel = _borderel(borderel_id)
+    factuur = borderel.factuur
+    if factuur is None:
+        abort(404)
+    nummer = borderel.contract.nummer
+    pdf, naam = factuur.pdf, f"factuur-{factuur.factuurnummer}.pdf"
+    audit.record("factuur_downloaden", "export", contract_nummer=nummer,
+                 details={"factuur": factuur.factuurnummer})
+    return send_file(io.BytesIO(pdf), as_attachment=True, download_name=naam,
+                     mimetype="application/pdf")

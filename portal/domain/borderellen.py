@@ -1,0 +1,350 @@
+"""Borderellen en facturen: each contract's monthly premium statement, generated once.
+
+``genereer(contract, maand)`` writes the borderel of one month: a line per insured person and
+product for the days of the month that the deelname, the polis and the product all run, and
+correction lines for months billed earlier whose amounts changed since (a late afmelding, a
+corrected date): the difference between what is owed now and what all earlier borderellen
+billed for that month. Generated borderellen and facturen are never rewritten; a second run
+for the same contract and month finds the first and makes nothing.
+
+The CSV is kept gzip-compressed in the borderel row; its lines are also kept as rows
+(``borderel_regel``), which is what later corrections compare against.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import gzip
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
+
+from sqlalchemy import String, func, insert, select, type_coerce
+from sqlalchemy.exc import IntegrityError
+
+from portal.domain import berichten, premie
+from portal.domain.dates import MAANDEN, vandaag
+from portal.domain.zoeken import als_datum
+from portal.exports import csv_veilig
+from portal.extensions import db
+from portal.models import (
+    Borderel,
+    BorderelRegel,
+    Contract,
+    ContractProduct,
+    Deelname,
+    Factuur,
+    Persoon,
+    Polis,
+    PolisProduct,
+    Product,
+    ProductTarief,
+)
+
+KOPPEN = ["Relatienummer", "BSN", "Naam", "Geboortedatum", "Product", "Periode van",
+          "Periode t/m", "Bruto premie", "Collectieve korting", "Netto premie", "Soort regel"]
+BETAALTERMIJN_DAGEN = 30
+ZICHTBAAR_MAANDEN = 13  # the current month and the previous twelve
+_NOOIT = date(9999, 12, 31)
+_BATCH = 5000
+
+_d, _p, _pol, _pp = Deelname.__table__, Persoon.__table__, Polis.__table__, PolisProduct.__table__
+_pr, _pt, _cp = Product.__table__, ProductTarief.__table__, ContractProduct.__table__
+
+
+def eerste_dag(dag: date) -> date:
+    return dag.replace(day=1)
+
+
+def laatste_dag(maand: date) -> date:
+    return maand.replace(day=calendar.monthrange(maand.year, maand.month)[1])
+
+
+def maandnaam(maand: date) -> str:
+    """'december 2026'."""
+    return f"{MAANDEN[maand.month - 1]} {maand.year}"
+
+
+def bedrag_tekst(waarde: Decimal) -> str:
+    """'1234,56' — the decimal comma Dutch spreadsheets read as a number."""
+    return f"{waarde:.2f}".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class Regel:
+    persoon_id: int
+    relatienummer: str
+    bsn: str
+    naam: str
+    geboortedatum: date
+    product_id: int
+    product: str
+    maand: date
+    van: date
+    tm: date
+    bedrag: premie.Bedrag
+    correctie: bool = False
+
+
+# -- what is owed ---------------------------------------------------------------------------------
+
+def _segmenten(contract_id: int, van: date, tm: date, persoon_ids: Iterable[int] | None = None):
+    """Rows of (persoon, deelname, polis, product) whose periods all touch ``van``..``tm``.
+
+    Dates come back as text on SQLite (``als_datum`` turns them into dates): a million rows
+    should not pay SQLAlchemy's per-value conversion.
+    """
+    naam = func.trim(func.coalesce(_p.c.voorletters, "") + " "
+                     + func.coalesce(_p.c.voorvoegsel + " ", "") + _p.c.achternaam)
+    stmt = (
+        select(_p.c.id, _p.c.relatienummer, _p.c.bsn, naam, type_coerce(_p.c.geboortedatum, String),
+               type_coerce(_d.c.ingangsdatum, String), type_coerce(_d.c.einddatum, String),
+               type_coerce(_pol.c.ingangsdatum, String), type_coerce(_pol.c.einddatum, String),
+               type_coerce(_pp.c.ingangsdatum, String), type_coerce(_pp.c.einddatum, String),
+               _pr.c.id, _pr.c.naam, _pr.c.soort, type_coerce(_pt.c.jaar, String),
+               type_coerce(_pt.c.maandpremie, String), type_coerce(_cp.c.korting_percentage, String))
+        .select_from(
+            _d.join(_p, _p.c.id == _d.c.persoon_id)
+            .join(_pol, _pol.c.persoon_id == _d.c.persoon_id)
+            .join(_pp, _pp.c.polis_id == _pol.c.id)
+            .join(_pr, _pr.c.id == _pp.c.product_id)
+            .join(_pt, (_pt.c.product_id == _pr.c.id)
+                  & (_pt.c.jaar.between(van.year, tm.year)))
+            .outerjoin(_cp, (_cp.c.contract_id == _d.c.contract_id) & (_cp.c.product_id == _pr.c.id)))
+        .where(_d.c.contract_id == contract_id,
+               _d.c.ingangsdatum <= tm, func.coalesce(_d.c.einddatum, _NOOIT) >= van,
+               _pol.c.ingangsdatum <= tm, func.coalesce(_pol.c.einddatum, _NOOIT) >= van,
+               _pp.c.ingangsdatum <= tm, func.coalesce(_pp.c.einddatum, _NOOIT) >= van)
+        .order_by(_d.c.zoek_achternaam, _p.c.id, _pr.c.soort.desc(), _pr.c.code, _d.c.ingangsdatum,
+                  _pp.c.ingangsdatum))
+    if persoon_ids is not None:
+        stmt = stmt.where(_d.c.persoon_id.in_(list(persoon_ids)))
+    return db.session.execute(stmt.execution_options(yield_per=_BATCH)).tuples()
+
+
+@lru_cache(maxsize=4096)
+def _bedrag(maandpremie: str, korting: str, soort: str, dagen: int, dagen_in_maand: int,
+            vrij: bool) -> premie.Bedrag:
+    # Most lines are a whole month at one of a few tariffs: computed once each.
+    if vrij:
+        return premie.NUL
+    # str() first: SQLite may hand NUMERIC back as a float, which Decimal would take too literally.
+    return premie.bedrag(Decimal(str(maandpremie)), Decimal(str(korting)), dagen, dagen_in_maand)
+
+
+def _regels(rijen, maanden: list[date]) -> Iterator[Regel]:
+    """The lines of each month in ``maanden`` that the rows cover."""
+    for (persoon_id, relatienummer, bsn, naam, geboren, d_van, d_tm, pol_van, pol_tm, pp_van,
+         pp_tm, product_id, product, soort, jaar, maandpremie, korting) in rijen:
+        geboortedatum = als_datum(geboren)
+        begin = max(als_datum(d_van), als_datum(pol_van), als_datum(pp_van))
+        eind = min(als_datum(d_tm) or _NOOIT, als_datum(pol_tm) or _NOOIT, als_datum(pp_tm) or _NOOIT)
+        vanaf = premie.premieplichtig_vanaf(geboortedatum) if soort == premie.BASIS else None
+        for maand in maanden:
+            if maand.year != int(jaar):
+                continue
+            einde_maand = laatste_dag(maand)
+            van, tm = max(begin, maand), min(eind, einde_maand)
+            if van > tm:
+                continue
+            bedrag = _bedrag(maandpremie, korting if korting is not None else "0", soort,
+                             (tm - van).days + 1, einde_maand.day, vanaf is not None and maand < vanaf)
+            yield Regel(persoon_id, relatienummer, bsn, naam, geboortedatum, product_id, product,
+                        maand, van, tm, bedrag)
+
+
+def premieregels(contract_id: int, maand: date) -> Iterator[Regel]:
+    """The premium lines of one month, in name order (what the borderel of that month lists)."""
+    return _regels(_segmenten(contract_id, maand, laatste_dag(maand)), [maand])
+
+
+# -- corrections ----------------------------------------------------------------------------------
+
+def correctieregels(contract_id: int, maand: date, sinds: datetime) -> list[Regel]:
+    """Corrections for months before ``maand`` already billed, for the people whose deelname
+    changed after ``sinds`` (the previous borderel)."""
+    gewijzigd = db.session.scalars(select(_d.c.persoon_id).where(
+        _d.c.contract_id == contract_id, _d.c.gewijzigd_op > sinds).distinct()).all()
+    if not gewijzigd:
+        return []
+    gefactureerde_maanden = db.session.scalars(select(Borderel.periode).where(
+        Borderel.contract_id == contract_id, Borderel.periode < maand)).all()
+    if not gefactureerde_maanden:
+        return []
+    maanden = sorted(gefactureerde_maanden)
+    regels = []
+    for start in range(0, len(gewijzigd), 500):
+        personen = gewijzigd[start:start + 500]
+        verschuldigd: dict[tuple, premie.Bedrag] = defaultdict(lambda: premie.NUL)
+        gegevens: dict[int, Regel] = {}
+        producten: dict[int, str] = {}
+        rijen = _segmenten(contract_id, maanden[0], laatste_dag(maanden[-1]), personen)
+        for regel in _regels(rijen, maanden):
+            sleutel = (regel.persoon_id, regel.product_id, regel.maand)
+            verschuldigd[sleutel] = _som(verschuldigd[sleutel], regel.bedrag)
+            gegevens.setdefault(regel.persoon_id, regel)
+            producten[regel.product_id] = regel.product
+        gefactureerd = {
+            (persoon_id, product_id, als_datum(m)): premie.Bedrag(Decimal(b), Decimal(k), Decimal(n))
+            for persoon_id, product_id, m, b, k, n in db.session.execute(
+                select(BorderelRegel.persoon_id, BorderelRegel.product_id,
+                       type_coerce(BorderelRegel.maand, String), func.sum(BorderelRegel.bruto),
+                       func.sum(BorderelRegel.korting), func.sum(BorderelRegel.netto))
+                .where(BorderelRegel.contract_id == contract_id,
+                       BorderelRegel.persoon_id.in_(personen), BorderelRegel.maand < maand)
+                .group_by(BorderelRegel.persoon_id, BorderelRegel.product_id, BorderelRegel.maand))}
+        ontbrekend = {p for p, _, _ in gefactureerd if p not in gegevens}
+        gegevens.update(_persoonsgegevens(ontbrekend))
+        producten.update(_productnamen({pr for _, pr, _ in gefactureerd if pr not in producten}))
+        for sleutel in sorted(set(verschuldigd) | set(gefactureerd), key=lambda s: (s[2], s[0], s[1])):
+            verschil = verschuldigd.get(sleutel, premie.NUL) - gefactureerd.get(sleutel, premie.NUL)
+            if verschil.nul:
+                continue
+            persoon_id, product_id, m = sleutel
+            p = gegevens[persoon_id]
+            regels.append(Regel(persoon_id, p.relatienummer, p.bsn, p.naam, p.geboortedatum,
+                                product_id, producten[product_id], m, m, laatste_dag(m), verschil,
+                                correctie=True))
+    return regels
+
+
+def _som(a: premie.Bedrag, b: premie.Bedrag) -> premie.Bedrag:
+    return premie.Bedrag(a.bruto + b.bruto, a.korting + b.korting, a.netto + b.netto)
+
+
+def _persoonsgegevens(ids: set[int]) -> dict[int, Regel]:
+    """Name and numbers of people who were billed but owe nothing now (a stub line to copy)."""
+    if not ids:
+        return {}
+    return {p.id: Regel(p.id, p.relatienummer, p.bsn, p.volledige_naam, p.geboortedatum, 0, "",
+                        date.min, date.min, date.min, premie.NUL)
+            for p in db.session.scalars(select(Persoon).where(Persoon.id.in_(ids)))}
+
+
+def _productnamen(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Product.id, Product.naam).where(Product.id.in_(ids))).all())
+
+
+# -- the documents --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Uitkomst:
+    contract: str
+    maand: date
+    borderel_id: int | None
+    regels: int = 0
+    nieuw: bool = False
+
+
+def genereer(contract: Contract, maand: date, gemaakt_op: date | None = None) -> Uitkomst:
+    """The borderel and factuur of ``contract`` for ``maand``, unless they exist already."""
+    maand = eerste_dag(maand)
+    bestaand = db.session.scalar(select(Borderel.id).where(
+        Borderel.contract_id == contract.id, Borderel.periode == maand))
+    if bestaand is not None:
+        return Uitkomst(contract.nummer, maand, bestaand)
+    gemaakt_op = gemaakt_op or vandaag()
+    vorige = db.session.scalar(select(func.max(Borderel.created_at)).where(
+        Borderel.contract_id == contract.id, Borderel.periode < maand))
+    borderel = Borderel(contract_id=contract.id, periode=maand, inhoud=b"",
+                        bestandsnaam=f"concept-{contract.id}-{maand:%Y%m}",
+                        totaal_bruto=Decimal("0"), totaal_korting=Decimal("0"), totaal_netto=Decimal("0"))
+    db.session.add(borderel)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a simultaneous run made it first
+        db.session.rollback()
+        return Uitkomst(contract.nummer, maand, None)
+
+    buffer = io.BytesIO()
+    totaal = premie.NUL
+    aantal = 0
+    eerste_id = laatste_id = None
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz:
+        tekst = io.TextIOWrapper(gz, encoding="utf-8", newline="")
+        writer = csv.writer(tekst, delimiter=";", lineterminator="\r\n")
+        tekst.write("\ufeff")
+        writer.writerow(KOPPEN)
+        correcties = correctieregels(contract.id, maand, vorige) if vorige is not None else []
+        batch = []
+        for regel in _alle(premieregels(contract.id, maand), correcties):
+            writer.writerow(_csv_rij(regel))
+            totaal = _som(totaal, regel.bedrag)
+            aantal += 1
+            batch.append(_db_rij(borderel.id, contract.id, regel))
+            if len(batch) >= _BATCH:
+                eerste_id, laatste_id = _bewaar(batch, eerste_id, laatste_id)
+                batch = []
+        if batch:
+            eerste_id, laatste_id = _bewaar(batch, eerste_id, laatste_id)
+        writer.writerow(["Totaal", "", "", "", "", "", "", bedrag_tekst(totaal.bruto),
+                         bedrag_tekst(totaal.korting), bedrag_tekst(totaal.netto), ""])
+        tekst.flush()
+        tekst.detach()
+    kenmerk = f"{eerste_id}_{laatste_id}" if eerste_id else f"{borderel.id}_0"
+    borderel.bestandsnaam = f"BOR-{contract.nummer}-{gemaakt_op:%Y%m%d}-1ZENZ-{kenmerk}.csv"
+    borderel.inhoud = buffer.getvalue()
+    borderel.aantal_regels = aantal
+    borderel.totaal_bruto, borderel.totaal_korting, borderel.totaal_netto = (
+        totaal.bruto, totaal.korting, totaal.netto)
+    factuur = Factuur(borderel_id=borderel.id, factuurnummer=f"F{maand:%Y%m}-{contract.nummer}",
+                      factuurdatum=gemaakt_op,
+                      vervaldatum=gemaakt_op + timedelta(days=BETAALTERMIJN_DAGEN),
+                      bedrag=totaal.netto, pdf=b"")
+    from portal.pdf import factuur as factuur_pdf
+
+    factuur.pdf = factuur_pdf.maak(contract, borderel, factuur)
+    db.session.add(factuur)
+    berichten.borderel_klaar(contract, maandnaam(maand))
+    db.session.commit()
+    return Uitkomst(contract.nummer, maand, borderel.id, aantal, nieuw=True)
+
+
+def _alle(premies: Iterator[Regel], correcties: list[Regel]) -> Iterator[Regel]:
+    yield from premies
+    yield from correcties
+
+
+def _csv_rij(regel: Regel) -> list[str]:
+    soort = f"Correctie {maandnaam(regel.maand)}" if regel.correctie else "Premie"
+    return [regel.relatienummer, regel.bsn, csv_veilig(regel.naam),
+            regel.geboortedatum.strftime("%d-%m-%Y"), csv_veilig(regel.product),
+            regel.van.strftime("%d-%m-%Y"), regel.tm.strftime("%d-%m-%Y"),
+            bedrag_tekst(regel.bedrag.bruto), bedrag_tekst(regel.bedrag.korting),
+            bedrag_tekst(regel.bedrag.netto), soort]
+
+
+def _db_rij(borderel_id: int, contract_id: int, regel: Regel) -> dict:
+    return {"borderel_id": borderel_id, "contract_id": contract_id, "persoon_id": regel.persoon_id,
+            "product_id": regel.product_id, "maand": regel.maand, "periode_van": regel.van,
+            "periode_tm": regel.tm, "bruto": regel.bedrag.bruto, "korting": regel.bedrag.korting,
+            "netto": regel.bedrag.netto, "correctie": regel.correctie}
+
+
+def _bewaar(batch: list[dict], eerste_id, laatste_id) -> tuple[int, int]:
+    """Insert a batch of lines; the first and last line ids name the file, as in the manual."""
+    ids = db.session.execute(insert(BorderelRegel).returning(BorderelRegel.id), batch).scalars().all()
+    return (eerste_id or min(ids)), max(ids)
+
+
+def genereer_alle(maand: date, contracten: Iterable[Contract] | None = None,
+                  gemaakt_op: date | None = None) -> list[Uitkomst]:
+    """The month's borderel for each running contract (all by default) that has none yet."""
+    maand = eerste_dag(maand)
+    if contracten is None:
+        contracten = db.session.scalars(select(Contract).where(
+            Contract.ingangsdatum <= laatste_dag(maand),
+            func.coalesce(Contract.einddatum, _NOOIT) >= maand).order_by(Contract.nummer)).all()
+    return [genereer(contract, maand, gemaakt_op) for contract in contracten]
+
+
+def lees_csv(borderel: Borderel) -> bytes:
+    """The borderel file as downloaded."""
+    return gzip.decompress(borderel.inhoud)
