@@ -215,15 +215,26 @@ def test_a_late_change_becomes_a_correction_in_the_next_borderel(app, world, tar
 def test_factuur_pdf_reads_back_with_the_borderel_totals(app, world, tarieven):
     basis, extra = tarieven
     _verzekerd(world.contract_a, basis, extra, ingang=date(2025, 1, 1), achternaam="Łukasiewicz")
+    world.org.naam = "Gemeente Łódź-Zuid"  # outside Windows-1252: the embedded font prints it
     db.session.commit()
     borderel = db.session.get(Borderel, borderellen.genereer(world.contract_a, NOVEMBER,
                                                               gemaakt_op=date(2026, 11, 20)).borderel_id)
     tekst = "".join(page.extract_text() for page in PdfReader(io.BytesIO(borderel.factuur.pdf)).pages)
     assert f"F202611-{world.contract_a.nummer}" in tekst
     assert "november 2026" in tekst and world.org.kvk_nummer in tekst
+    assert "Gemeente Łódź-Zuid" in tekst
     assert "€ 160,50" in tekst  # 142,50 + 18,00 after discount
     assert "20-12-2026" in tekst  # due in 30 days
     assert borderel.bestandsnaam in tekst
+
+
+def test_core_font_only_when_every_text_fits_it():
+    from portal.pdf import opmaak
+
+    assert opmaak.westers(["Gemeente Súdwest-Fryslân", "€ 12,50"])
+    assert not opmaak.westers(["Gemeente Łódź"])
+    assert opmaak.document("F1", "F1", teksten=["Gemeente Leiden"]).letter == "helvetica"
+    assert opmaak.document("F1", "F1", teksten=["Łódź"]).letter == "DejaVu"
 
 
 # -- the screen -------------------------------------------------------------------------------------

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
-from sqlalchemy import String, func, insert, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
 from portal.domain import berichten, premie
@@ -70,13 +71,21 @@ def maandnaam(maand: date) -> str:
     return f"{MAANDEN[maand.month - 1]} {maand.year}"
 
 
+@lru_cache(maxsize=65536)
 def bedrag_tekst(waarde: Decimal) -> str:
     """'1234,56' — the decimal comma Dutch spreadsheets read as a number."""
     return f"{waarde:.2f}".replace(".", ",")
 
 
-@dataclass(frozen=True)
-class Regel:
+@lru_cache(maxsize=65536)
+def _dag_tekst(dag: date) -> str:
+    # Cached: a borderel repeats the same few dates (the month's first and last day) per line.
+    return dag.strftime("%d-%m-%Y")
+
+
+class Regel(NamedTuple):
+    """A borderel line (a tuple: a million are made each month)."""
+
     persoon_id: int
     relatienummer: str
     bsn: str
@@ -127,6 +136,9 @@ def _segmenten(contract_id: int, van: date, tm: date, persoon_ids: Iterable[int]
     return db.session.execute(stmt.execution_options(yield_per=_BATCH)).tuples()
 
 
+_premieplichtig_vanaf = lru_cache(maxsize=65536)(premie.premieplichtig_vanaf)
+
+
 @lru_cache(maxsize=4096)
 def _bedrag(maandpremie: str, korting: str, soort: str, dagen: int, dagen_in_maand: int,
             vrij: bool) -> premie.Bedrag:
@@ -139,21 +151,26 @@ def _bedrag(maandpremie: str, korting: str, soort: str, dagen: int, dagen_in_maa
 
 def _regels(rijen, maanden: list[date]) -> Iterator[Regel]:
     """The lines of each month in ``maanden`` that the rows cover."""
+    per_maand = [(maand, laatste_dag(maand), laatste_dag(maand).day) for maand in maanden]
     for (persoon_id, relatienummer, bsn, naam, geboren, d_van, d_tm, pol_van, pol_tm, pp_van,
          pp_tm, product_id, product, soort, jaar, maandpremie, korting) in rijen:
         geboortedatum = als_datum(geboren)
-        begin = max(als_datum(d_van), als_datum(pol_van), als_datum(pp_van))
-        eind = min(als_datum(d_tm) or _NOOIT, als_datum(pol_tm) or _NOOIT, als_datum(pp_tm) or _NOOIT)
-        vanaf = premie.premieplichtig_vanaf(geboortedatum) if soort == premie.BASIS else None
-        for maand in maanden:
-            if maand.year != int(jaar):
+        # The dates are all text (SQLite, ISO order) or all dates (PostgreSQL): compare first,
+        # convert the winners only.
+        begin = als_datum(max(d_van, pol_van, pp_van))
+        einden = [e for e in (d_tm, pol_tm, pp_tm) if e is not None]
+        eind = als_datum(min(einden)) if einden else _NOOIT
+        vanaf = _premieplichtig_vanaf(geboortedatum) if soort == premie.BASIS else None
+        jaar = int(jaar)
+        korting = korting if korting is not None else "0"
+        for maand, einde_maand, dagen_in_maand in per_maand:
+            if maand.year != jaar:
                 continue
-            einde_maand = laatste_dag(maand)
             van, tm = max(begin, maand), min(eind, einde_maand)
             if van > tm:
                 continue
-            bedrag = _bedrag(maandpremie, korting if korting is not None else "0", soort,
-                             (tm - van).days + 1, einde_maand.day, vanaf is not None and maand < vanaf)
+            bedrag = _bedrag(maandpremie, korting, soort, (tm - van).days + 1, dagen_in_maand,
+                             vanaf is not None and maand < vanaf)
             yield Regel(persoon_id, relatienummer, bsn, naam, geboortedatum, product_id, product,
                         maand, van, tm, bedrag)
 
@@ -264,9 +281,8 @@ def genereer(contract: Contract, maand: date, gemaakt_op: date | None = None) ->
         return Uitkomst(contract.nummer, maand, None)
 
     buffer = io.BytesIO()
-    totaal = premie.NUL
+    bruto = korting = netto = Decimal("0.00")
     aantal = 0
-    eerste_id = laatste_id = None
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz:
         tekst = io.TextIOWrapper(gz, encoding="utf-8", newline="")
         writer = csv.writer(tekst, delimiter=";", lineterminator="\r\n")
@@ -276,18 +292,24 @@ def genereer(contract: Contract, maand: date, gemaakt_op: date | None = None) ->
         batch = []
         for regel in _alle(premieregels(contract.id, maand), correcties):
             writer.writerow(_csv_rij(regel))
-            totaal = _som(totaal, regel.bedrag)
+            bruto += regel.bedrag.bruto
+            korting += regel.bedrag.korting
+            netto += regel.bedrag.netto
             aantal += 1
             batch.append(_db_rij(borderel.id, contract.id, regel))
             if len(batch) >= _BATCH:
-                eerste_id, laatste_id = _bewaar(batch, eerste_id, laatste_id)
+                _bewaar(batch)
                 batch = []
         if batch:
-            eerste_id, laatste_id = _bewaar(batch, eerste_id, laatste_id)
-        writer.writerow(["Totaal", "", "", "", "", "", "", bedrag_tekst(totaal.bruto),
-                         bedrag_tekst(totaal.korting), bedrag_tekst(totaal.netto), ""])
+            _bewaar(batch)
+        writer.writerow(["Totaal", "", "", "", "", "", "", bedrag_tekst(bruto),
+                         bedrag_tekst(korting), bedrag_tekst(netto), ""])
         tekst.flush()
         tekst.detach()
+    totaal = premie.Bedrag(bruto, korting, netto)
+    # The first and last line ids name the file, as in the manual's examples.
+    eerste_id, laatste_id = db.session.execute(select(func.min(BorderelRegel.id), func.max(
+        BorderelRegel.id)).where(BorderelRegel.borderel_id == borderel.id)).one()
     kenmerk = f"{eerste_id}_{laatste_id}" if eerste_id else f"{borderel.id}_0"
     borderel.bestandsnaam = f"BOR-{contract.nummer}-{gemaakt_op:%Y%m%d}-1ZENZ-{kenmerk}.csv"
     borderel.inhoud = buffer.getvalue()
@@ -315,23 +337,31 @@ def _alle(premies: Iterator[Regel], correcties: list[Regel]) -> Iterator[Regel]:
 def _csv_rij(regel: Regel) -> list[str]:
     soort = f"Correctie {maandnaam(regel.maand)}" if regel.correctie else "Premie"
     return [regel.relatienummer, regel.bsn, csv_veilig(regel.naam),
-            regel.geboortedatum.strftime("%d-%m-%Y"), csv_veilig(regel.product),
-            regel.van.strftime("%d-%m-%Y"), regel.tm.strftime("%d-%m-%Y"),
+            _dag_tekst(regel.geboortedatum), csv_veilig(regel.product),
+            _dag_tekst(regel.van), _dag_tekst(regel.tm),
             bedrag_tekst(regel.bedrag.bruto), bedrag_tekst(regel.bedrag.korting),
             bedrag_tekst(regel.bedrag.netto), soort]
 
 
-def _db_rij(borderel_id: int, contract_id: int, regel: Regel) -> dict:
-    return {"borderel_id": borderel_id, "contract_id": contract_id, "persoon_id": regel.persoon_id,
-            "product_id": regel.product_id, "maand": regel.maand, "periode_van": regel.van,
-            "periode_tm": regel.tm, "bruto": regel.bedrag.bruto, "korting": regel.bedrag.korting,
-            "netto": regel.bedrag.netto, "correctie": regel.correctie}
+_INSERT_REGEL = (
+    "INSERT INTO borderel_regel (borderel_id, contract_id, persoon_id, product_id, maand, "
+    "periode_van, periode_tm, bruto, korting, netto, correctie) VALUES ({})")
 
 
-def _bewaar(batch: list[dict], eerste_id, laatste_id) -> tuple[int, int]:
-    """Insert a batch of lines; the first and last line ids name the file, as in the manual."""
-    ids = db.session.execute(insert(BorderelRegel).returning(BorderelRegel.id), batch).scalars().all()
-    return (eerste_id or min(ids)), max(ids)
+def _db_rij(borderel_id: int, contract_id: int, regel: Regel) -> tuple:
+    # Plain values for the driver's own executemany: a million lines a month should not pay
+    # the ORM's (or the column types') work per value. Dates as ISO text, amounts as exact
+    # decimal text.
+    b = regel.bedrag
+    return (borderel_id, contract_id, regel.persoon_id, regel.product_id, regel.maand.isoformat(),
+            regel.van.isoformat(), regel.tm.isoformat(), str(b.bruto), str(b.korting), str(b.netto),
+            regel.correctie)
+
+
+def _bewaar(batch: list[tuple]) -> None:
+    verbinding = db.session.connection()
+    teken = "?" if verbinding.dialect.paramstyle == "qmark" else "%s"
+    verbinding.exec_driver_sql(_INSERT_REGEL.format(", ".join([teken] * 11)), batch)
 
 
 def genereer_alle(maand: date, contracten: Iterable[Contract] | None = None,

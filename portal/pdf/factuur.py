@@ -14,8 +14,10 @@ def maak(contract, borderel, factuur) -> bytes:
     """The PDF; ``borderel`` carries the totals, ``factuur`` the number and dates."""
     from portal.domain.borderellen import laatste_dag, maandnaam
 
-    pdf = opmaak.document(f"Factuur {factuur.factuurnummer}", f"Factuur {factuur.factuurnummer}")
-    pdf.set_font("DejaVu", "B", 18)
+    organisatie = contract.organisatie
+    pdf = opmaak.document(f"Factuur {factuur.factuurnummer}", f"Factuur {factuur.factuurnummer}",
+                          teksten=[organisatie.naam, contract.label, borderel.bestandsnaam, "€"])
+    pdf.set_font(pdf.letter, "B", 18)
     pdf.cell(0, 10, "Factuur collectieve zorgverzekering", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     opmaak.regels(pdf, [
@@ -24,7 +26,6 @@ def maak(contract, borderel, factuur) -> bytes:
         ("Vervaldatum", datum(factuur.vervaldatum)),
     ])
     opmaak.kop(pdf, "Aan")
-    organisatie = contract.organisatie
     opmaak.regels(pdf, [
         ("Organisatie", organisatie.naam),
         ("KvK-nummer", organisatie.kvk_nummer),
@@ -36,7 +37,7 @@ def maak(contract, borderel, factuur) -> bytes:
                         ("Borderel", borderel.bestandsnaam),
                         ("Aantal regels", str(borderel.aantal_regels))])
     pdf.ln(2)
-    pdf.set_font("DejaVu", size=10)
+    pdf.set_font(pdf.letter, size=10)
     with pdf.table(col_widths=(110, 60), text_align=("LEFT", "RIGHT"), line_height=7) as table:
         for label, bedrag in (("Bruto premie", borderel.totaal_bruto),
                               ("Collectieve korting", -borderel.totaal_korting),
@@ -53,7 +54,7 @@ def maak(contract, borderel, factuur) -> bytes:
         ("Uiterlijk op", datum(factuur.vervaldatum)),
     ])
     pdf.ln(4)
-    pdf.set_font("DejaVu", size=9)
+    pdf.set_font(pdf.letter, size=9)
     pdf.multi_cell(0, 5, "De specificatie per verzekerde staat in het borderel met dezelfde periode. "
                    "Correctieregels in het borderel verrekenen wijzigingen in eerdere maanden.")
     return bytes(pdf.output())

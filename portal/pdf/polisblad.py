@@ -26,9 +26,9 @@ def maak(polis: Polis, deelname: Deelname | None, gemaakt_op: date) -> bytes:
     premies = premie.van_polis(polis)
     pdf = opmaak.document(f"Polisblad {polis.polisnummer}", "Polisblad")
 
-    pdf.set_font("DejaVu", "B", 18)
+    pdf.set_font(pdf.letter, "B", 18)
     pdf.cell(0, 10, "Polisblad zorgverzekering", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", size=10)
+    pdf.set_font(pdf.letter, size=10)
     pdf.cell(0, 6, f"Zorg en Zekerheid · gemaakt op {datum(gemaakt_op)}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
@@ -57,7 +57,7 @@ def maak(polis: Polis, deelname: Deelname | None, gemaakt_op: date) -> bytes:
     ])
 
     opmaak.kop(pdf, f"Verzekeringen en premie per maand in {polis.ingangsdatum.year}")
-    pdf.set_font("DejaVu", size=10)
+    pdf.set_font(pdf.letter, size=10)
     with pdf.table(col_widths=(70, 30, 30, 40), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"),
                    line_height=7) as table:
         kop = table.row()
@@ -75,7 +75,7 @@ def maak(polis: Polis, deelname: Deelname | None, gemaakt_op: date) -> bytes:
         totaal.cell("")
         totaal.cell(euro(premie.som(premies)))
     pdf.ln(6)
-    pdf.set_font("DejaVu", size=9)
+    pdf.set_font(pdf.letter, size=9)
     pdf.multi_cell(0, 5, "De collectieve korting geldt zolang de verzekerde deelnemer is van het "
                    "collectieve contract. De verzekeringspas wordt apart per post verzonden.")
     return bytes(pdf.output())
