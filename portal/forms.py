@@ -18,3 +18,11 @@ def strip(value):
 def choices(pairs) -> list:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def als_int(value, default: int) -> int:
+    """A number from a query parameter, or ``default`` when it is none."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default

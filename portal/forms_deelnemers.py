@@ -10,7 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.domain import afmelden as afmeld_regels
 from portal.domain import zoeken
 from portal.domain.validation import BSN_ONGELDIG, is_valid_bsn, parse_datum
-from portal.forms import choices, strip
+from portal.forms import als_int, choices, strip
 
 
 def _datum(message: str):
@@ -57,8 +57,8 @@ class ZoekForm(Form):
             relatienummer=self.relatienummer.data or "",
             geboortedatum=parse_datum(self.geboortedatum.data),
             sorteer=self.sorteer.data if self.sorteer.data in zoeken.SORTERINGEN else "naam",
-            pagina=_int(self.pagina.data, 1),
-            per_pagina=_int(self.per_pagina.data, zoeken.STANDAARD_PER_PAGINA),
+            pagina=als_int(self.pagina.data, 1),
+            per_pagina=als_int(self.per_pagina.data, zoeken.STANDAARD_PER_PAGINA),
         )
 
     def url_params(self, **override) -> dict:
@@ -73,12 +73,6 @@ class ZoekForm(Form):
         params.update(override)
         return {k: v for k, v in params.items() if v not in (None, "")}
 
-
-def _int(value, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -9,7 +9,7 @@ from wtforms import Form, HiddenField, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from portal.domain import stroom, zoeken
-from portal.forms import choices, strip
+from portal.forms import als_int, choices, strip
 
 ANDERE_PERIODE = "anders"
 _MAAND = re.compile(r"^\s*(\d{1,2})\s*[-/ ]\s*(\d{4})\s*$|^\s*(\d{4})-(\d{2})\s*$")
@@ -27,12 +27,6 @@ def lees_maand(tekst: str | None) -> date | None:
         return None
     return date(int(jaar), int(maand), 1)
 
-
-def _int(value, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 class StroomForm(Form):
@@ -91,8 +85,8 @@ class StroomForm(Form):
             contract_id=contract_id, periode=self.gekozen_periode(),
             alle=self.weergave.data == "alle",
             sorteer=self.sorteer.data if self.sorteer.data in stroom.SORTERINGEN else "naam",
-            pagina=_int(self.pagina.data, 1),
-            per_pagina=_int(self.per_pagina.data, zoeken.STANDAARD_PER_PAGINA))
+            pagina=als_int(self.pagina.data, 1),
+            per_pagina=als_int(self.per_pagina.data, zoeken.STANDAARD_PER_PAGINA))
 
     def url_params(self, **override) -> dict:
         """The list as query parameters, defaults left out."""

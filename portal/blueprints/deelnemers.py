@@ -20,7 +20,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     stream_with_context,
     url_for,
 )
@@ -48,13 +47,6 @@ KOLOMMEN = [
     exports.Kolom("Einddatum", 14, exports.DATUM),
 ]
 
-
-def _export_limit() -> str:
-    return current_app.config["RATELIMIT_EXPORT"]
-
-
-def _per_gebruiker() -> str:
-    return f"gebruiker:{current_user.get_id()}"
 
 
 # -- search -------------------------------------------------------------------------------
@@ -296,9 +288,8 @@ def _download(soort: str):
                  details={"formaat": soort, "peildatum": peildatum.isoformat(),
                           "alle_contracten": contract is None})
     if soort == "xlsx":
-        bestand = exports.xlsx_bestand(KOLOMMEN, zoeken.export_rijen(ids, peildatum), "Deelnemers")
-        return send_file(bestand, as_attachment=True, download_name=f"{naam}.xlsx",
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return exports.xlsx_download(KOLOMMEN, zoeken.export_rijen(ids, peildatum), "Deelnemers",
+                                     f"{naam}.xlsx")
     stroom = exports.csv_stroom(KOLOMMEN, zoeken.export_rijen(ids, peildatum))
     response = Response(stream_with_context(stroom), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{naam}.csv"'
@@ -307,7 +298,7 @@ def _download(soort: str):
 
 @bp.get("/deelnemers/download.xlsx")
 @access.requires(access.ADMINISTRATIEF)
-@limiter.limit(_export_limit, key_func=_per_gebruiker)
+@limiter.limit(exports.export_limiet, key_func=exports.per_gebruiker)
 def download_xlsx():
     """Download volledige lijst (Excel)."""
     return _download("xlsx")
@@ -315,7 +306,7 @@ def download_xlsx():
 
 @bp.get("/deelnemers/download.csv")
 @access.requires(access.ADMINISTRATIEF)
-@limiter.limit(_export_limit, key_func=_per_gebruiker)
+@limiter.limit(exports.export_limiet, key_func=exports.per_gebruiker)
 def download_csv():
     """Download volledige lijst (CSV)."""
     return _download("csv")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template, request, send_file, url_for
+from flask import Blueprint, g, render_template, request, url_for
 
 from portal import access, audit, contractkeuze, exports, grafiek
 from portal.domain import stroom
@@ -18,7 +18,6 @@ KOLOMMEN = [
     exports.Kolom("Ingestroomd (in deze maand)", 18, exports.GETAL),
     exports.Kolom("Uitgestroomd (in deze maand)", 18, exports.GETAL),
 ]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _cijfers():
@@ -71,7 +70,6 @@ def download():
                  details={"periode": form.periode.data})
     rijen = ((m.label, m.aantal, m.verschil, m.instroom, m.uitstroom)
              for m in cijfers)
-    bestand = exports.xlsx_bestand(KOLOMMEN, rijen, "Contract gebruik")
     naam = (f"contract-gebruik-{contract.nummer}-{periode.van.strftime('%Y%m')}-"
             f"{periode.tot.strftime('%Y%m')}.xlsx")
-    return send_file(bestand, as_attachment=True, download_name=naam, mimetype=XLSX)
+    return exports.xlsx_download(KOLOMMEN, rijen, "Contract gebruik", naam)

@@ -10,16 +10,13 @@ from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
-    current_app,
     g,
     make_response,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
-from flask_login import current_user
 
 from portal import access, audit, contractkeuze, exports
 from portal.domain import stroom
@@ -36,15 +33,7 @@ KOLOMMEN = [
     exports.Kolom("Ingangsdatum", 14, exports.DATUM), exports.Kolom("Einddatum", 14, exports.DATUM),
     exports.Kolom("In/uit in de periode", 12), exports.Kolom("Reden einde", 22),
 ]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def _export_limit() -> str:
-    return current_app.config["RATELIMIT_EXPORT"]
-
-
-def _per_gebruiker() -> str:
-    return f"gebruiker:{current_user.get_id()}"
 
 
 def _formulier():
@@ -110,7 +99,7 @@ def _links(form: StroomForm, lijst) -> dict:
 
 @bp.get("/in-en-uitstroomlijsten/download.xlsx")
 @access.requires(access.ADMINISTRATIEF)
-@limiter.limit(_export_limit, key_func=_per_gebruiker)
+@limiter.limit(exports.export_limiet, key_func=exports.per_gebruiker)
 def download():
     """Download deze in- en uitstroomlijst (Excel), in the order shown on screen."""
     form, _, contract, geldig = _formulier()
@@ -123,5 +112,4 @@ def download():
                  details=form.url_params(pagina=None))
     naam = (f"in-en-uitstroom-{contract.nummer}-{periode.van.strftime('%Y%m')}-"
             f"{periode.tot.strftime('%Y%m')}{'-alle' if opdracht.alle else ''}.xlsx")
-    bestand = exports.xlsx_bestand(KOLOMMEN, stroom.export_rijen(opdracht), "In- en uitstroom")
-    return send_file(bestand, as_attachment=True, download_name=naam, mimetype=XLSX)
+    return exports.xlsx_download(KOLOMMEN, stroom.export_rijen(opdracht), "In- en uitstroom", naam)

@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import String, cast, select
 
-from portal import access, audit, htmx, tasks, uploads
+from portal import access, audit, exports, htmx, tasks, uploads
 from portal.domain.dates import vandaag
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
@@ -152,7 +152,7 @@ def sjabloon_excel():
     contract = _sjabloon_contract()
     bestand = sjabloon_xlsx(vandaag(), contract.collectiviteitsnummer, contract.organisatie.kvk_nummer)
     return send_file(bestand, as_attachment=True, download_name="sjabloon-meldingen.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                     mimetype=exports.XLSX_MIMETYPE)
 
 
 @bp.get("/upload/sjabloon.csv")

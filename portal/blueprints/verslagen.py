@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, g, render_template, request, send_file, url_for
+from flask import Blueprint, abort, g, render_template, request, url_for
 
 from portal import access, audit, exports, uploads, verslagen
 from portal.models import Upload
 
 bp = Blueprint("verslagen", __name__)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/verwerkingsverslagen")
@@ -51,8 +50,8 @@ def _toon(titel: str, contract, regels, download: str):
 
 
 def _excel(regels, naam: str):
-    bestand = exports.xlsx_bestand(verslagen.KOLOMMEN, verslagen.export_rijen(regels), "Verslag")
-    return send_file(bestand, as_attachment=True, download_name=f"{naam}.xlsx", mimetype=XLSX)
+    return exports.xlsx_download(verslagen.KOLOMMEN, verslagen.export_rijen(regels), "Verslag",
+                                 f"{naam}.xlsx")
 
 
 @bp.get("/verwerkingsverslagen/upload/<token>")
