@@ -58,12 +58,12 @@ def register(app: Flask) -> None:
 
         if data.load(today=vandaag):
             from portal.domain import borderellen
+            from portal.domain.dates import eerste_dag, vorige_maand
             from portal.domain.dates import vandaag as echt_vandaag
 
             # Three months of borderellen, oldest first, so the screen has something to show.
-            dag = borderellen.eerste_dag(vandaag or echt_vandaag())
-            for terug in (2, 1, 0):
-                maand = date(dag.year - (dag.month - terug < 1), (dag.month - terug - 1) % 12 + 1, 1)
+            deze = eerste_dag(vandaag or echt_vandaag())
+            for maand in (vorige_maand(vorige_maand(deze)), vorige_maand(deze), deze):
                 borderellen.genereer_alle(maand, gemaakt_op=maand)
             click.echo("Demodata geladen.")
         else:

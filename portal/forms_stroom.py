@@ -9,6 +9,7 @@ from wtforms import Form, HiddenField, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from portal.domain import stroom, zoeken
+from portal.domain.dates import eerste_dag, vorige_maand
 from portal.forms import als_int, choices, strip
 
 ANDERE_PERIODE = "anders"
@@ -115,11 +116,11 @@ class GebruikForm(Form):
     def gekozen_periode(self, ingangsdatum: date, laatste_maand: date) -> stroom.Periode:
         """From the chosen number of months back (never before the contract began) through
         ``laatste_maand``."""
-        begin = stroom.eerste_dag(ingangsdatum.year, ingangsdatum.month)
+        begin = eerste_dag(ingangsdatum)
         if self.periode.data != "alles":
             van = laatste_maand
             for _ in range(int(self.periode.data) - 1):
-                van = stroom.vorige_maand(van)
+                van = vorige_maand(van)
             begin = max(begin, van)
         begin = min(begin, laatste_maand)
         return stroom.Periode.maanden(begin.year, begin.month, laatste_maand.year,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -12,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from portal.domain import borderellen
-from portal.domain.dates import vandaag
+from portal.domain.dates import eerste_dag, vandaag, vorige_maand
 from portal.extensions import db
 from portal.models import Borderel, Contract
 from tests.browser import assert_accessible, login
@@ -24,8 +23,8 @@ def test_borderellen_list_and_downloads(portal_page, base_url, live_server, scre
     app = live_server[1]
     with app.app_context():
         contract = db.session.scalar(select(Contract).where(Contract.nummer == "12345"))
-        deze = borderellen.eerste_dag(vandaag())
-        vorige = borderellen.eerste_dag(deze - timedelta(days=1))
+        deze = eerste_dag(vandaag())
+        vorige = vorige_maand(deze)
         borderellen.genereer(contract, vorige, gemaakt_op=vorige)
         borderellen.genereer(contract, deze)
         namen = db.session.scalars(select(Borderel.bestandsnaam).where(Borderel.contract_id == contract.id)

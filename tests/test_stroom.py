@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from portal import contractkeuze, grafiek
-from portal.domain import stroom
+from portal.domain import dates, stroom
 from portal.extensions import db
 from portal.forms_stroom import lees_maand
 from portal.models import AuditLog, Contactpersoon, Deelname
@@ -22,9 +22,11 @@ from tests import factories
 
 
 def test_month_helpers():
-    assert stroom.laatste_dag(2024, 2) == date(2024, 2, 29)
-    assert stroom.volgende_maand(date(2025, 12, 31)) == date(2026, 1, 1)
-    assert stroom.vorige_maand(date(2026, 1, 15)) == date(2025, 12, 1)
+    assert dates.laatste_dag(date(2024, 2, 10)) == date(2024, 2, 29)
+    assert dates.eerste_dag(date(2024, 2, 10)) == date(2024, 2, 1)
+    assert dates.volgende_maand(date(2025, 12, 31)) == date(2026, 1, 1)
+    assert dates.vorige_maand(date(2026, 1, 15)) == date(2025, 12, 1)
+    assert dates.maandnaam(date(2026, 12, 1)) == "december 2026"
     assert stroom.maand_label(date(2018, 12, 1)) == "dec. 2018"
     assert stroom.maand_label(date(2018, 5, 1)) == "mei 2018"
 
@@ -74,7 +76,7 @@ def _datum(draw):
     if soort == "eerste":
         return dag.replace(day=1)
     if soort == "laatste":
-        return stroom.laatste_dag(dag.year, dag.month)
+        return dates.laatste_dag(dag)
     return dag
 
 
@@ -82,7 +84,7 @@ def _datum(draw):
 def _deelname(draw):
     ingang = draw(_datum())
     einde = draw(st.one_of(st.none(), _datum().filter(lambda d: d >= ingang),
-                           st.just(ingang), st.just(stroom.laatste_dag(ingang.year, ingang.month))))
+                           st.just(ingang), st.just(dates.laatste_dag(ingang))))
     return ingang, einde
 
 
@@ -110,7 +112,7 @@ def test_gebruik_reconciles_with_a_model_and_with_the_list(app, periodes):
     assert [m.maand for m in cijfers] == periode.maandstarts()[::-1]
     vorige = _model_eind(periodes, BEGIN - timedelta(days=1))
     for m in reversed(cijfers):
-        laatste = stroom.laatste_dag(m.maand.year, m.maand.month)
+        laatste = dates.laatste_dag(m.maand)
         assert m.aantal == vorige + m.instroom - m.uitstroom
         assert m.aantal == _model_eind(periodes, laatste)
         assert m.instroom == sum(m.maand <= i <= laatste for i, _ in periodes)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal import access, audit, contractkeuze
 from portal.domain import borderellen
-from portal.domain.dates import vandaag
+from portal.domain.dates import eerste_dag, maandnaam, vandaag
 from portal.extensions import db
 from portal.models import Borderel
 
@@ -18,7 +18,7 @@ bp = Blueprint("borderellen", __name__)
 
 def _vroegste_maand():
     """The first month still shown: the current month and the previous twelve."""
-    maand = borderellen.eerste_dag(vandaag())
+    maand = eerste_dag(vandaag())
     return maand.replace(year=maand.year - 1)
 
 
@@ -37,7 +37,7 @@ def index():
     return render_template(
         "borderellen/index.html", contracten=contracten, contract=keuze.contract, fout=keuze.fout,
         keuzelijst=contractkeuze.als_lijst(contracten), borderellen=lijst,
-        maandnaam=borderellen.maandnaam), 422 if keuze.fout else 200
+        maandnaam=maandnaam), 422 if keuze.fout else 200
 
 
 def _borderel(borderel_id: int) -> Borderel:

@@ -6,7 +6,7 @@ from flask import Blueprint, g, render_template, request, url_for
 
 from portal import access, audit, contractkeuze, exports, grafiek
 from portal.domain import stroom
-from portal.domain.dates import vandaag
+from portal.domain.dates import eerste_dag, vandaag
 from portal.forms_stroom import GebruikForm
 
 bp = Blueprint("gebruik", __name__)
@@ -36,7 +36,7 @@ def _cijfers():
     dag = vandaag()
     # Through the current month, or the contract's last month if it has ended.
     laatste = min(dag, contract.einddatum or dag)
-    periode = form.gekozen_periode(contract.ingangsdatum, stroom.eerste_dag(laatste.year, laatste.month))
+    periode = form.gekozen_periode(contract.ingangsdatum, eerste_dag(laatste))
     return form, contracten, contract, periode, stroom.gebruik(contract.id, periode)
 
 

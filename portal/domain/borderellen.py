@@ -13,7 +13,6 @@ The CSV is kept gzip-compressed in the borderel row; its lines are also kept as 
 
 from __future__ import annotations
 
-import calendar
 import csv
 import gzip
 import io
@@ -29,7 +28,7 @@ from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
 from portal.domain import berichten, premie
-from portal.domain.dates import MAANDEN, vandaag
+from portal.domain.dates import eerste_dag, laatste_dag, maandnaam, vandaag
 from portal.domain.zoeken import als_datum
 from portal.exports import csv_veilig
 from portal.extensions import db
@@ -56,19 +55,6 @@ _BATCH = 5000
 
 _d, _p, _pol, _pp = Deelname.__table__, Persoon.__table__, Polis.__table__, PolisProduct.__table__
 _pr, _pt, _cp = Product.__table__, ProductTarief.__table__, ContractProduct.__table__
-
-
-def eerste_dag(dag: date) -> date:
-    return dag.replace(day=1)
-
-
-def laatste_dag(maand: date) -> date:
-    return maand.replace(day=calendar.monthrange(maand.year, maand.month)[1])
-
-
-def maandnaam(maand: date) -> str:
-    """'december 2026'."""
-    return f"{MAANDEN[maand.month - 1]} {maand.year}"
 
 
 @lru_cache(maxsize=65536)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -20,6 +21,31 @@ MAANDEN = [
 def vandaag() -> date:
     """Today's date in Europe/Amsterdam (a melding at 00:30 local time is tomorrow's in UTC terms)."""
     return utcnow().astimezone(AMSTERDAM).date()
+
+
+def eerste_dag(dag: date) -> date:
+    """The first day of ``dag``'s month."""
+    return dag.replace(day=1)
+
+
+def laatste_dag(dag: date) -> date:
+    """The last day of ``dag``'s month."""
+    return dag.replace(day=calendar.monthrange(dag.year, dag.month)[1])
+
+
+def volgende_maand(dag: date) -> date:
+    """The first day of the month after ``dag``'s."""
+    return date(dag.year + dag.month // 12, dag.month % 12 + 1, 1)
+
+
+def vorige_maand(dag: date) -> date:
+    """The first day of the month before ``dag``'s."""
+    return date(dag.year - (dag.month == 1), (dag.month - 2) % 12 + 1, 1)
+
+
+def maandnaam(dag: date) -> str:
+    """'december 2026'."""
+    return f"{MAANDEN[dag.month - 1]} {dag.year}"
 
 
 def dd_mm_jjjj(day: date) -> str:

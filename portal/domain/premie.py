@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
+from portal.domain.dates import volgende_maand
 from portal.extensions import db
 from portal.models import ContractProduct, PolisProduct, Product, ProductTarief
 
@@ -97,8 +98,7 @@ def premieplichtig_vanaf(geboortedatum: date) -> date:
     birthday."""
     jaar = geboortedatum.year + MEERDERJARIG
     dag = min(geboortedatum.day, calendar.monthrange(jaar, geboortedatum.month)[1])
-    verjaardag = date(jaar, geboortedatum.month, dag)
-    return date(verjaardag.year + verjaardag.month // 12, verjaardag.month % 12 + 1, 1)
+    return volgende_maand(date(jaar, geboortedatum.month, dag))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ the same month is in- and uitstroom of that month and no deelnemer at its end.
 
 from __future__ import annotations
 
-import calendar
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from portal.domain import zoeken
 from portal.domain.afmelden import REDENEN
-from portal.domain.dates import MAANDEN
+from portal.domain.dates import MAANDEN, laatste_dag, volgende_maand
 from portal.extensions import db
 from portal.models import Contract, Deelname, Persoon
 
@@ -44,24 +43,6 @@ _NOOIT = date(9999, 12, 31)
 
 # -- months ---------------------------------------------------------------------------------
 
-def eerste_dag(jaar: int, maand: int) -> date:
-    return date(jaar, maand, 1)
-
-
-def laatste_dag(jaar: int, maand: int) -> date:
-    return date(jaar, maand, calendar.monthrange(jaar, maand)[1])
-
-
-def volgende_maand(dag: date) -> date:
-    """The first day of the month after ``dag``'s."""
-    return date(dag.year + dag.month // 12, dag.month % 12 + 1, 1)
-
-
-def vorige_maand(dag: date) -> date:
-    """The first day of the month before ``dag``'s."""
-    return date(dag.year - (dag.month == 1), (dag.month - 2) % 12 + 1, 1)
-
-
 def maand_label(dag: date) -> str:
     """'dec. 2018', as the manual's Contract gebruik table writes a month."""
     return f"{MAAND_AFKORTINGEN[dag.month - 1]} {dag.year}"
@@ -76,14 +57,14 @@ class Periode:
 
     @classmethod
     def maanden(cls, van_jaar: int, van_maand: int, tot_jaar: int, tot_maand: int) -> Periode:
-        return cls(eerste_dag(van_jaar, van_maand), laatste_dag(tot_jaar, tot_maand))
+        return cls(date(van_jaar, van_maand, 1), laatste_dag(date(tot_jaar, tot_maand, 1)))
 
     @classmethod
     def jaar(cls, jaar: int) -> Periode:
         return cls.maanden(jaar, 1, jaar, 12)
 
     def __post_init__(self) -> None:
-        if self.van.day != 1 or self.tot != laatste_dag(self.tot.year, self.tot.month):
+        if self.van.day != 1 or self.tot != laatste_dag(self.tot):
             raise ValueError("een periode bestaat uit hele maanden")
         if self.tot < self.van:
             raise ValueError("de periode eindigt voor ze begint")

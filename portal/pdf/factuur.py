@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from portal.domain.dates import laatste_dag, maandnaam
 from portal.pdf import opmaak
 from portal.templating import datum, euro
 
@@ -12,8 +13,6 @@ TEN_NAME_VAN = "Zorg en Zekerheid Zorgverzekeraar"
 
 def maak(contract, borderel, factuur) -> bytes:
     """The PDF; ``borderel`` carries the totals, ``factuur`` the number and dates."""
-    from portal.domain.borderellen import laatste_dag, maandnaam
-
     organisatie = contract.organisatie
     pdf = opmaak.document(f"Factuur {factuur.factuurnummer}", f"Factuur {factuur.factuurnummer}",
                           teksten=[organisatie.naam, contract.label, borderel.bestandsnaam, "€"])
