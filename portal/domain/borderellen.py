@@ -27,7 +27,7 @@ from typing import NamedTuple
 from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
-from portal.domain import berichten, premie
+from portal.domain import berichten, premie, zoeken
 from portal.domain.dates import eerste_dag, laatste_dag, maandnaam, vandaag
 from portal.domain.zoeken import als_datum
 from portal.exports import csv_veilig
@@ -94,10 +94,8 @@ def _segmenten(contract_id: int, van: date, tm: date, persoon_ids: Iterable[int]
     Dates come back as text on SQLite (``als_datum`` turns them into dates): a million rows
     should not pay SQLAlchemy's per-value conversion.
     """
-    naam = func.trim(func.coalesce(_p.c.voorletters, "") + " "
-                     + func.coalesce(_p.c.voorvoegsel + " ", "") + _p.c.achternaam)
     stmt = (
-        select(_p.c.id, _p.c.relatienummer, _p.c.bsn, naam, type_coerce(_p.c.geboortedatum, String),
+        select(_p.c.id, _p.c.relatienummer, _p.c.bsn, zoeken.NAAM, type_coerce(_p.c.geboortedatum, String),
                type_coerce(_d.c.ingangsdatum, String), type_coerce(_d.c.einddatum, String),
                type_coerce(_pol.c.ingangsdatum, String), type_coerce(_pol.c.einddatum, String),
                type_coerce(_pp.c.ingangsdatum, String), type_coerce(_pp.c.einddatum, String),

@@ -234,23 +234,22 @@ def _volgorde(sorteer: str) -> tuple[list, bool]:
     return [richting.nulls_last(), _d.c.zoek_achternaam, _d.c.id], kolom is _p.c.geboortedatum
 
 
-_NAAM = func.trim(func.coalesce(_p.c.voorletters, "") + " "
-                  + func.coalesce(_p.c.voorvoegsel + " ", "") + _p.c.achternaam)
-
-
 def _kolommen():
-    """The list's columns; dates as text where SQLite keeps them so (see ``_als_rij``)."""
-    return (select(_c.c.nummer, _NAAM, _p.c.bsn, _p.c.relatienummer,
+    """The list's columns; dates as text where SQLite keeps them so (see ``_als_rijen``)."""
+    return (select(_c.c.nummer, zoeken.NAAM, _p.c.bsn, _p.c.relatienummer,
                    type_coerce(_p.c.geboortedatum, String), type_coerce(_d.c.ingangsdatum, String),
                    type_coerce(_d.c.einddatum, String), _d.c.reden_einde)
             .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id)))
 
 
-def _als_rij(row, periode: Periode) -> Rij:
-    contract, naam, bsn, relatienummer, geboren, ingang, einde, reden = row
-    ingangsdatum, einddatum = zoeken.als_datum(ingang), zoeken.als_datum(einde)
-    return Rij(contract, naam, bsn, relatienummer, zoeken.als_datum(geboren), ingangsdatum,
-               einddatum, beweging(ingangsdatum, einddatum, periode), REDENEN.get(reden or "", ""))
+def _als_rijen(rows, periode: Periode) -> Iterator[Rij]:
+    """Rows of ``_kolommen`` as lines of the list; a plain loop, as a year of a big contract is
+    tens of thousands of them."""
+    als_datum, reden = zoeken.als_datum, REDENEN.get
+    for contract, naam, bsn, relatienummer, geboren, ingang, einde, reden_einde in rows:
+        ingangsdatum, einddatum = als_datum(ingang), als_datum(einde)
+        yield Rij(contract, naam, bsn, relatienummer, als_datum(geboren), ingangsdatum, einddatum,
+                  beweging(ingangsdatum, einddatum, periode), reden(reden_einde or "", ""))
 
 
 def lijst(opdracht: Lijstopdracht) -> zoeken.Resultaat:
@@ -272,7 +271,7 @@ def lijst(opdracht: Lijstopdracht) -> zoeken.Resultaat:
             .limit(per_pagina).offset((pagina - 1) * per_pagina)).all()
         per_id = {row[-1]: row[:-1] for row in db.session.execute(
             _kolommen().add_columns(_d.c.id).where(_d.c.id.in_(ids)))}
-        rijen = [_als_rij(per_id[i], opdracht.periode) for i in ids]
+        rijen = list(_als_rijen((per_id[i] for i in ids), opdracht.periode))
     return zoeken.Resultaat(rijen=rijen, aantal=aantal, pagina=pagina, per_pagina=per_pagina)
 
 
@@ -280,10 +279,5 @@ def export_rijen(opdracht: Lijstopdracht, batch: int = 5000) -> Iterator[Rij]:
     """Every deelname of the list in its order, streamed in the download's columns."""
     volgorde, _ = _volgorde(opdracht.sorteer)
     stmt = _kolommen().where(*_voorwaarden(opdracht)).order_by(*volgorde)
-    periode, als_datum, reden = opdracht.periode, zoeken.als_datum, REDENEN.get
-    # A plain loop over the rows: a year of a big contract is tens of thousands of them.
-    for contract, naam, bsn, relatienummer, geboren, ingang, einde, reden_einde in db.session.execute(
-            stmt.execution_options(yield_per=batch)).tuples():
-        ingangsdatum, einddatum = als_datum(ingang), als_datum(einde)
-        yield Rij(contract, naam, bsn, relatienummer, als_datum(geboren), ingangsdatum, einddatum,
-                  beweging(ingangsdatum, einddatum, periode), reden(reden_einde or "", ""))
+    yield from _als_rijen(db.session.execute(stmt.execution_options(yield_per=batch)).tuples(),
+                          opdracht.periode)

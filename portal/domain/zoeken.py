@@ -31,6 +31,10 @@ VEEL_CONTRACTEN = 20
 _d = Deelname.__table__
 _p = Persoon.__table__
 _c = Contract.__table__
+# 'A.J. van der Berg' in SQL, for lists of thousands of rows (Persoon.volledige_naam per object
+# would cost an ORM load each).
+NAAM = func.trim(func.coalesce(_p.c.voorletters, "") + " "
+                 + func.coalesce(_p.c.voorvoegsel + " ", "") + _p.c.achternaam)
 
 
 @dataclass(frozen=True)
@@ -170,9 +174,7 @@ def export_rijen(contract_ids, vandaag: date, batch: int = 5000) -> Iterator[tup
     conversion: 100,000 rows should cost little beside writing the file."""
     opdracht = Zoekopdracht(contract_ids=frozenset(contract_ids))
     terms, _ = _voorwaarden(opdracht, vandaag)
-    naam = func.trim(func.coalesce(_p.c.voorletters, "") + " "
-                     + func.coalesce(_p.c.voorvoegsel + " ", "") + _p.c.achternaam)
-    stmt = (select(_c.c.nummer, naam, _p.c.bsn, _p.c.relatienummer,
+    stmt = (select(_c.c.nummer, NAAM, _p.c.bsn, _p.c.relatienummer,
                    type_coerce(_p.c.geboortedatum, String), _p.c.geslacht,
                    type_coerce(_d.c.ingangsdatum, String), type_coerce(_d.c.einddatum, String))
             .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
