@@ -120,11 +120,8 @@ def _segmenten(contract_id: int, van: date, tm: date, persoon_ids: Iterable[int]
     return db.session.execute(stmt.execution_options(yield_per=_BATCH)).tuples()
 
 
-_premieplichtig_vanaf = lru_cache(maxsize=65536)(premie.premieplichtig_vanaf)
-
-
 @lru_cache(maxsize=4096)
-def _bedrag(maandpremie: str, korting: str, soort: str, dagen: int, dagen_in_maand: int,
+def _bedrag(maandpremie: str, korting: str, dagen: int, dagen_in_maand: int,
             vrij: bool) -> premie.Bedrag:
     # Most lines are a whole month at one of a few tariffs: computed once each.
     if vrij:
@@ -144,7 +141,6 @@ def _regels(rijen, maanden: list[date]) -> Iterator[Regel]:
         begin = als_datum(max(d_van, pol_van, pp_van))
         einden = [e for e in (d_tm, pol_tm, pp_tm) if e is not None]
         eind = als_datum(min(einden)) if einden else _NOOIT
-        vanaf = _premieplichtig_vanaf(geboortedatum) if soort == premie.BASIS else None
         jaar = int(jaar)
         korting = korting if korting is not None else "0"
         for maand, einde_maand, dagen_in_maand in per_maand:
@@ -153,8 +149,8 @@ def _regels(rijen, maanden: list[date]) -> Iterator[Regel]:
             van, tm = max(begin, maand), min(eind, einde_maand)
             if van > tm:
                 continue
-            bedrag = _bedrag(maandpremie, korting, soort, (tm - van).days + 1, dagen_in_maand,
-                             vanaf is not None and maand < vanaf)
+            bedrag = _bedrag(maandpremie, korting, (tm - van).days + 1, dagen_in_maand,
+                             premie.premievrij(soort, geboortedatum, maand))
             yield Regel(persoon_id, relatienummer, bsn, naam, geboortedatum, product_id, product,
                         maand, van, tm, bedrag)
 
@@ -187,7 +183,7 @@ def correctieregels(contract_id: int, maand: date, sinds: datetime) -> list[Rege
         rijen = _segmenten(contract_id, maanden[0], laatste_dag(maanden[-1]), personen)
         for regel in _regels(rijen, maanden):
             sleutel = (regel.persoon_id, regel.product_id, regel.maand)
-            verschuldigd[sleutel] = _som(verschuldigd[sleutel], regel.bedrag)
+            verschuldigd[sleutel] += regel.bedrag
             gegevens.setdefault(regel.persoon_id, regel)
             producten[regel.product_id] = regel.product
         gefactureerd = {
@@ -212,10 +208,6 @@ def correctieregels(contract_id: int, maand: date, sinds: datetime) -> list[Rege
                                 product_id, producten[product_id], m, m, laatste_dag(m), verschil,
                                 correctie=True))
     return regels
-
-
-def _som(a: premie.Bedrag, b: premie.Bedrag) -> premie.Bedrag:
-    return premie.Bedrag(a.bruto + b.bruto, a.korting + b.korting, a.netto + b.netto)
 
 
 def _persoonsgegevens(ids: set[int]) -> dict[int, Regel]:

@@ -18,6 +18,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -93,12 +94,18 @@ BASIS = "basis"
 MEERDERJARIG = 18
 
 
+@lru_cache(maxsize=65536)  # a million borderel lines share some 25,000 birthdays
 def premieplichtig_vanaf(geboortedatum: date) -> date:
     """The first day the basisverzekering costs premium: the 1st of the month after the 18th
     birthday."""
     jaar = geboortedatum.year + MEERDERJARIG
     dag = min(geboortedatum.day, calendar.monthrange(jaar, geboortedatum.month)[1])
     return volgende_maand(date(jaar, geboortedatum.month, dag))
+
+
+def premievrij(soort: str, geboortedatum: date, maand: date) -> bool:
+    """Whether the product costs nothing in ``maand``: the basisverzekering of a minor."""
+    return soort == BASIS and maand < premieplichtig_vanaf(geboortedatum)
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,9 @@ class Bedrag:
     bruto: Decimal
     korting: Decimal
     netto: Decimal
+
+    def __add__(self, other: Bedrag) -> Bedrag:
+        return Bedrag(self.bruto + other.bruto, self.korting + other.korting, self.netto + other.netto)
 
     def __sub__(self, other: Bedrag) -> Bedrag:
         return Bedrag(self.bruto - other.bruto, self.korting - other.korting, self.netto - other.netto)
@@ -122,10 +132,7 @@ NUL = Bedrag(Decimal("0.00"), Decimal("0.00"), Decimal("0.00"))
 
 def bedrag(maandpremie: Decimal, korting_percentage: Decimal, dagen: int, dagen_in_maand: int) -> Bedrag:
     """The amounts for ``dagen`` insured days of a month of ``dagen_in_maand`` days."""
-    if dagen >= dagen_in_maand:
-        bruto = maandpremie.quantize(CENT, rounding=ROUND_HALF_UP)
-    else:
-        bruto = (maandpremie * dagen / dagen_in_maand).quantize(CENT, rounding=ROUND_HALF_UP)
+    bruto = (maandpremie * dagen / dagen_in_maand).quantize(CENT, rounding=ROUND_HALF_UP)
     nett = netto(bruto, korting_percentage)
     return Bedrag(bruto, bruto - nett, nett)
 
@@ -134,6 +141,6 @@ def maandbedrag(*, maandpremie: Decimal, korting_percentage: Decimal, soort: str
                 geboortedatum: date, maand: date, van: date, tm: date) -> Bedrag:
     """What one product costs for the days ``van``..``tm`` (inclusive) of ``maand``."""
     dagen_in_maand = calendar.monthrange(maand.year, maand.month)[1]
-    if soort == BASIS and maand < premieplichtig_vanaf(geboortedatum):
+    if premievrij(soort, geboortedatum, maand):
         return NUL
     return bedrag(maandpremie, korting_percentage, (tm - van).days + 1, dagen_in_maand)
