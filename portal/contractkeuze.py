@@ -41,7 +41,9 @@ def kies(tekst: str | None, contracten: list[Contract]) -> Keuze:
         return Keuze(contracten[0])
     nummer = _NUMMER.match(tekst)
     if nummer:
-        return Keuze(access.get_contract(nummer.group(1)))
+        eigen = next((c for c in contracten if c.nummer == nummer.group(1)), None)
+        # Not among them: the shared check answers 404 (and records the attempt).
+        return Keuze(eigen or access.get_contract(nummer.group(1)))
     sleutel = zoeksleutel(tekst)
     passend = [c for c in contracten if sleutel and sleutel in zoeksleutel(c.naam)]
     if len(passend) == 1:
