@@ -6,12 +6,13 @@ import io
 
 from flask import Blueprint, abort, g, render_template, request, send_file
 from sqlalchemy import select
+from sqlalchemy.orm import defer, selectinload
 
 from portal import access, audit, contractkeuze
 from portal.domain import borderellen
 from portal.domain.dates import eerste_dag, maandnaam, vandaag
 from portal.extensions import db
-from portal.models import Borderel
+from portal.models import Borderel, Factuur
 
 bp = Blueprint("borderellen", __name__)
 
@@ -30,9 +31,11 @@ def index():
     lijst = []
     if keuze.contract is not None:
         g.context_contract = keuze.contract.nummer
+        # The list needs names, dates and totals, not the files (megabytes for a big contract).
         lijst = db.session.scalars(
             select(Borderel).where(Borderel.contract_id == keuze.contract.id,
                                    Borderel.periode >= _vroegste_maand())
+            .options(defer(Borderel.inhoud), selectinload(Borderel.factuur).defer(Factuur.pdf))
             .order_by(Borderel.periode.desc(), Borderel.id.desc())).all()
     return render_template(
         "borderellen/index.html", contracten=contracten, contract=keuze.contract, fout=keuze.fout,
@@ -42,7 +45,7 @@ def index():
 
 def _borderel(borderel_id: int) -> Borderel:
     """A borderel of the user's contracts still shown on the screen; 404 otherwise."""
-    borderel = db.session.get(Borderel, borderel_id)
+    borderel = db.session.get(Borderel, borderel_id, options=[defer(Borderel.inhoud)])
     if (borderel is None or borderel.contract_id not in access.contract_ids()
             or borderel.periode < _vroegste_maand()):
         abort(404)
