@@ -57,8 +57,11 @@ def register_blueprints(app: Flask) -> None:
     """Register every area's blueprint; the mock identity provider only when switched on."""
     from portal.blueprints import (
         aanmelden,
+        aanvragen,
+        accounts,
         api,
         auth,
+        berichten,
         borderellen,
         contact,
         contract,
@@ -89,6 +92,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(gebruik.bp)
     app.register_blueprint(contract.bp)
     app.register_blueprint(borderellen.bp)
+    app.register_blueprint(berichten.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(aanvragen.bp)
     if app.config["MOCK_EHERKENNING_ENABLED"]:
         app.register_blueprint(mock_eherkenning.bp)
 

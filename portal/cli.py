@@ -167,3 +167,87 @@ def register(app: Flask) -> None:
         states = db.session.query(LoginState).filter(LoginState.created_at < grens).delete()
         db.session.commit()
         click.echo(f"{sessies} sessies en {states} login-states verwijderd.")
+
+    @app.cli.command("contactvragen")
+    def contactvragen():
+        """List the open contact questions (oldest first)."""
+        from portal.domain import contact
+
+        vragen = contact.open_vragen()
+        for v in vragen:
+            context = ", ".join(f"{k} {val}" for k, val in (v.context or {}).items())
+            click.echo(f"#{v.id} {v.created_at:%d-%m-%Y} gebruiker {v.gebruiker_id}: {v.onderwerp}"
+                       + (f" ({context})" if context else ""))
+            click.echo(f"    {v.vraag}")
+        click.echo(f"{len(vragen)} open vraag/vragen.")
+
+    @app.cli.command("contactvraag-beantwoorden")
+    @click.argument("vraag_id", type=int)
+    @click.option("--antwoord", required=True)
+    def contactvraag_beantwoorden(vraag_id: int, antwoord: str):
+        """Answer a contact question; the user gets a bericht."""
+        from portal.domain import contact
+
+        try:
+            contact.beantwoord(vraag_id, antwoord)
+        except contact.VraagFout as fout:
+            raise click.ClickException(str(fout)) from None
+        click.echo(f"Vraag {vraag_id} beantwoord.")
+
+    @app.cli.command("accountaanvragen")
+    def accountaanvragen():
+        """List the open account requests the back office must handle (no accountbeheerder)."""
+        from portal.domain import accounts
+
+        aanvragen = accounts.open_aanvragen(None)
+        for a in aanvragen:
+            click.echo(f"#{a.id} {a.created_at:%d-%m-%Y} {a.naam} <{a.email}>, {a.organisatie_naam} "
+                       f"(KvK {a.kvk_nummer}{'' if a.organisatie_id else ', organisatie onbekend'}); "
+                       f"rollen {', '.join(a.gewenste_rollen) or '-'}; "
+                       f"contracten {a.gewenste_contracten or '-'}")
+        click.echo(f"{len(aanvragen)} open aanvraag/aanvragen.")
+
+    @app.cli.command("accountaanvraag-goedkeuren")
+    @click.argument("aanvraag_id", type=int)
+    @click.option("--rol", "rollen", multiple=True, required=True,
+                  type=click.Choice(["administratief", "financieel", "accountbeheer"]))
+    @click.option("--contract", "nummers", multiple=True, help="contractnummer (herhaalbaar)")
+    def accountaanvraag_goedkeuren(aanvraag_id: int, rollen, nummers):
+        """Approve a request: the account is made with these roles and contracts."""
+        from portal.domain import accounts
+        from portal.models import AccountAanvraag
+
+        aanvraag = db.session.get(AccountAanvraag, aanvraag_id)
+        if aanvraag is None:
+            raise click.ClickException(f"Geen aanvraag met nummer {aanvraag_id}.")
+        if aanvraag.organisatie_id is None:  # the organisation may have been made since
+            organisatie = db.session.scalar(select(Organisatie).where(
+                Organisatie.kvk_nummer == aanvraag.kvk_nummer))
+            aanvraag.organisatie_id = organisatie.id if organisatie else None
+        contracten = db.session.scalars(select(Contract).where(
+            Contract.nummer.in_(nummers), Contract.organisatie_id == aanvraag.organisatie_id)).all()
+        if len(contracten) != len(set(nummers)):
+            raise click.ClickException("Onbekend contract, of niet van deze organisatie.")
+        try:
+            account = accounts.goedkeuren(None, aanvraag, accounts.Rechten(
+                frozenset(rollen), frozenset(c.id for c in contracten)))
+        except accounts.AccountFout as fout:
+            raise click.ClickException(fout.melding) from None
+        click.echo(f"Account {account.id} voor {account.naam} aangemaakt.")
+
+    @app.cli.command("accountaanvraag-afwijzen")
+    @click.argument("aanvraag_id", type=int)
+    @click.option("--reden", required=True)
+    def accountaanvraag_afwijzen(aanvraag_id: int, reden: str):
+        """Reject a request, with the reason (tell the requester by e-mail)."""
+        from portal.domain import accounts
+        from portal.models import AccountAanvraag
+
+        aanvraag = db.session.get(AccountAanvraag, aanvraag_id)
+        if aanvraag is None:
+            raise click.ClickException(f"Geen aanvraag met nummer {aanvraag_id}.")
+        try:
+            accounts.afwijzen(None, aanvraag, reden)
+        except accounts.AccountFout as fout:
+            raise click.ClickException(fout.melding) from None
+        click.echo(f"Aanvraag {aanvraag_id} afgewezen.")

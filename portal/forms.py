@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class EmptyForm(FlaskForm):
@@ -26,3 +28,10 @@ def als_int(value, default: int) -> int:
         return int(value)
     except (TypeError, ValueError):
         return default
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A choice of several, as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

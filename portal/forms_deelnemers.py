@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms import Form, HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.domain import afmelden as afmeld_regels
 from portal.domain import zoeken
 from portal.domain.validation import BSN_ONGELDIG, is_valid_bsn, parse_datum
-from portal.forms import als_int, choices, strip
+from portal.forms import MultiCheckboxField, als_int, choices, strip
 
 
 def _datum(message: str):
@@ -73,11 +72,6 @@ class ZoekForm(Form):
         params.update(override)
         return {k: v for k, v in params.items() if v not in (None, "")}
 
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class AfmeldForm(FlaskForm):

@@ -5,7 +5,9 @@ anonymously, and with a contract the user does not have. ``{contract}`` in a pat
 field name) is filled with the user's own contract (allowed) or a foreign one (must answer
 404); ``{persoon}`` likewise with the relatienummer of a deelnemer of that contract, ``{polis}``
 with a polisnummer of that deelnemer, ``{upload}`` with an upload of that contract, ``{melding}`` with an
-afgekeurde melding of it, ``{borderel}`` with the id of a borderel of that contract, and
+afgekeurde melding of it, ``{borderel}`` with the id of a borderel of that contract,
+``{bericht}`` with a bericht of that contract, ``{account}`` with a colleague's account of the
+contract's organisation, ``{aanvraag}`` with an open account request for that organisation, and
 ``{concept}`` with a wizard draft of the user's own login session for that contract (a foreign
 one: another user's draft).
 """
@@ -94,6 +96,23 @@ ROUTES = [
     Route("GET", "/mislukte-verwerkingen/{melding}", frozenset({ADMIN})),
     Route("POST", "/mislukte-verwerkingen/{melding}", frozenset({ADMIN}), {"persoon__bsn": "123"}),
     Route("POST", "/mislukte-verwerkingen/{melding}/verwijderen", frozenset({ADMIN}), {"reden": "dubbel"}),
+    Route("GET", "/berichten", ALLE),
+    Route("GET", "/berichten?contract={contract}&categorie=Bevestiging", ALLE),
+    Route("POST", "/berichten/{bericht}/gelezen", ALLE),
+    Route("POST", "/berichten/gelezen", ALLE),
+    Route("GET", "/accountbeheer", frozenset({BEHEER})),
+    Route("GET", "/accountbeheer/nieuw", frozenset({BEHEER})),
+    Route("POST", "/accountbeheer/nieuw", frozenset({BEHEER}),
+          {"naam": "Nieuwe Collega", "email": "n@alfa.nl", "pseudoniem": "nieuw-1", "rollen": ADMIN}),
+    Route("GET", "/accountbeheer/{account}/bewerken", frozenset({BEHEER})),
+    Route("POST", "/accountbeheer/{account}/bewerken", frozenset({BEHEER}), {"rollen": FIN}),
+    Route("POST", "/accountbeheer/{account}/deactiveren", frozenset({BEHEER})),
+    Route("POST", "/accountbeheer/{account}/activeren", frozenset({BEHEER})),
+    Route("GET", "/accountbeheer/{account}/verwijderen", frozenset({BEHEER})),
+    Route("POST", "/accountbeheer/{account}/verwijderen", frozenset({BEHEER})),
+    Route("GET", "/accountbeheer/aanvragen/{aanvraag}", frozenset({BEHEER})),
+    Route("POST", "/accountbeheer/aanvragen/{aanvraag}", frozenset({BEHEER}), {"rollen": ADMIN}),
+    Route("POST", "/accountbeheer/aanvragen/{aanvraag}/afwijzen", frozenset({BEHEER}), {"reden": "Onbekend"}),
 ]
 
 # The meldingen API authenticates with HTTP Basic (the communicatieprofiel), not the portal login;
@@ -112,6 +131,8 @@ PUBLIC = {
     ("/inloggen/eherkenning", "GET"),
     ("/toegankelijkheid", "GET"),
     ("/gezond", "GET"),
+    ("/account-aanvragen", "GET"),
+    ("/account-aanvragen", "POST"),
     ("/mock-eherkenning/", "GET"),
     ("/mock-eherkenning/middel", "GET"),
     ("/mock-eherkenning/middel", "POST"),

@@ -12,6 +12,7 @@ from portal.domain import credentials
 from portal.extensions import db
 from portal.models import (
     AanmeldConcept,
+    AccountAanvraag,
     ApiCredential,
     AuthSession,
     Contract,
@@ -22,6 +23,7 @@ from portal.models import (
     UploadRegel,
 )
 from portal.navigation import NAVIGATIE
+from tests import factories
 from tests.access_matrix import API, PUBLIC, ROUTES
 
 pytestmark = pytest.mark.postgres
@@ -34,7 +36,8 @@ def _rule_of(path: str) -> str:
             .replace("{concept}", "<token>").replace("{polis}", "<polisnummer>")
             .replace("{upload}", "<token>").replace("{melding}", "<kenmerk>")
             .replace("2026-01-05", "<dag>").replace("{koppeling}", "<gebruikersnaam>")
-            .replace("{borderel}", "<int:borderel_id>"))
+            .replace("{borderel}", "<int:borderel_id>").replace("{bericht}", "<int:bericht_id>")
+            .replace("{account}", "<int:account_id>").replace("{aanvraag}", "<int:aanvraag_id>"))
 
 
 def _fill(text: str, contract, persoon, concept: str = "onbekend") -> str:
@@ -48,6 +51,12 @@ def _fill(text: str, contract, persoon, concept: str = "onbekend") -> str:
         text = text.replace("{upload}", _upload(contract).opslag_naam)
     if "{borderel}" in text:
         text = text.replace("{borderel}", str(_borderel(contract)))
+    if "{bericht}" in text:
+        text = text.replace("{bericht}", str(_bericht(contract, persoon)))
+    if "{account}" in text:
+        text = text.replace("{account}", str(_collega(contract)))
+    if "{aanvraag}" in text:
+        text = text.replace("{aanvraag}", str(_aanvraag(contract)))
     return (text.replace("{contract}", contract.nummer).replace("{persoon}", persoon.relatienummer)
             .replace("{concept}", concept))
 
@@ -68,6 +77,36 @@ def _borderel(contract) -> int:
     from portal.domain.dates import vandaag
 
     return borderellen.genereer(contract, vandaag()).borderel_id
+
+
+def _bericht(contract, persoon) -> int:
+    """A bericht of ``contract``."""
+    from portal.domain import berichten
+
+    bericht = berichten.afmelding_ontvangen(contract, persoon)
+    db.session.commit()
+    return bericht.id
+
+
+def _collega(contract) -> int:
+    """The id of a colleague's account in the organisation of ``contract`` (made once)."""
+    collega = db.session.scalar(select(Gebruiker).where(
+        Gebruiker.organisatie_id == contract.organisatie_id, Gebruiker.naam == "Collega"))
+    if collega is None:
+        collega = factories.gebruiker(contract.organisatie, rollen=("administratief",),
+                                      contracten=[contract], naam="Collega")
+        db.session.commit()
+    return collega.id
+
+
+def _aanvraag(contract) -> int:
+    """An open account request for the organisation of ``contract``."""
+    aanvraag = AccountAanvraag(organisatie_naam="Alfa", kvk_nummer=contract.organisatie.kvk_nummer,
+                               naam="Aanvrager", email="a@alfa.nl", pseudoniem=secrets.token_hex(6),
+                               gewenste_rollen=["administratief"], organisatie_id=contract.organisatie_id)
+    db.session.add(aanvraag)
+    db.session.commit()
+    return aanvraag.id
 
 
 def _koppeling(contract) -> ApiCredential:

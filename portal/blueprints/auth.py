@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal import audit, auth_sessions, eherkenning
 from portal.access import public
+from portal.blueprints import aanvragen
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
 from portal.models import Gebruiker
@@ -69,6 +70,7 @@ def assertion_consumer():
     if gebruiker is None:
         audit.record("login_geweigerd", "login", uitkomst="geweigerd",
                      details={"reden": "geen_account", "kvk_nummer": identiteit.kvk_nummer})
+        aanvragen.onthoud_identiteit(identiteit.kvk_nummer, identiteit.pseudoniem)
         return render_template("auth/geen_account.html", kvk_nummer=identiteit.kvk_nummer), 403
     if not gebruiker.actief:
         audit.record("login_geweigerd", "login", gebruiker=gebruiker, uitkomst="geweigerd",

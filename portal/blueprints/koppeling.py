@@ -16,13 +16,14 @@ from portal.models import ApiCredential
 bp = Blueprint("koppeling", __name__)
 
 
-def _eigen() -> list[ApiCredential]:
+def eigen_profielen() -> list[ApiCredential]:
+    """The communicatieprofielen of the current user's organisation."""
     return list(db.session.scalars(select(ApiCredential).where(
         ApiCredential.organisatie_id == current_user.organisatie_id).order_by(ApiCredential.gebruikersnaam)))
 
 
 def _pagina(nieuw: tuple[str, str] | None = None):
-    return render_template("koppeling/index.html", profielen=_eigen(), knop=EmptyForm(), nieuw=nieuw)
+    return render_template("koppeling/index.html", profielen=eigen_profielen(), knop=EmptyForm(), nieuw=nieuw)
 
 
 @bp.get("/koppeling")
@@ -34,7 +35,7 @@ def index():
 @bp.post("/koppeling/<gebruikersnaam>/vernieuwen")
 @access.requires(access.ACCOUNTBEHEER)
 def vernieuwen(gebruikersnaam: str):
-    profiel = next((p for p in _eigen() if p.gebruikersnaam == gebruikersnaam), None)
+    profiel = next((p for p in eigen_profielen() if p.gebruikersnaam == gebruikersnaam), None)
     if profiel is None:
         abort(404)
     if not EmptyForm().validate_on_submit():

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from portal import audit
+from portal.domain import berichten
 from portal.extensions import db
 from portal.models import ContactVraag, Contract
+from portal.models.types import utcnow
 
 
 def stel_vraag(gebruiker, *, onderwerp: str, vraag: str, pagina: str | None,
@@ -27,3 +30,32 @@ def stel_vraag(gebruiker, *, onderwerp: str, vraag: str, pagina: str | None,
     db.session.add(entry)
     db.session.commit()
     return entry
+
+
+class VraagFout(Exception):
+    """A question that cannot be answered (unknown, or answered already)."""
+
+
+def open_vragen() -> list[ContactVraag]:
+    """Open questions, oldest first (the back office's queue)."""
+    return list(db.session.scalars(select(ContactVraag).where(ContactVraag.status == "open")
+                                   .order_by(ContactVraag.created_at)))
+
+
+def beantwoord(vraag_id: int, antwoord: str) -> ContactVraag:
+    """Store the back office's answer; the user sees it at Contact and gets a bericht."""
+    vraag = db.session.get(ContactVraag, vraag_id)
+    if vraag is None:
+        raise VraagFout(f"Geen vraag met nummer {vraag_id}.")
+    if vraag.status == "beantwoord":
+        raise VraagFout(f"Vraag {vraag_id} is al beantwoord.")
+    antwoord = (antwoord or "").strip()
+    if not antwoord:
+        raise VraagFout("Het antwoord is leeg.")
+    vraag.antwoord = antwoord
+    vraag.status = "beantwoord"
+    vraag.beantwoord_op = utcnow()
+    berichten.contactvraag_beantwoord(vraag)
+    audit.record("contactvraag_beantwoord", "update", commit=False, details={"contactvraag": vraag.id})
+    db.session.commit()
+    return vraag

@@ -12,12 +12,16 @@ from portal.models.types import UTCDateTime, utcnow
 
 
 class Bericht(db.Model):
-    """A notice for a contract ('Bevestiging: Afmelding de heer D. Groot ... ontvangen')."""
+    """A notice for a contract ('Bevestiging: Afmelding de heer D. Groot ... ontvangen').
+
+    With ``gebruiker_id`` it is for that user only (an answer to their question, a change to
+    their account); such a notice may have no contract.
+    """
 
     __tablename__ = "bericht"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
     categorie: Mapped[str] = mapped_column(String(40))
     tekst: Mapped[str] = mapped_column(String(500))
     persoon_id: Mapped[int | None] = mapped_column(ForeignKey("persoon.id"), index=True)
@@ -25,7 +29,10 @@ class Bericht(db.Model):
     gebruiker_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (Index("ix_bericht_contract_datum", "contract_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_bericht_contract_datum", "contract_id", "created_at"),
+        Index("ix_bericht_gebruiker_datum", "gebruiker_id", "created_at"),
+    )
 
 
 class BerichtGelezen(db.Model):

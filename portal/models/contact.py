@@ -46,6 +46,14 @@ class AccountAanvraag(db.Model):
     gewenste_rollen: Mapped[list] = mapped_column(JSON, default=list)
     gewenste_contracten: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(20), default="open")
+    # The organisation with this KvK-nummer, when we have it: its accountbeheerders decide.
+    organisatie_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisatie.id", name="fk_account_aanvraag_organisatie"), index=True)
+    behandeld_door_id: Mapped[int | None] = mapped_column(
+        ForeignKey("gebruiker.id", name="fk_account_aanvraag_behandelaar"))
+    gebruiker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("gebruiker.id", name="fk_account_aanvraag_account"))
+    reden: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     afgehandeld_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

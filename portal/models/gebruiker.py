@@ -35,6 +35,11 @@ class Gebruiker(UserMixin, db.Model):
     is_accountbeheerder: Mapped[bool] = mapped_column(default=False)
     actief: Mapped[bool] = mapped_column(default=True)
     laatste_login: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Removed accounts stay as a row (meldingen, questions and the audit log point at them) but
+    # lose their identity, roles and contracts, and no longer show in Accountbeheer.
+    verwijderd_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "Markeer alles als gelezen": every bericht up to this moment counts as read.
+    berichten_gelezen_tot: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisatie: Mapped["Organisatie"] = relationship()  # noqa: F821, UP037

@@ -1,0 +1,98 @@
+"""Berichten: the contract's notices and the user's own, newest first, with what is unread.
+
+A GET form (contract, categorie) with a shareable URL; htmx swaps only the list when the user
+filters or pages. "Markeer als gelezen" swaps the one row.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal import access, audit
+from portal.domain import berichten
+from portal.forms import EmptyForm
+from portal.forms_accounts import BerichtenFilter
+from portal.htmx import is_htmx
+
+bp = Blueprint("berichten", __name__)
+
+
+def _filter():
+    form = BerichtenFilter(request.args)
+    contracten = access.contracten()
+    contract = None
+    if form.contract.data:
+        contract = next((c for c in contracten if c.nummer == form.contract.data), None) \
+            or access.get_contract(form.contract.data)
+        g.context_contract = contract.nummer
+    ids = access.contract_ids()
+    form.vul(contracten, berichten.categorieen(current_user, ids, getattr(contract, "id", None)))
+    return form, contracten, contract
+
+
+@bp.get("/berichten")
+@access.requires(*access.ELKE_ROL)
+def index():
+    form, contracten, contract = _filter()
+    lijst = berichten.lijst(current_user, access.contract_ids(), contract_id=getattr(contract, "id", None),
+                           categorie=form.categorie.data or "", pagina=int(form.pagina.data)
+                           if str(form.pagina.data).isdigit() else 1, per_pagina=form.per_pagina_getal)
+    form.pagina.data = str(lijst.pagina)
+    context = {"form": form, "contracten": contracten, "lijst": lijst, "knop": EmptyForm(),
+               "links": _links(form, lijst), "terug": request.full_path.rstrip("?"),
+               "ongelezen": berichten.ongelezen(current_user, access.contract_ids())}
+    template = "berichten/_lijst.html" if is_htmx() else "berichten/index.html"
+    html = render_template(template, **context)
+    audit.record("berichten_bekeken", "read", contract_nummer=getattr(contract, "nummer", None),
+                 details={**form.url_params(), "aantal": lijst.aantal})
+    return html
+
+
+def _links(form: BerichtenFilter, lijst) -> dict:
+    basis = url_for("berichten.index")
+
+    def href(**override) -> str:
+        params = form.url_params(**override)
+        return f"{basis}?{urlencode(params)}" if params else basis
+
+    paginas = sorted({n for n in (1, lijst.pagina - 1, lijst.pagina, lijst.pagina + 1, lijst.paginas)
+                      if 1 <= n <= lijst.paginas})
+    return {"paginas": [(n, href(pagina=n)) for n in paginas],
+            "vorige": href(pagina=lijst.pagina - 1) if lijst.pagina > 1 else None,
+            "volgende": href(pagina=lijst.pagina + 1) if lijst.pagina < lijst.paginas else None}
+
+
+def _terug() -> str:
+    """Back to the list as it was; only a path of this screen, never another site."""
+    terug = request.form.get("terug", "")
+    return terug if terug.startswith("/berichten") and "//" not in terug else url_for("berichten.index")
+
+
+@bp.post("/berichten/<int:bericht_id>/gelezen")
+@access.requires(*access.ELKE_ROL)
+def gelezen(bericht_id: int):
+    """'Markeer als gelezen': the row again (htmx) or back to the list."""
+    bericht = berichten.vind(current_user, access.contract_ids(), bericht_id)
+    if bericht is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    berichten.markeer_gelezen(current_user, bericht)
+    if is_htmx():
+        return render_template("berichten/_rij.html", b=berichten.vind(current_user, access.contract_ids(),
+                                                                       bericht_id),
+                               knop=EmptyForm(), terug=_terug())
+    return redirect(_terug(), 303)
+
+
+@bp.post("/berichten/gelezen")
+@access.requires(*access.ELKE_ROL)
+def alles_gelezen():
+    """'Markeer alles als gelezen'."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    berichten.markeer_alles_gelezen(current_user)
+    return redirect(_terug(), 303)
