@@ -189,8 +189,11 @@ def details(relatienummer: str):
     berichten = db.session.scalars(
         select(Bericht).where(Bericht.persoon_id == persoon.id, Bericht.contract_id.in_(ids))
         .order_by(Bericht.created_at.desc()).limit(50)).all()
+    contracten = sorted({d.contract.nummer for d in deelnames})
+    if len(contracten) == 1:  # 'Stel een vraag' names the contract when there is one
+        g.context_contract = contracten[0]
     audit.record("deelnemer_bekeken", "read", relatienummers=[persoon.relatienummer],
-                 details={"contracten": sorted({d.contract.nummer for d in deelnames})})
+                 details={"contracten": contracten})
     return render_template(
         "deelnemers/details.html", persoon=persoon, deelnames=deelnames, gezin=gezin,
         polissen=polissen, meldingen=meldingen, berichten=berichten,

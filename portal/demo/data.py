@@ -68,7 +68,7 @@ def load(today: date | None = None, seed: int = 12345) -> bool:
     contracten = {}
     for spec in CONTRACTEN:
         contracten[spec[0]] = _contract(spec, producten, rng, bsns, relatienummers, today)
-    _accounts(contracten)
+    _accounts(contracten, today)
     flexwerk = contracten["23595"].organisatie
     credentials.issue(flexwerk, API_GEBRUIKERSNAAM, API_WACHTWOORD)
     db.session.commit()
@@ -211,7 +211,7 @@ def _moment(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=9)
 
 
-def _accounts(contracten: dict[str, Contract]) -> None:
+def _accounts(contracten: dict[str, Contract], today: date) -> None:
     organisaties = {c.organisatie.kvk_nummer: c.organisatie for c in contracten.values()}
     for identiteit in DEMO_IDENTITEITEN:
         if not identiteit.rollen:
@@ -224,5 +224,7 @@ def _accounts(contracten: dict[str, Contract]) -> None:
             is_financieel="financieel" in identiteit.rollen,
             is_accountbeheerder="accountbeheer" in identiteit.rollen,
             contracten=[contracten[n] for n in identiteit.contracten],
+            # Made two weeks ago, so the last two weeks' berichten show as unread.
+            created_at=_moment(today - timedelta(days=14)),
         )
         db.session.add(gebruiker)

@@ -3,15 +3,13 @@ the account requests and the back-office commands all call these functions.
 
 - An accountbeheerder manages the accounts of their own organisation only, and grants (or takes
   away) only contracts they have themselves; contracts of a colleague outside that set are kept
-  as they are.
+  as they are. The back office grants any contract of the account's organisation.
 - An organisation always keeps at least one active accountbeheerder: the last one cannot be
   removed, deactivated or lose the role.
 - A change takes effect at the affected user's next request (roles and contracts are read per
   request; a deactivated or removed account's login sessions end at once).
 - Every change is audited with before and after, and becomes a bericht for the account and the
   organisation's accountbeheerders.
-
-The back office (``beheerder=None``, from the CLI) may grant any contract of the organisation.
 """
 
 from __future__ import annotations
@@ -76,11 +74,13 @@ def beheerders(organisatie_id: int) -> list[Gebruiker]:
 
 
 def toekenbaar(beheerder: Gebruiker | None, organisatie_id: int) -> list[Contract]:
-    """The contracts ``beheerder`` may grant: their own of this organisation (back office: all)."""
-    query = select(Contract).where(Contract.organisatie_id == organisatie_id).order_by(Contract.nummer)
+    """The contracts ``beheerder`` may grant: exactly their own (which may include a contract
+    their organisation runs for another, as a shared service does); the back office: every
+    contract of the organisation."""
     if beheerder is not None:
-        query = query.where(Contract.id.in_([c.id for c in beheerder.contracten]))
-    return list(db.session.scalars(query))
+        return sorted(beheerder.contracten, key=lambda c: c.nummer)
+    return list(db.session.scalars(select(Contract).where(Contract.organisatie_id == organisatie_id)
+                                   .order_by(Contract.nummer)))
 
 
 def rechten_van(account: Gebruiker) -> Rechten:
