@@ -141,3 +141,12 @@ def test_the_unread_count_stops_at_a_hundred(app, world):
     nieuw = factories.gebruiker(world.org, contracten=[world.contract_a])
     db.session.commit()
     assert berichten.ongelezen(nieuw, {world.contract_a.id}) == 0
+
+
+def test_the_dashboard_shows_how_many_are_new(login_as, world):
+    portal = login_as("financieel")
+    assert "nieuw</span>" not in portal.client.get("/").get_data(as_text=True)
+    berichten.afmelding_ontvangen(world.contract_a, world.persoon_a)
+    berichten.afmelding_ontvangen(world.contract_b, world.persoon_b)  # not this user's contract
+    db.session.commit()
+    assert '<span class="label-nieuw">1 nieuw</span>' in portal.client.get("/").get_data(as_text=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_login import current_user
 
 from portal import access
+from portal.domain import berichten
 from portal.navigation import items_for_user
 
 bp = Blueprint("dashboard", __name__)
@@ -15,5 +17,6 @@ bp = Blueprint("dashboard", __name__)
 def index():
     """Start page after login."""
     return render_template(
-        "dashboard/index.html", items=items_for_user(), contracten=access.contracten()
+        "dashboard/index.html", items=items_for_user(), contracten=access.contracten(),
+        ongelezen=berichten.ongelezen(current_user, access.contract_ids()),
     )
