@@ -96,6 +96,11 @@ def test_create_edit_deactivate_and_remove_an_account(portal_page, base_url, liv
 
 def test_an_account_request_approved_and_the_new_user_logs_in(portal_page, base_url, screenshots):
     page = portal_page
+    # From the login page: the form first asks for an eHerkenning login.
+    page.goto(f"{base_url}/inloggen")
+    page.get_by_role("link", name="MijnZZ Zakelijk account aanvragen").click()
+    expect(page.get_by_text("Log daarom eerst in met eHerkenning")).to_be_visible()
+    assert_accessible(page, "aanvragen: eerst inloggen")
     login(page, base_url, "Iris Vermeulen")  # EH3, no account
     page.get_by_role("link", name="aanvraagformulier").click()
     expect(page.get_by_role("heading", name="MijnZZ Zakelijk account aanvragen")).to_be_visible()

@@ -32,6 +32,8 @@ class Bericht(db.Model):
     __table_args__ = (
         Index("ix_bericht_contract_datum", "contract_id", "created_at"),
         Index("ix_bericht_gebruiker_datum", "gebruiker_id", "created_at"),
+        # The category filter and its choice list, without reading all of a big contract's notices.
+        Index("ix_bericht_contract_categorie", "contract_id", "categorie", "created_at"),
     )
 
 

@@ -34,6 +34,8 @@ def upgrade():
                existing_type=sa.INTEGER(),
                nullable=True)
         batch_op.create_index('ix_bericht_gebruiker_datum', ['gebruiker_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_bericht_contract_categorie', ['contract_id', 'categorie', 'created_at'],
+                              unique=False)
 
     with op.batch_alter_table('gebruiker', schema=None) as batch_op:
         batch_op.add_column(sa.Column('verwijderd_op', portal.models.types.UTCDateTime(timezone=True), nullable=True))
@@ -49,6 +51,7 @@ def downgrade():
         batch_op.drop_column('verwijderd_op')
 
     with op.batch_alter_table('bericht', schema=None) as batch_op:
+        batch_op.drop_index('ix_bericht_contract_categorie')
         batch_op.drop_index('ix_bericht_gebruiker_datum')
         batch_op.alter_column('contract_id',
                existing_type=sa.INTEGER(),
