@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access, audit
+from portal import access, audit, paginering
 from portal.domain import berichten
 from portal.forms import EmptyForm
 from portal.forms_accounts import BerichtenFilter
@@ -58,11 +58,7 @@ def _links(form: BerichtenFilter, lijst) -> dict:
         params = form.url_params(**override)
         return f"{basis}?{urlencode(params)}" if params else basis
 
-    paginas = sorted({n for n in (1, lijst.pagina - 1, lijst.pagina, lijst.pagina + 1, lijst.paginas)
-                      if 1 <= n <= lijst.paginas})
-    return {"paginas": [(n, href(pagina=n)) for n in paginas],
-            "vorige": href(pagina=lijst.pagina - 1) if lijst.pagina > 1 else None,
-            "volgende": href(pagina=lijst.pagina + 1) if lijst.pagina < lijst.paginas else None}
+    return paginering.links(lijst.pagina, lijst.paginas, lambda n: href(pagina=n))
 
 
 def _terug() -> str:

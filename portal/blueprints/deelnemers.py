@@ -26,7 +26,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import access, audit, exports
+from portal import access, audit, exports, paginering
 from portal.domain import afmelden as afmeld_regels
 from portal.domain import zoeken
 from portal.domain.dates import vandaag
@@ -122,16 +122,11 @@ def zoeklinks(form: ZoekForm, resultaat: zoeken.Resultaat) -> dict:
     huidig = form.sorteer.data or "naam"
     sorteren = {kolom: href(sorteer=f"-{kolom}" if huidig == kolom else kolom, pagina=None)
                 for kolom in ("geboortedatum", "ingangsdatum", "einddatum")}
-    paginas = sorted({n for n in (1, resultaat.pagina - 2, resultaat.pagina - 1, resultaat.pagina,
-                                  resultaat.pagina + 1, resultaat.pagina + 2, resultaat.paginas)
-                      if 1 <= n <= resultaat.paginas})
     contract = {"contract": form.contract.data} if form.contract.data else {}
     return {
         "basis": basis,
         "sorteren": sorteren,
-        "paginas": [(n, href(pagina=n)) for n in paginas],
-        "vorige": href(pagina=resultaat.pagina - 1) if resultaat.pagina > 1 else None,
-        "volgende": href(pagina=resultaat.pagina + 1) if resultaat.pagina < resultaat.paginas else None,
+        **paginering.links(resultaat.pagina, resultaat.paginas, lambda n: href(pagina=n), rondom=2),
         "xlsx": url_for("deelnemers.download_xlsx", **contract),
         "csv": url_for("deelnemers.download_csv", **contract),
     }

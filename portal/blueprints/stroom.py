@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 
-from portal import access, audit, contractkeuze, exports
+from portal import access, audit, contractkeuze, exports, paginering
 from portal.domain import stroom
 from portal.domain.dates import vandaag
 from portal.extensions import limiter
@@ -85,14 +85,10 @@ def _links(form: StroomForm, lijst) -> dict:
         return f"{basis}?{urlencode(form.url_params(**override))}"
 
     huidig = form.sorteer.data or "naam"
-    paginas = sorted({n for n in (1, lijst.pagina - 1, lijst.pagina, lijst.pagina + 1, lijst.paginas)
-                      if 1 <= n <= lijst.paginas})
     return {
         "sorteren": {kolom: href(sorteer=f"-{kolom}" if huidig == kolom else kolom, pagina=None)
                      for kolom in ("naam", "geboortedatum", "ingangsdatum", "einddatum")},
-        "paginas": [(n, href(pagina=n)) for n in paginas],
-        "vorige": href(pagina=lijst.pagina - 1) if lijst.pagina > 1 else None,
-        "volgende": href(pagina=lijst.pagina + 1) if lijst.pagina < lijst.paginas else None,
+        **paginering.links(lijst.pagina, lijst.paginas, lambda n: href(pagina=n)),
         "xlsx": url_for("stroom.download") + "?" + urlencode(form.url_params(pagina=None)),
     }
 
