@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from portal import access, audit, paginering
 from portal.domain import berichten
-from portal.forms import EmptyForm
+from portal.forms import EmptyForm, als_int
 from portal.forms_accounts import BerichtenFilter
 from portal.htmx import is_htmx
 
@@ -38,8 +38,8 @@ def _filter():
 def index():
     form, contracten, contract = _filter()
     lijst = berichten.lijst(current_user, access.contract_ids(), contract_id=getattr(contract, "id", None),
-                           categorie=form.categorie.data or "", pagina=int(form.pagina.data)
-                           if str(form.pagina.data).isdigit() else 1, per_pagina=form.per_pagina_getal)
+                           categorie=form.categorie.data or "", pagina=als_int(form.pagina.data, 1),
+                           per_pagina=form.per_pagina_getal)
     form.pagina.data = str(lijst.pagina)
     context = {"form": form, "contracten": contracten, "lijst": lijst, "knop": EmptyForm(),
                "links": _links(form, lijst), "terug": request.full_path.rstrip("?"),

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select, update
 
+from portal.domain import zoeken
 from portal.domain.names import naam_met_aanhef
 from portal.extensions import db
 from portal.models import Bericht, BerichtGelezen, Contract, Gebruiker
@@ -103,8 +104,6 @@ def _add(contract, categorie: str, tekst: str, persoon=None, created_at=None,
 
 # ---------------------------------------------------------------- the list ----------------
 
-PER_PAGINA = (10, 25, 50, 100)
-STANDAARD_PER_PAGINA = 25
 _ONGELEZEN_MAX = 99  # the badge says "99+" above this; counting further helps nobody
 
 
@@ -119,18 +118,6 @@ class Rij:
     contract: str | None
     persoonlijk: bool
     gelezen: bool
-
-
-@dataclass(frozen=True)
-class Lijst:
-    rijen: list[Rij]
-    aantal: int
-    pagina: int
-    per_pagina: int
-
-    @property
-    def paginas(self) -> int:
-        return max(1, math.ceil(self.aantal / self.per_pagina))
 
 
 def _zichtbaar(gebruiker, contract_ids, contract_id: int | None = None):
@@ -161,27 +148,29 @@ def categorieen(gebruiker, contract_ids, contract_id: int | None = None) -> list
     return [c for c in CATEGORIEEN if c in aanwezig]
 
 
+def _rijen(gebruiker, *voorwaarden):
+    """The list's columns for the berichten that meet ``voorwaarden``."""
+    return (select(Bericht.id, Bericht.created_at, Bericht.categorie, Bericht.tekst, Contract.nummer,
+                   Bericht.gebruiker_id, case((_gelezen_term(gebruiker), True), else_=False))
+            .outerjoin(Contract, Contract.id == Bericht.contract_id).where(*voorwaarden))
+
+
+def _als_rij(row) -> Rij:
+    return Rij(row[0], row[1], row[2], row[3], row[4], row[5] is not None, bool(row[6]))
+
+
 def lijst(gebruiker, contract_ids, *, contract_id: int | None = None, categorie: str = "",
-          pagina: int = 1, per_pagina: int = STANDAARD_PER_PAGINA) -> Lijst:
+          pagina: int = 1, per_pagina: int = zoeken.STANDAARD_PER_PAGINA) -> zoeken.Resultaat:
     """The page of berichten, newest first."""
     voorwaarden = [_zichtbaar(gebruiker, contract_ids, contract_id)]
     if categorie:
         voorwaarden.append(Bericht.categorie == categorie)
     aantal = db.session.scalar(select(func.count()).select_from(Bericht).where(*voorwaarden)) or 0
-    paginas = max(1, math.ceil(aantal / per_pagina))
-    pagina = min(max(1, pagina), paginas)
-    gelezen = case((_gelezen_term(gebruiker), True), else_=False)
+    pagina = min(max(1, pagina), max(1, math.ceil(aantal / per_pagina)))
     rows = db.session.execute(
-        select(Bericht.id, Bericht.created_at, Bericht.categorie, Bericht.tekst, Contract.nummer,
-               Bericht.gebruiker_id, gelezen.label("gelezen"))
-        .outerjoin(Contract, Contract.id == Bericht.contract_id)
-        .where(*voorwaarden)
-        .order_by(Bericht.created_at.desc(), Bericht.id.desc())
-        .limit(per_pagina).offset((pagina - 1) * per_pagina)
-    ).all()
-    rijen = [Rij(r.id, r.created_at, r.categorie, r.tekst, r.nummer, r.gebruiker_id is not None,
-                 bool(r.gelezen)) for r in rows]
-    return Lijst(rijen, aantal, pagina, per_pagina)
+        _rijen(gebruiker, *voorwaarden).order_by(Bericht.created_at.desc(), Bericht.id.desc())
+        .limit(per_pagina).offset((pagina - 1) * per_pagina)).all()
+    return zoeken.Resultaat([_als_rij(r) for r in rows], aantal, pagina, per_pagina)
 
 
 def ongelezen(gebruiker, contract_ids) -> int:
@@ -195,12 +184,8 @@ def ongelezen(gebruiker, contract_ids) -> int:
 def vind(gebruiker, contract_ids, bericht_id: int) -> Rij | None:
     """One bericht the user may see, or None (another contract's is as unknown as a missing one)."""
     row = db.session.execute(
-        select(Bericht.id, Bericht.created_at, Bericht.categorie, Bericht.tekst, Contract.nummer,
-               Bericht.gebruiker_id, case((_gelezen_term(gebruiker), True), else_=False))
-        .outerjoin(Contract, Contract.id == Bericht.contract_id)
-        .where(Bericht.id == bericht_id, _zichtbaar(gebruiker, contract_ids))
-    ).first()
-    return Rij(row[0], row[1], row[2], row[3], row[4], row[5] is not None, bool(row[6])) if row else None
+        _rijen(gebruiker, Bericht.id == bericht_id, _zichtbaar(gebruiker, contract_ids))).first()
+    return _als_rij(row) if row else None
 
 
 def markeer_gelezen(gebruiker, bericht: Rij) -> None:
