@@ -220,12 +220,9 @@ def register(app: Flask) -> None:
         aanvraag = db.session.get(AccountAanvraag, aanvraag_id)
         if aanvraag is None:
             raise click.ClickException(f"Geen aanvraag met nummer {aanvraag_id}.")
-        if aanvraag.organisatie_id is None:  # the organisation may have been made since
-            organisatie = db.session.scalar(select(Organisatie).where(
-                Organisatie.kvk_nummer == aanvraag.kvk_nummer))
-            aanvraag.organisatie_id = organisatie.id if organisatie else None
+        organisatie = accounts.organisatie_van(aanvraag)
         contracten = db.session.scalars(select(Contract).where(
-            Contract.nummer.in_(nummers), Contract.organisatie_id == aanvraag.organisatie_id)).all()
+            Contract.nummer.in_(nummers), Contract.organisatie_id == getattr(organisatie, "id", None))).all()
         if len(contracten) != len(set(nummers)):
             raise click.ClickException("Onbekend contract, of niet van deze organisatie.")
         try:

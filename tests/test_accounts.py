@@ -219,10 +219,13 @@ def test_a_request_goes_to_the_accountbeheerder_who_approves_it(portal, beheer, 
 
 
 def test_a_request_can_be_rejected_with_a_reason(portal, beheer, world):
-    _aanvragen(portal, world.org.kvk_nummer, "afgewezen-pseudo")
+    _aanvragen(portal, world.org.kvk_nummer, "afgewezen-pseudo", contracten=world.contract_a.nummer)
     aanvraag = db.session.scalar(select(AccountAanvraag))
     zonder = beheer.post(f"/accountbeheer/aanvragen/{aanvraag.id}/afwijzen", {"reden": ""})
     assert zonder.status_code == 422 and "Vul de reden" in zonder.get_data(as_text=True)
+    # The approval form beside it still holds the wishes.
+    assert re.search(rf'<input checked[^>]*name="contracten"[^>]*value="{world.contract_a.id}"',
+                     zonder.get_data(as_text=True))
     assert beheer.post(f"/accountbeheer/aanvragen/{aanvraag.id}/afwijzen",
                        {"reden": "Niet in dienst"}).status_code == 303
     db.session.expire_all()

@@ -4,7 +4,7 @@ the form, calls one rule and shows the outcome."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import access, audit
@@ -130,14 +130,24 @@ def verwijderen(account_id: int):
     return render_template("accounts/verwijderen.html", account=account, form=form)
 
 
+def _goedkeuring(verzoek, voorstel: bool) -> RechtenForm:
+    """The approval form; with ``voorstel``, ticked with the wished roles and the grantable
+    contracts the requester named."""
+    toekenbaar = _toekenbaar()
+    form = RechtenForm()
+    form.vul_contracten(toekenbaar)
+    if voorstel:
+        form.rollen.data = list(verzoek.gewenste_rollen or [])
+        form.contracten.data = [str(i) for i in accounts.voorgestelde_contracten(verzoek, toekenbaar)]
+    return form
+
+
 @bp.route("/accountbeheer/aanvragen/<int:aanvraag_id>", methods=["GET", "POST"])
 @access.requires(access.ACCOUNTBEHEER)
 def aanvraag(aanvraag_id: int):
     """Approve a request with the chosen roles and contracts (or go on to reject it)."""
     verzoek = _aanvraag(aanvraag_id)
-    toekenbaar = _toekenbaar()
-    form = RechtenForm()
-    form.vul_contracten(toekenbaar)
+    form = _goedkeuring(verzoek, voorstel=request.method != "POST")
     fout = None
     if form.validate_on_submit():
         try:
@@ -147,9 +157,6 @@ def aanvraag(aanvraag_id: int):
         else:
             flash(f"De aanvraag is goedgekeurd: {account.naam} kan nu inloggen met eHerkenning.", "succes")
             return redirect(url_for("accounts.index"), 303)
-    elif not form.is_submitted():
-        form.rollen.data = list(verzoek.gewenste_rollen or [])
-        form.contracten.data = [str(i) for i in accounts.voorgestelde_contracten(verzoek, toekenbaar)]
     return _formulier("accounts/aanvraag.html", form, fout, aanvraag=verzoek, afwijzen=AfwijzenForm())
 
 
@@ -167,10 +174,7 @@ def afwijzen(aanvraag_id: int):
         else:
             flash(f"De aanvraag van {verzoek.naam} is afgewezen.", "succes")
             return redirect(url_for("accounts.index"), 303)
-    form = RechtenForm()
-    form.vul_contracten(_toekenbaar())
-    form.rollen.data = list(verzoek.gewenste_rollen or [])
     if fout:
         afwijzen_form.reden.errors = [fout.melding]
-    return render_template("accounts/aanvraag.html", form=form, algemeen=None, aanvraag=verzoek,
-                           afwijzen=afwijzen_form), 422
+    return render_template("accounts/aanvraag.html", form=_goedkeuring(verzoek, voorstel=True), algemeen=None,
+                           aanvraag=verzoek, afwijzen=afwijzen_form), 422

@@ -298,11 +298,21 @@ def voorgestelde_contracten(aanvraag: AccountAanvraag, contracten: list[Contract
     return [c.id for c in contracten if c.nummer in genoemd]
 
 
+def organisatie_van(aanvraag: AccountAanvraag) -> Organisatie | None:
+    """The organisation a request is for: the one it was matched to when sent, or one with its
+    KvK-nummer that the back office made since."""
+    if aanvraag.organisatie_id is not None:
+        return db.session.get(Organisatie, aanvraag.organisatie_id)
+    organisatie = db.session.scalar(select(Organisatie).where(Organisatie.kvk_nummer == aanvraag.kvk_nummer))
+    aanvraag.organisatie_id = organisatie.id if organisatie else None
+    return organisatie
+
+
 def goedkeuren(beheerder: Gebruiker | None, aanvraag: AccountAanvraag, rechten: Rechten) -> Gebruiker:
     """Create the requested account with the chosen roles and contracts."""
     if aanvraag.status != "open":
         raise AccountFout("Deze aanvraag is al behandeld.")
-    organisatie = db.session.get(Organisatie, aanvraag.organisatie_id) if aanvraag.organisatie_id else None
+    organisatie = organisatie_van(aanvraag)
     if organisatie is None:
         raise AccountFout(f"Er is geen organisatie met KvK-nummer {aanvraag.kvk_nummer}; "
                           "maak die eerst aan.")
