@@ -41,9 +41,7 @@ def kies(tekst: str | None, contracten: list[Contract]) -> Keuze:
         return Keuze(contracten[0])
     nummer = _NUMMER.match(tekst)
     if nummer:
-        eigen = next((c for c in contracten if c.nummer == nummer.group(1)), None)
-        # Not among them: the shared check answers 404 (and records the attempt).
-        return Keuze(eigen or access.get_contract(nummer.group(1)))
+        return Keuze(op_nummer(nummer.group(1), contracten))
     sleutel = zoeksleutel(tekst)
     passend = [c for c in contracten if sleutel and sleutel in zoeksleutel(c.naam)]
     if len(passend) == 1:
@@ -53,6 +51,12 @@ def kies(tekst: str | None, contracten: list[Contract]) -> Keuze:
                            "Vul het contractnummer of een deel van de naam in.")
     return Keuze(None, f"{len(passend)} contracten passen bij '{tekst[:100]}'. "
                        "Kies er een uit de lijst of vul het contractnummer in.")
+
+
+def op_nummer(nummer: str, contracten: list[Contract]) -> Contract:
+    """The contract with this number from the user's loaded ``contracten``; not among them, the
+    shared check answers 404 (and records the attempt)."""
+    return next((c for c in contracten if c.nummer == nummer), None) or access.get_contract(nummer)
 
 
 def als_lijst(contracten: list[Contract]) -> bool:

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access, audit, paginering
+from portal import access, audit, contractkeuze, paginering
 from portal.domain import berichten
 from portal.forms import EmptyForm, als_int
 from portal.forms_accounts import BerichtenFilter
@@ -25,8 +25,7 @@ def _filter():
     contracten = access.contracten()
     contract = None
     if form.contract.data:
-        contract = next((c for c in contracten if c.nummer == form.contract.data), None) \
-            or access.get_contract(form.contract.data)
+        contract = contractkeuze.op_nummer(form.contract.data, contracten)
         g.context_contract = contract.nummer
     ids = access.contract_ids()
     form.vul(contracten, berichten.categorieen(current_user, ids, getattr(contract, "id", None)))
