@@ -97,6 +97,12 @@ def _rollen_tekst(rollen) -> str:
     return ", ".join(ROL_LABELS[r] for r in ROLLEN if r in rollen) or "geen"
 
 
+def _zet_rollen(account: Gebruiker, rollen) -> None:
+    """Exactly ``rollen``: each role is a flag on the account."""
+    for rol, vlag in _VLAGGEN.items():
+        setattr(account, vlag, rol in rollen)
+
+
 def _controleer_rollen(rollen) -> frozenset[str]:
     rollen = frozenset(rollen)
     if not rollen:
@@ -173,8 +179,8 @@ def aanmaken(beheerder: Gebruiker | None, organisatie: Organisatie, *, naam: str
                                                     Gebruiker.pseudoniem == pseudoniem)):
         raise AccountFout("Voor deze eHerkenning-identiteit bestaat al een account.", "pseudoniem")
     account = Gebruiker(organisatie_id=organisatie.id, naam=naam, email=email,
-                        kvk_nummer=organisatie.kvk_nummer, pseudoniem=pseudoniem, contracten=contracten,
-                        **{vlag: rol in rollen for rol, vlag in _VLAGGEN.items()})
+                        kvk_nummer=organisatie.kvk_nummer, pseudoniem=pseudoniem, contracten=contracten)
+    _zet_rollen(account, rollen)
     db.session.add(account)
     db.session.flush()
     _vastleggen("account_aangemaakt", "create", beheerder, account, None,
@@ -190,8 +196,7 @@ def wijzigen(beheerder: Gebruiker, account: Gebruiker, rechten: Rechten) -> None
     voor = _beschrijving(account)
     contracten = _nieuwe_contracten(beheerder, account.organisatie_id, rechten.contract_ids,
                                     account.contracten)
-    for rol, vlag in _VLAGGEN.items():
-        setattr(account, vlag, rol in rollen)
+    _zet_rollen(account, rollen)
     account.contracten = contracten
     _houdt_beheerder(account)
     na = _beschrijving(account)
@@ -230,7 +235,7 @@ def verwijderen(beheerder: Gebruiker, account: Gebruiker) -> None:
     contracts, and leaves the list; its row stays for the meldingen and questions that name it."""
     _vergrendel(account.organisatie_id)
     voor = _beschrijving(account)
-    account.is_accountbeheerder = account.is_administratief = account.is_financieel = False
+    _zet_rollen(account, ())
     account.actief = False
     account.contracten = []
     account.verwijderd_op = utcnow()
