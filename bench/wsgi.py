@@ -37,7 +37,7 @@ def create():
         resultaat = Resultaat(rijen=VASTE_RIJEN, aantal=2967, pagina=1, per_pagina=25)
         return render_template(
             "deelnemers/_resultaten.html", fragment=True, form=form, contract=None,
-            resultaat=resultaat, met_bsn=False, bijschrijven=None, links=zoeklinks(form, resultaat))
+            resultaat=resultaat, met_bsn=False, links=zoeklinks(form, resultaat))
 
     access.PUBLIC_ENDPOINTS.add("vast")
     return app

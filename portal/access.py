@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import NoReturn
 
 from flask import abort, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import String, bindparam, select
 
 from portal import audit
 from portal.extensions import db
 from portal.htmx import is_htmx
 from portal.models import Contract, gebruiker_contract
+from portal.prepared import Prepared
 
 ADMINISTRATIEF = "administratief"
 FINANCIEEL = "financieel"
@@ -66,19 +68,22 @@ def may(rol_set) -> bool:
     return current_user.is_authenticated and bool(current_user.rollen & set(rol_set))
 
 
+# Prepared: every search asks these (``portal.prepared``).
+_EIGEN_IDS = Prepared(select(gebruiker_contract.c.contract_id)
+                      .where(gebruiker_contract.c.gebruiker_id == bindparam("gebruiker")))
+_EIGEN_CONTRACT = Prepared(
+    select(Contract.id).join(gebruiker_contract, gebruiker_contract.c.contract_id == Contract.id)
+    .where(Contract.nummer == bindparam("nummer", type_=String),
+           gebruiker_contract.c.gebruiker_id == bindparam("gebruiker")))
+
+
 def contract_ids() -> set[int]:
     """Ids of the contracts the current user may see (cached for the request)."""
     if "contract_ids" not in g:
         if not current_user.is_authenticated:
             g.contract_ids = set()
         else:
-            g.contract_ids = set(
-                db.session.scalars(
-                    select(gebruiker_contract.c.contract_id).where(
-                        gebruiker_contract.c.gebruiker_id == current_user.id
-                    )
-                )
-            )
+            g.contract_ids = set(_EIGEN_IDS.execute(db.session, {"gebruiker": current_user.id}).scalars())
     return g.contract_ids
 
 
@@ -98,12 +103,24 @@ def get_contract(nummer: str) -> Contract:
         select(Contract).join(gebruiker_contract, gebruiker_contract.c.contract_id == Contract.id)
         .where(Contract.nummer == nummer, gebruiker_contract.c.gebruiker_id == current_user.id))
     if contract is None:
-        contract = db.session.scalar(select(Contract).where(Contract.nummer == nummer))
-        if contract is not None:
-            audit.record("toegang_geweigerd", "access", contract_nummer=nummer,
-                         uitkomst="geweigerd", details={"reden": "contract niet toegestaan"})
-        abort(404)
+        _geen_toegang(nummer)
     return contract
+
+
+def contract_id(nummer: str) -> int:
+    """``get_contract`` for the hottest route: only the id, without loading the contract."""
+    contract = _EIGEN_CONTRACT.execute(db.session, {"nummer": nummer, "gebruiker": current_user.id}).scalar()
+    if contract is None:
+        _geen_toegang(nummer)
+    return contract
+
+
+def _geen_toegang(nummer: str) -> NoReturn:
+    """404 for a contract that is not the user's; an existing one is logged as refused."""
+    if db.session.scalar(select(Contract.id).where(Contract.nummer == nummer)) is not None:
+        audit.record("toegang_geweigerd", "access", contract_nummer=nummer,
+                     uitkomst="geweigerd", details={"reden": "contract niet toegestaan"})
+    abort(404)
 
 
 def scope(statement, contract_column):

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import openpyxl
 import pytest
+from flask import url_for
 from sqlalchemy import func, select
 
 from portal.domain import zoeken
@@ -208,6 +209,19 @@ def test_names_are_escaped(admin, world):
     db.session.commit()
     html = _namen(_zoek(admin))
     assert "<img src=x" not in html and "&lt;img src=x" in html
+
+
+def test_row_links_are_the_routes_they_point_to(admin, world, mensen, app):
+    """The rows join their links onto one base path instead of a url_for each: they must still
+    be exactly the routes' URLs."""
+    berg, nummer = mensen["berg"], world.contract_a.nummer
+    html = _namen(_zoek(admin, relatienummer=berg.relatienummer))
+    with app.test_request_context():
+        verwacht = [url_for("deelnemers.details", relatienummer=berg.relatienummer),
+                    url_for("deelnemers.afmelden", relatienummer=berg.relatienummer, contract=nummer),
+                    url_for("aanmelden.bijschrijven", relatienummer=berg.relatienummer, contract=nummer)]
+    for href in verwacht:
+        assert f'href="{href}"' in html
 
 
 def test_search_is_audited_without_the_bsn(admin, mensen, app):

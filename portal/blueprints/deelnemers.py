@@ -13,7 +13,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     g,
     make_response,
@@ -57,7 +56,7 @@ def index():
     """The screen, or (for htmx paging and sorting) just the results."""
     form = ZoekForm(request.args)
     form.bsn.data = ""  # a BSN is never taken from a URL
-    return _zoek_en_toon(form, *_scope(form.contract.data))
+    return _zoek_en_toon(form, _scope(form.contract.data))
 
 
 @bp.post("/deelnemers")
@@ -65,29 +64,28 @@ def index():
 def zoek():
     """The search form: htmx active search, or a plain POST without JavaScript."""
     form = ZoekForm(request.form)
-    contract, ids = _scope(form.contract.data)  # a foreign contract answers 404 before anything
+    ids = _scope(form.contract.data)  # a foreign contract answers 404 before anything
     if not is_htmx() and not form.bsn.data and form.validate():
         return redirect(url_for("deelnemers.index", **form.url_params()), code=303)
-    return _zoek_en_toon(form, contract, ids)
+    return _zoek_en_toon(form, ids)
 
 
-def _scope(nummer: str | None):
+def _scope(nummer: str | None) -> set[int]:
     """The chosen contract (404 if not the user's) or all the user's contracts."""
     if nummer:
-        contract = access.get_contract(nummer)
-        return contract, {contract.id}
-    return None, access.contract_ids()
+        return {access.contract_id(nummer)}
+    return access.contract_ids()
 
 
-def _zoek_en_toon(form: ZoekForm, contract, ids):
-    contract_nummer = contract.nummer if contract else None
+def _zoek_en_toon(form: ZoekForm, ids):
+    contract_nummer = form.contract.data or None
     g.context_contract = contract_nummer
     resultaat = None
     if form.validate():
         resultaat = zoeken.zoek(form.opdracht(ids), vandaag())
         form.pagina.data = str(resultaat.pagina)
-    context = {"form": form, "resultaat": resultaat, "contract": contract,
-               "met_bsn": bool(form.bsn.data), "bijschrijven": _bijschrijven_endpoint(),
+    context = {"form": form, "resultaat": resultaat, "contract": contract_nummer,
+               "met_bsn": bool(form.bsn.data),
                "links": zoeklinks(form, resultaat) if resultaat else None}
     status = 422 if form.errors else 200
     if is_htmx():
@@ -135,11 +133,6 @@ def zoeklinks(form: ZoekForm, resultaat: zoeken.Resultaat) -> dict:
 def _zoekopdracht_voor_audit(form: ZoekForm) -> dict:
     """The query as asked, with the BSN left out (only that one was given)."""
     return {**form.url_params(), "bsn": "opgegeven" if form.bsn.data else None}
-
-
-def _bijschrijven_endpoint() -> str | None:
-    endpoint = "aanmelden.bijschrijven"
-    return endpoint if endpoint in current_app.view_functions else None
 
 
 # -- details --------------------------------------------------------------------------------
@@ -191,8 +184,7 @@ def details(relatienummer: str):
                  details={"contracten": contracten})
     return render_template(
         "deelnemers/details.html", persoon=persoon, deelnames=deelnames, gezin=gezin,
-        polissen=polissen, meldingen=meldingen, berichten=berichten,
-        bijschrijven=_bijschrijven_endpoint())
+        polissen=polissen, meldingen=meldingen, berichten=berichten)
 
 
 # -- afmelden -------------------------------------------------------------------------------
@@ -244,7 +236,6 @@ def afmelden(relatienummer: str, contract: str):
                          details={"einddatum": uitkomst.einddatum.isoformat(),
                                   "reden": uitkomst.reden})
     context = {"form": form, "persoon": persoon, "deelname": deelname, "leden": leden,
-               "bijschrijven": _bijschrijven_endpoint(),
                "rij_id": f"rij-{persoon.relatienummer}-{contract}"}
     if uitkomst is not None:
         if is_htmx():
@@ -278,11 +269,11 @@ def _bevestiging(uitkomst: afmeld_regels.Afmelding) -> str:
 # -- downloads ------------------------------------------------------------------------------
 
 def _download(soort: str):
-    contract, ids = _scope(request.args.get("contract") or None)
+    contract = request.args.get("contract") or None
+    ids = _scope(contract)  # the number is the user's own contract from here on
     peildatum = vandaag()
-    naam = f"deelnemers-{contract.nummer if contract else 'alle-contracten'}-{peildatum.isoformat()}"
-    audit.record("deelnemers_downloaden", "export",
-                 contract_nummer=contract.nummer if contract else None,
+    naam = f"deelnemers-{contract or 'alle-contracten'}-{peildatum.isoformat()}"
+    audit.record("deelnemers_downloaden", "export", contract_nummer=contract,
                  details={"formaat": soort, "peildatum": peildatum.isoformat(),
                           "alle_contracten": contract is None})
     if soort == "xlsx":

@@ -7,15 +7,18 @@ the download 100,000, and neither needs more than the columns.
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import Select, String, false, func, select, type_coerce
+from sqlalchemy import Date, Integer, Select, String, bindparam, func, select, type_coerce
 
 from portal.domain.names import zoeksleutel
 from portal.extensions import db
 from portal.models import Contract, Deelname, Persoon
+from portal.prepared import Prepared, als_datum
 
 PER_PAGINA = (10, 25, 50, 100)
 STANDAARD_PER_PAGINA = 25
@@ -82,60 +85,119 @@ def _kolommen() -> Select:
     ).select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
 
 
-def _naamkolom(achternaam: str):
+Rij = namedtuple("Rij", "contract relatienummer voorletters voorvoegsel achternaam bsn geboortedatum "
+                        "geslacht ingangsdatum einddatum rol")
+
+
+def _naamsoort(achternaam: str) -> str:
     """'van der Berg' (with a space) searches voorvoegsel + achternaam; 'Berg' the achternaam."""
-    return _d.c.zoek_volledig if " " in achternaam.strip() else _d.c.zoek_achternaam
+    if not achternaam:
+        return ""
+    return "volledig" if " " in achternaam.strip() else "achternaam"
 
 
-def _voorwaarden(opdracht: Zoekopdracht, vandaag: date) -> tuple[list, bool]:
-    """The WHERE terms, and whether they need the persoon table."""
-    ids = sorted(opdracht.contract_ids)
-    if not ids:
-        return [false()], False
-    contract = _d.c.contract_id
-    if opdracht.achternaam and (len(ids) > VEEL_CONTRACTEN
-                                or _naamkolom(opdracht.achternaam) is _d.c.zoek_volledig):
-        # Walk the name index in name order with the contract as a mere filter: over many
-        # contracts, and for voorvoegsel + achternaam (whose index does not start with the
-        # contract). "+ 0" keeps the planner off the contract index, which would mean reading
-        # the whole contract and sorting it.
-        contract = _d.c.contract_id + 0
-    terms = [contract == ids[0] if len(ids) == 1 else contract.in_(ids)]
+@dataclass(frozen=True)
+class _Vorm:
+    """The shape of a search: what its SQL looks like, whatever the values. Each shape is built
+    and compiled once (``_statements``); a request only binds its values."""
+
+    contracten: int
+    exact: bool
+    naam: str  # "", "achternaam" or "volledig"
+    bsn: bool
+    relatienummer: bool
+    geboortedatum: bool
+    sorteer: str = "naam"
+
+    @property
+    def naamkolom(self):
+        return _d.c.zoek_volledig if self.naam == "volledig" else _d.c.zoek_achternaam
+
+    @property
+    def heeft_criteria(self) -> bool:
+        return bool(self.naam or self.bsn or self.relatienummer or self.geboortedatum)
+
+
+def _vorm(opdracht: Zoekopdracht) -> _Vorm:
+    return _Vorm(contracten=len(opdracht.contract_ids), exact=opdracht.exact,
+                 naam=_naamsoort(opdracht.achternaam), bsn=bool(opdracht.bsn),
+                 relatienummer=bool(opdracht.relatienummer),
+                 geboortedatum=opdracht.geboortedatum is not None,
+                 sorteer=opdracht.sorteer if opdracht.sorteer in SORTERINGEN else "naam")
+
+
+def _waarden(opdracht: Zoekopdracht, vandaag: date) -> dict | None:
+    """The values for the shape's placeholders; None when nothing can match (no contracts, or a
+    name of punctuation only such as '%' or quotes: text that no name starts with)."""
+    waarden = {f"c{i}": contract_id for i, contract_id in enumerate(sorted(opdracht.contract_ids))}
+    if not waarden:
+        return None
     if not opdracht.exact:
-        # Not "einddatum IS NULL OR ...": an OR makes SQLite merge two index scans and sort
-        # everything, where this filter is checked while walking the name index in order.
-        terms.append(func.coalesce(_d.c.einddatum, _NOOIT) >= vandaag)
-    needs_persoon = False
+        waarden.update(nooit=_NOOIT, vandaag=vandaag)
     if opdracht.achternaam:
         sleutel = zoeksleutel(opdracht.achternaam)
         if not sleutel:
-            # Only punctuation ('%', quotes): text that no name starts with.
-            return [false()], False
-        kolom = _naamkolom(opdracht.achternaam)
-        terms += [kolom >= sleutel, kolom < sleutel + _BOVENGRENS]
+            return None
+        waarden.update(van=sleutel, tot=sleutel + _BOVENGRENS)
     if opdracht.bsn:
-        terms.append(_p.c.bsn == opdracht.bsn)
-        needs_persoon = True
+        waarden["bsn"] = opdracht.bsn
     if opdracht.relatienummer:
-        terms.append(_p.c.relatienummer == opdracht.relatienummer)
-        needs_persoon = True
+        waarden["relatienummer"] = opdracht.relatienummer
     if opdracht.geboortedatum:
-        terms.append(_p.c.geboortedatum == opdracht.geboortedatum)
-        needs_persoon = True
-    return terms, needs_persoon
+        waarden["geboortedatum"] = opdracht.geboortedatum
+    return waarden
 
 
-def _volgorde(opdracht: Zoekopdracht) -> list:
-    naam = _naamkolom(opdracht.achternaam) if opdracht.achternaam else _d.c.zoek_achternaam
-    sorteer = opdracht.sorteer if opdracht.sorteer in SORTERINGEN else "naam"
-    if sorteer == "naam":
-        # The name index holds (contract, name, einddatum) and then the row id: this order is
-        # the index order, so a page is read without sorting.
-        return [naam, _d.c.einddatum, _d.c.id]
+def _voorwaarden(vorm: _Vorm) -> tuple[list, bool]:
+    """The WHERE terms with placeholders, and whether they need the persoon table."""
+    contract = _d.c.contract_id
+    if vorm.contracten > VEEL_CONTRACTEN:
+        # Over many contracts the contract is a mere filter. "+ 0" keeps the planner off the
+        # contract indexes: for a name that would mean reading whole contracts and sorting
+        # them, for a person (geboortedatum) an index probe per contract instead of one.
+        contract = _d.c.contract_id + 0
+    ids = [bindparam(f"c{i}", type_=Integer) for i in range(vorm.contracten)]
+    terms = [contract == ids[0] if len(ids) == 1 else contract.in_(ids)]
+    if not vorm.exact:
+        # Not "einddatum IS NULL OR ...": an OR makes SQLite merge two index scans and sort
+        # everything, where this filter is checked while walking the name index in order.
+        terms.append(func.coalesce(_d.c.einddatum, bindparam("nooit", type_=Date))
+                     >= bindparam("vandaag", type_=Date))
+    if vorm.naam:
+        terms += [vorm.naamkolom >= bindparam("van", type_=String),
+                  vorm.naamkolom < bindparam("tot", type_=String)]
+    for veld in ("bsn", "relatienummer", "geboortedatum"):
+        if getattr(vorm, veld):
+            terms.append(_p.c[veld] == bindparam(veld, type_=_p.c[veld].type))
+    return terms, vorm.bsn or vorm.relatienummer or vorm.geboortedatum
+
+
+def _volgorde(vorm: _Vorm) -> list:
+    naam = vorm.naamkolom
+    if vorm.sorteer == "naam":
+        # The name indexes hold (contract, name, einddatum) or (name, contract, einddatum), then
+        # the row id: within one contract both orders are the index order, so a page is read
+        # without sorting, in one contract or in all.
+        return [naam, _d.c.contract_id, _d.c.einddatum, _d.c.id]
     kolom = {"geboortedatum": _p.c.geboortedatum, "ingangsdatum": _d.c.ingangsdatum,
-             "einddatum": _d.c.einddatum}[sorteer.lstrip("-")]
-    richting = kolom.desc() if sorteer.startswith("-") else kolom.asc()
+             "einddatum": _d.c.einddatum}[vorm.sorteer.lstrip("-")]
+    richting = kolom.desc() if vorm.sorteer.startswith("-") else kolom.asc()
     return [richting.nulls_last(), naam, _d.c.id]
+
+
+@lru_cache(maxsize=256)
+def _statements(vorm: _Vorm) -> tuple[Prepared, Prepared]:
+    """The count and the page of this shape of search."""
+    terms, needs_persoon = _voorwaarden(vorm)
+    bron = _d.join(_p, _p.c.id == _d.c.persoon_id) if needs_persoon else _d
+    if vorm.heeft_criteria:
+        binnen = select(_d.c.id).select_from(bron).where(*terms).limit(MAX_TELLING + 1)
+        telling = select(func.count()).select_from(binnen.subquery())
+    else:
+        telling = select(func.count()).select_from(bron).where(*terms)
+    pagina = (_kolommen().where(*terms).order_by(*_volgorde(vorm))
+              .limit(bindparam("limiet", type_=Integer)).offset(bindparam("vanaf", type_=Integer)))
+    return Prepared(telling), Prepared(pagina)
 
 
 def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
@@ -144,25 +206,23 @@ def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
     With a search term the count stops at ``MAX_TELLING`` (shown as "meer dan 1000": whoever
     looks for a person refines the search); the full list of a contract is counted exactly.
     """
-    terms, needs_persoon = _voorwaarden(opdracht, vandaag)
-    bron = _d.join(_p, _p.c.id == _d.c.persoon_id) if needs_persoon else _d
-    begrensd = opdracht.heeft_criteria
-    if begrensd:
-        binnen = select(_d.c.id).select_from(bron).where(*terms)
-        telling = select(func.count()).select_from(binnen.limit(MAX_TELLING + 1).subquery())
-    else:
-        telling = select(func.count()).select_from(bron).where(*terms)
-    aantal = db.session.execute(telling).scalar_one()
+    per_pagina = opdracht.per_pagina if opdracht.per_pagina in PER_PAGINA else STANDAARD_PER_PAGINA
+    waarden = _waarden(opdracht, vandaag)
+    if waarden is None:
+        return Resultaat(rijen=[], aantal=0, pagina=1, per_pagina=per_pagina)
+    vorm = _vorm(opdracht)
+    telling, pagina_sql = _statements(vorm)
+    aantal = telling.execute(db.session, waarden).scalar_one()
+    begrensd = vorm.heeft_criteria
     meer = begrensd and aantal > MAX_TELLING
     aantal = min(aantal, MAX_TELLING) if begrensd else aantal
-    per_pagina = opdracht.per_pagina if opdracht.per_pagina in PER_PAGINA else STANDAARD_PER_PAGINA
     pagina = min(max(1, opdracht.pagina), max(1, math.ceil(aantal / per_pagina)))
     rijen = []
     if aantal:
-        rijen = db.session.execute(
-            _kolommen().where(*terms).order_by(*_volgorde(opdracht))
-            .limit(per_pagina).offset((pagina - 1) * per_pagina)
-        ).all()
+        waarden.update(limiet=per_pagina, vanaf=(pagina - 1) * per_pagina)
+        rijen = [Rij(c, rel, vl, vv, an, bsn, als_datum(geb), gs, als_datum(ingang), als_datum(einde), rol)
+                 for c, rel, vl, vv, an, bsn, geb, gs, ingang, einde, rol
+                 in pagina_sql.execute(db.session, waarden)]
     return Resultaat(rijen=rijen, aantal=aantal, pagina=pagina, per_pagina=per_pagina,
                      meer=meer)
 
@@ -173,22 +233,19 @@ def export_rijen(contract_ids, vandaag: date, batch: int = 5000) -> Iterator[tup
     einddatum). The name is joined in SQL and the dates bypass SQLAlchemy's per-value
     conversion: 100,000 rows should cost little beside writing the file."""
     opdracht = Zoekopdracht(contract_ids=frozenset(contract_ids))
-    terms, _ = _voorwaarden(opdracht, vandaag)
+    waarden = _waarden(opdracht, vandaag)
+    if waarden is None:
+        return
+    vorm = _vorm(opdracht)
+    terms, _ = _voorwaarden(vorm)
     stmt = (select(_c.c.nummer, NAAM, _p.c.bsn, _p.c.relatienummer,
                    type_coerce(_p.c.geboortedatum, String), _p.c.geslacht,
                    type_coerce(_d.c.ingangsdatum, String), type_coerce(_d.c.einddatum, String))
             .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
-            .where(*terms).order_by(*_volgorde(opdracht)))
-    result = db.session.execute(stmt.execution_options(yield_per=batch))
+            .where(*terms).order_by(*_volgorde(vorm)))
+    result = db.session.execute(stmt.execution_options(yield_per=batch), waarden)
     for c, n, bsn, rel, geboren, geslacht, ingang, einde in result.tuples():
         yield (c, n, bsn, rel, als_datum(geboren), geslacht, als_datum(ingang), als_datum(einde))
-
-
-def als_datum(value) -> date | None:
-    """SQLite hands dates back as 'jjjj-mm-dd' text, PostgreSQL as dates."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value)
 
 
 def rij(deelname_id: int):

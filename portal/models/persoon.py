@@ -136,6 +136,7 @@ class Deelname(db.Model):
         Index("ix_deelname_contract_naam", "contract_id", "zoek_achternaam", "einddatum"),
         Index("ix_deelname_naam", "zoek_achternaam", "contract_id", "einddatum"),
         Index("ix_deelname_volledig", "zoek_volledig", "contract_id", "einddatum"),
+        Index("ix_deelname_contract_volledig", "contract_id", "zoek_volledig", "einddatum"),
         Index("ix_deelname_contract_gewijzigd", "contract_id", "gewijzigd_op"),
     )
 
