@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flask import current_app, g, session
 from flask_login import LoginManager, login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from portal.extensions import db
 from portal.models import AanmeldConcept, AuthSession, Gebruiker
@@ -58,16 +58,17 @@ def end(reason: str) -> None:
     session.clear()
 
 
+# Built once: every request of a logged-in user runs it.
+_SESSIE = (select(AuthSession, Gebruiker).join(Gebruiker, Gebruiker.id == AuthSession.gebruiker_id)
+           .where(AuthSession.token_hash == bindparam("token_hash")))
+
+
 def load_current(user_id: str) -> Gebruiker | None:
     """Return the logged-in user if the session behind the cookie is alive."""
     token = session.get(TOKEN_KEY)
     if not token:
         return None
-    row = db.session.execute(
-        select(AuthSession, Gebruiker)
-        .join(Gebruiker, Gebruiker.id == AuthSession.gebruiker_id)
-        .where(AuthSession.token_hash == _hash(token))
-    ).first()
+    row = db.session.execute(_SESSIE, {"token_hash": _hash(token)}).first()
     if row is None:
         return None
     auth, gebruiker = row
