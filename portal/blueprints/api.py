@@ -108,10 +108,10 @@ def _verwerk(data, credential) -> tuple[int, dict]:
         return 409, {"fout": "melding_id_hergebruikt",
                      "melding": "Dit melding_id is al gebruikt voor een melding met andere inhoud. "
                                 "Gebruik een nieuw melding_id.",
-                     "eerdere_melding": ontvangst.melding.antwoord}
+                     "eerdere_melding": ontvangst.antwoord}
     if not ontvangst.nieuw:
-        return 200, ontvangst.melding.antwoord
-    return (201 if ontvangst.melding.status == "verwerkt" else 422), ontvangst.melding.antwoord
+        return 200, ontvangst.antwoord
+    return (201 if ontvangst.status == "verwerkt" else 422), ontvangst.antwoord
 
 
 _GEEN_JSON = object()

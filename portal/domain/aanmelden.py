@@ -437,15 +437,18 @@ def _lopende_polis(persoon_id: int) -> Polis | None:
 # -- registering ----------------------------------------------------------------------------------
 
 def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal",
-               venster: Venster | None = None, melding: Melding | None = None) -> Aanmelding:
+               venster: Venster | None = None, melding: Melding | None = None,
+               gecontroleerd: bool = False) -> Aanmelding:
     """Register every person of the household, or raise ``Afgekeurd`` (the caller rolls back).
 
     Per person: the persoon (a known BSN is reused), the deelname, a melding and the bericht
     "Aanmelding ... ontvangen"; per insured person a polis with its products and the recorded
     mailing of polisblad and verzekeringspas. ``melding``, when the intake already holds the
-    received one, records the first person instead of a new row.
+    received one, records the first person instead of a new row. ``gecontroleerd``: the caller
+    has just run ``controleer`` (the intake checks before it writes); what changed since is
+    caught by the unique indexes below.
     """
-    fouten = controleer(h, vandaag, venster)
+    fouten = [] if gecontroleerd else controleer(h, vandaag, venster)
     if fouten:
         raise Afgekeurd(fouten)
     begin = h.begin

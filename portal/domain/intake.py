@@ -174,9 +174,12 @@ class Afzender:
 @dataclass
 class Ontvangst:
     """What ``ontvang`` did: ``nieuw`` False for a re-send (the first result, nothing changed);
-    ``conflict`` when the re-used id came with other content."""
+    ``conflict`` when the re-used id came with other content. ``status`` and ``antwoord`` are
+    taken before the commit, which expires the melding (reading them again would be a query)."""
 
     melding: Melding
+    status: str
+    antwoord: dict
     nieuw: bool = True
     conflict: bool = False
 
@@ -251,28 +254,26 @@ class _Plan:
     persoon: Persoon | None = None
 
 
-def beoordeel(m: MeldingIn, afzender: Afzender, vandaag: date, *, volledig: bool = True) -> _Plan:
-    """Check the melding without changing anything. ``volledig`` False leaves the aanmelding's own
-    rules to ``registreer`` (which checks them again anyway) to save the queries."""
+def beoordeel(m: MeldingIn, afzender: Afzender, vandaag: date) -> _Plan:
+    """Check the melding against every rule without changing anything."""
     contract, fouten = _contract(m, afzender)
     if contract is None:
         return _Plan(None, fouten)
     plan = {"aanmelding": _aanmelding, "afmelding": _afmelding, "wijziging": _wijziging}[m.soort](
-        m, contract, afzender, vandaag, volledig)
+        m, contract, afzender, vandaag)
     plan.fouten = fouten + plan.fouten
     return plan
 
 
-def _aanmelding(m, contract, afzender, vandaag, volledig) -> _Plan:
+def _aanmelding(m, contract, afzender, vandaag) -> _Plan:
     h = Huishouden(contract=contract, ingangsdatum=m.ingangsdatum, hoofd=replace(m.persoon, producten=[]))
     fouten = _aanleveren_vanaf(contract, h.begin, "ingangsdatum")
-    if volledig:
-        fouten += _api_paden(aanmelden.controleer(h, vandaag))
+    fouten += _api_paden(aanmelden.controleer(h, vandaag))
 
     def doe(melding: Melding) -> str:
         try:
             uitkomst = aanmelden.registreer(h, vandaag=vandaag, bron=afzender.bron, kanaal=afzender.kanaal,
-                                            melding=melding)
+                                            melding=melding, gecontroleerd=True)
         except Afgekeurd as exc:
             raise Afgekeurd(_api_paden(exc.fouten)) from exc
         return uitkomst.deelnames[0].persoon.relatienummer
@@ -280,7 +281,7 @@ def _aanmelding(m, contract, afzender, vandaag, volledig) -> _Plan:
     return _Plan(contract, fouten, doe)
 
 
-def _afmelding(m, contract, afzender, vandaag, volledig) -> _Plan:
+def _afmelding(m, contract, afzender, vandaag) -> _Plan:
     persoon, fouten = _bekende_persoon(m)
     if fouten:
         return _Plan(contract, fouten)
@@ -306,7 +307,7 @@ def _afmelding(m, contract, afzender, vandaag, volledig) -> _Plan:
     return _Plan(contract, fouten, doe, persoon)
 
 
-def _wijziging(m, contract, afzender, vandaag, volledig) -> _Plan:
+def _wijziging(m, contract, afzender, vandaag) -> _Plan:
     persoon, fouten = _bekende_persoon(m)
     if fouten:
         return _Plan(contract, fouten)
@@ -349,11 +350,13 @@ def ontvang(m: MeldingIn, afzender: Afzender, *, vandaag: date | None = None,
     for _ in range(5):
         bestaand = zoek(afzender.bron, m.melding_id)
         if bestaand is not None:
-            return Ontvangst(bestaand, nieuw=False, conflict=bestaand.body_hash != vingerafdruk)
+            return Ontvangst(bestaand, bestaand.status, bestaand.antwoord, nieuw=False,
+                             conflict=bestaand.body_hash != vingerafdruk)
         try:
             melding = _verwerk(m, afzender, vandaag, vingerafdruk, regelnummer, vooraf or [])
+            ontvangst = Ontvangst(melding, melding.status, melding.antwoord)
             db.session.commit()
-            return Ontvangst(melding)
+            return ontvangst
         except (IntegrityError, OperationalError):
             db.session.rollback()
     raise RuntimeError("melding kon na herhaalde pogingen niet worden vastgelegd")
@@ -375,26 +378,27 @@ def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
         db.session.add(melding)
         return melding
 
-    # Claim the id first: a concurrent twin waits on the unique index (or SQLite's write lock)
-    # and then finds this result instead of applying the melding a second time.
-    melding = nieuwe_melding(status="ontvangen")
-    db.session.flush()
-    contract_id = persoon_id = None
-    relatienummer = None
+    def afgekeurd(plan: _Plan | None, fouten: list[Fout]) -> Melding:
+        return nieuwe_melding(
+            status="afgekeurd", contract_id=plan.contract.id if plan and plan.contract else None,
+            persoon_id=plan.persoon.id if plan and plan.persoon else None,
+            fouten=[asdict(f) for f in fouten], verwerkt_op=utcnow())
+
+    # Every rule is checked before the first write: on SQLite the write lock (on PostgreSQL the
+    # locks of the numbering series) is then held only while the melding is written, so
+    # concurrent senders wait for each other's writes, not for each other's checks. What another
+    # sender writes in between is caught by the unique indexes (a twin's melding id, an open
+    # deelname, a BSN): ``ontvang`` then rolls back and finds the twin's result or checks again.
+    plan = None
     try:
-        plan = beoordeel(m, afzender, vandaag, volledig=False)
-        contract_id = plan.contract.id if plan.contract is not None else None
-        persoon_id = plan.persoon.id if plan.persoon is not None else None
+        plan = beoordeel(m, afzender, vandaag)
         if vooraf or plan.fouten:
             raise Afgekeurd(vooraf + plan.fouten)
+        melding = nieuwe_melding(status="ontvangen")
         relatienummer = plan.doe(melding)
     except Afgekeurd as exc:
         db.session.rollback()
-        melding = nieuwe_melding(status="afgekeurd", contract_id=contract_id, persoon_id=persoon_id,
-                                 fouten=[asdict(f) for f in exc.fouten], verwerkt_op=utcnow())
-    except NietBevoegd:
-        db.session.rollback()
-        raise
+        melding, relatienummer = afgekeurd(plan, exc.fouten), None
     melding.antwoord = antwoord(melding, relatienummer)
     _audit(melding, afzender, relatienummer)
     return melding
