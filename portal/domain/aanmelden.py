@@ -460,7 +460,10 @@ def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal
     try:
         hoofd_deelname = h.bestaand_hoofd
         for _, p in h.personen:
-            persoon = bekend.get(p.bsn) or _nieuwe_persoon(p, adres)
+            persoon = bekend.get(p.bsn)
+            nieuw = persoon is None
+            if nieuw:
+                persoon = _nieuwe_persoon(p, adres)
             deelname = Deelname(persoon=persoon, contract_id=h.contract.id, ingangsdatum=begin,
                                 rol=p.rol, hoofd_deelname=hoofd_deelname if p.rol != HOOFD else None)
             db.session.add(deelname)
@@ -470,7 +473,7 @@ def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal
             uitkomst.deelnames.append(deelname)
             if p.producten:
                 uitkomst.polissen.append(_polis(persoon, p, h, begin, producten))
-            else:
+            elif not nieuw:  # someone new to us has no polis yet
                 gekoppeld = _koppel_lopende_polis(persoon, h.contract)
                 if gekoppeld is not None:
                     uitkomst.gekoppelde_polissen.append(gekoppeld)
@@ -528,8 +531,6 @@ def _polis(persoon: Persoon, p: PersoonGegevens, h: Huishouden, begin: date,
 
 def _koppel_lopende_polis(persoon: Persoon, contract: Contract) -> Polis | None:
     """Someone insured with us individually joins the collectivity: the polis gets its discount."""
-    if persoon.id is None:
-        return None
     polis = _lopende_polis(persoon.id)
     if polis is None or polis.contract_id is not None:
         return None

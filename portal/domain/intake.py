@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import joinedload
 
 from portal import audit
 from portal.domain import aanmelden, afmelden, wijzigen
@@ -189,7 +190,8 @@ class Ontvangst:
 def _contract(m: MeldingIn, afzender: Afzender) -> tuple[Contract | None, list[Fout]]:
     if not m.collectiviteitsnummer:
         return None, [Fout("veld_verplicht", "Vul het collectiviteitsnummer in.", "collectiviteitsnummer")]
-    contract = db.session.scalar(select(Contract).where(
+    # With its organisatie in the same query: the KvK-nummer check below needs it.
+    contract = db.session.scalar(select(Contract).options(joinedload(Contract.organisatie)).where(
         Contract.collectiviteitsnummer == m.collectiviteitsnummer))
     if contract is None:
         return None, [Fout("collectiviteit_onbekend", "Dit collectiviteitsnummer kennen wij niet. "
