@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import exists, func, insert, select, update
 
+from portal import audit
 from portal.domain import berichten, intake
 from portal.domain.fouten import Fout
 from portal.extensions import db
@@ -42,27 +43,40 @@ def ontvang_bestand(inhoud: bytes, bestandsnaam: str, contract, gebruiker, max_r
 
 def afzender(upload: Upload) -> intake.Afzender:
     return intake.Afzender(kanaal="upload", bron=f"upload:{upload.id}",
-                           contract_ids=frozenset({upload.contract_id}), gebruiker=upload.gebruiker,
-                           upload_id=upload.id)
+                           contract_ids=frozenset({upload.contract_id}),
+                           gebruiker=audit.Wie.van(upload.gebruiker), upload_id=upload.id)
 
 
-def _melding_in(regel: UploadRegel) -> intake.MeldingIn | None:
+def _melding_in(gegevens: dict) -> intake.MeldingIn | None:
     try:
-        return intake.MeldingIn.uit_json(regel.gegevens)
+        return intake.MeldingIn.uit_json(gegevens)
     except intake.GeenMelding:
         return None  # an unknown soort: already among the leesfouten
 
 
-def _regels(upload: Upload, alleen_open: bool = False, blok: int = 200):
+def _regels(upload: Upload, blok: int = 200):
     """The lines in order, loaded a block at a time: every commit expires what the session holds,
     so holding all 10,000 lines would make each commit walk all of them."""
-    query = select(UploadRegel.id).where(UploadRegel.upload_id == upload.id).order_by(UploadRegel.regelnummer)
-    if alleen_open:
-        query = query.where(~_heeft_melding())
-    ids = db.session.scalars(query).all()
+    ids = db.session.scalars(select(UploadRegel.id).where(UploadRegel.upload_id == upload.id)
+                             .order_by(UploadRegel.regelnummer)).all()
     for begin in range(0, len(ids), blok):
         yield from db.session.scalars(select(UploadRegel).where(UploadRegel.id.in_(ids[begin:begin + blok]))
                                       .order_by(UploadRegel.regelnummer)).all()
+
+
+def _open_regels(upload: Upload, blok: int = 200):
+    """The lines without a melding yet, in order, as plain (regelnummer, gegevens, leesfouten)
+    tuples: processing commits every line, which would expire ORM lines and reload each one."""
+    vanaf = 0
+    while True:
+        rijen = db.session.execute(
+            select(UploadRegel.regelnummer, UploadRegel.gegevens, UploadRegel.leesfouten)
+            .where(UploadRegel.upload_id == upload.id, UploadRegel.regelnummer > vanaf, ~_heeft_melding())
+            .order_by(UploadRegel.regelnummer).limit(blok)).all()
+        if not rijen:
+            return
+        yield from rijen
+        vanaf = rijen[-1].regelnummer
 
 
 def _heeft_melding():
@@ -87,7 +101,7 @@ def controleer(upload_id: int) -> None:
     van = afzender(upload)
     goed = 0
     for gedaan, regel in enumerate(_regels(upload), start=1):
-        m = _melding_in(regel)
+        m = _melding_in(regel.gegevens)
         fouten = [Fout(**f) for f in regel.leesfouten]
         if m is not None and not any(f.code == "soort_ongeldig" for f in fouten):
             fouten += intake.controleer(m, van)
@@ -124,11 +138,11 @@ def verwerk(upload_id: int) -> None:
     open_regels = db.session.scalar(select(func.count()).where(
         UploadRegel.upload_id == upload.id, ~_heeft_melding()))
     gedaan = upload.totaal - open_regels
-    for regel in _regels(upload, alleen_open=True):
-        m = _melding_in(regel)
+    for regelnummer, gegevens, leesfouten in _open_regels(upload):
+        m = _melding_in(gegevens)
         if m is not None:
-            vooraf = [Fout(**f) for f in regel.leesfouten]
-            intake.ontvang(m, van, regelnummer=regel.regelnummer, vooraf=vooraf)
+            vooraf = [Fout(**f) for f in leesfouten]
+            intake.ontvang(m, van, regelnummer=regelnummer, vooraf=vooraf)
         gedaan += 1
         if gedaan % VOORTGANG_ELKE == 0:
             _voortgang(upload, gedaan)
