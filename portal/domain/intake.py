@@ -7,8 +7,9 @@ API's JSON shape) and calls ``ontvang``; the rules are those of ``aanmelden``, `
 belong to the sender, the KvK-nummer must match it, and nothing is accepted before the
 contract's "aanleveren vanaf" date.
 
-A melding is stored once per sender and id: the row is claimed before anything is applied, so a
-re-send (or a concurrent twin) finds the first result and changes nothing.
+A melding is stored once per sender and id (a unique index): a re-send finds the first result
+and changes nothing; a concurrent twin fails on the index at its commit, with everything it
+applied rolled back, and then finds the first result too.
 """
 
 from __future__ import annotations
@@ -343,9 +344,9 @@ def ontvang(m: MeldingIn, afzender: Afzender, *, vandaag: date | None = None,
 
     ``vooraf`` holds what the channel already found wrong (a line twice in a file): the melding
     is then refused with those and the pipeline's own findings. Raises ``NietBevoegd`` (nothing
-    stored). Conflicts between concurrent requests surface as
-    an IntegrityError at the claim or at a unique index; the loop then finds the twin's result,
-    or checks again against what the twin wrote.
+    stored). Conflicts between concurrent requests surface as an IntegrityError at a unique
+    index (the melding id, an open deelname, a BSN); the loop then finds the twin's result, or
+    checks again against what the twin wrote.
     """
     vandaag = vandaag or vandaag_nl()
     vingerafdruk = m.vingerafdruk()
@@ -373,12 +374,10 @@ def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
     ontvangen = utcnow()
 
     def nieuwe_melding(**waarden) -> Melding:
-        melding = Melding(bron=afzender.bron, kanaal=afzender.kanaal, extern_id=m.melding_id,
-                          body_hash=vingerafdruk, soort=m.soort, gegevens=m.als_json(),
-                          upload_id=afzender.upload_id, regelnummer=regelnummer, ontvangen_op=ontvangen,
-                          ontvangen_dag=ontvangen.astimezone(AMSTERDAM).date(), **waarden)
-        db.session.add(melding)
-        return melding
+        return Melding(bron=afzender.bron, kanaal=afzender.kanaal, extern_id=m.melding_id,
+                       body_hash=vingerafdruk, soort=m.soort, gegevens=m.als_json(),
+                       upload_id=afzender.upload_id, regelnummer=regelnummer, ontvangen_op=ontvangen,
+                       ontvangen_dag=ontvangen.astimezone(AMSTERDAM).date(), **waarden)
 
     def afgekeurd(plan: _Plan | None, fouten: list[Fout]) -> Melding:
         return nieuwe_melding(
@@ -402,6 +401,9 @@ def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
         db.session.rollback()
         melding, relatienummer = afgekeurd(plan, exc.fouten), None
     melding.antwoord = antwoord(melding, relatienummer)
+    # Added last, complete: one INSERT at the commit instead of an INSERT and two UPDATEs. A twin
+    # with the same id fails there, on the unique index, and ``ontvang`` finds the first result.
+    db.session.add(melding)
     _audit(melding, afzender, relatienummer)
     return melding
 
