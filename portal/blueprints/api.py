@@ -64,11 +64,7 @@ def _aanmelden():
     auth = request.authorization
     if auth is None or auth.type != "basic" or not auth.username or auth.password is None:
         return None
-    credential = credentials.zoek(auth.username)
-    if not credentials.check(credential, auth.password):
-        return None
-    credentials.gebruikt(credential)
-    return credential
+    return credentials.aanmelden(auth.username, auth.password)
 
 
 def _met_inloggegevens(view):

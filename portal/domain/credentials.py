@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.extensions import db
@@ -53,13 +54,19 @@ _MAX_ONTHOUDEN = 256
 
 def check(credential: ApiCredential | None, wachtwoord: str) -> bool:
     """Whether the password matches active credentials."""
-    if credential is None or not credential.actief:
+    if credential is None:
         return False
-    sleutel = (credential.id, credential.wachtwoord_hash, hashlib.sha256(wachtwoord.encode()).hexdigest())
+    return _klopt(credential.id, credential.wachtwoord_hash, credential.actief, wachtwoord)
+
+
+def _klopt(credential_id: int, wachtwoord_hash: str, actief: bool, wachtwoord: str) -> bool:
+    if not actief:
+        return False
+    sleutel = (credential_id, wachtwoord_hash, hashlib.sha256(wachtwoord.encode()).hexdigest())
     if sleutel in _GECONTROLEERD:
         _GECONTROLEERD.move_to_end(sleutel)
         return True
-    if not check_password_hash(credential.wachtwoord_hash, wachtwoord):
+    if not check_password_hash(wachtwoord_hash, wachtwoord):
         return False
     _GECONTROLEERD[sleutel] = True
     if len(_GECONTROLEERD) > _MAX_ONTHOUDEN:
@@ -67,10 +74,35 @@ def check(credential: ApiCredential | None, wachtwoord: str) -> bool:
     return True
 
 
-def gebruikt(credential: ApiCredential) -> None:
+@dataclass(frozen=True)
+class Inlog:
+    """Credentials that just checked out: what a request needs of them."""
+
+    id: int
+    organisatie_id: int
+    gebruikersnaam: str
+
+
+# Built once: every API request runs it (columns, not the entity: a third of the cost).
+_OP_NAAM = select(ApiCredential.id, ApiCredential.organisatie_id, ApiCredential.gebruikersnaam,
+                  ApiCredential.wachtwoord_hash, ApiCredential.actief, ApiCredential.last_used_at
+                  ).where(ApiCredential.gebruikersnaam == bindparam("naam"))
+
+
+def aanmelden(gebruikersnaam: str, wachtwoord: str) -> Inlog | None:
+    """The credentials if the password matches active ones (and note their use), else None."""
+    rij = db.session.execute(_OP_NAAM, {"naam": gebruikersnaam}).first()
+    if rij is None or not _klopt(rij.id, rij.wachtwoord_hash, rij.actief, wachtwoord):
+        return None
+    _gebruikt(rij.id, rij.last_used_at)
+    return Inlog(rij.id, rij.organisatie_id, rij.gebruikersnaam)
+
+
+def _gebruikt(credential_id: int, last_used_at) -> None:
     """Record when the credentials were last used, at most once a minute (a write per request
     would make every melding contend for the same row)."""
     nu = utcnow()
-    if credential.last_used_at is None or nu - credential.last_used_at > timedelta(minutes=1):
-        credential.last_used_at = nu
+    if last_used_at is None or nu - last_used_at > timedelta(minutes=1):
+        db.session.execute(update(ApiCredential).where(ApiCredential.id == credential_id)
+                           .values(last_used_at=nu))
         db.session.commit()

@@ -20,7 +20,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
@@ -365,8 +365,14 @@ def ontvang(m: MeldingIn, afzender: Afzender, *, vandaag: date | None = None,
     raise RuntimeError("melding kon na herhaalde pogingen niet worden vastgelegd")
 
 
+# Built once: every melding asks it, and almost always finds nothing (so no entity to load).
+_BESTAAND = select(Melding.id).where(Melding.bron == bindparam("bron"),
+                                     Melding.extern_id == bindparam("extern_id"))
+
+
 def zoek(bron: str, melding_id: str) -> Melding | None:
-    return db.session.scalar(select(Melding).where(Melding.bron == bron, Melding.extern_id == melding_id))
+    gevonden = db.session.execute(_BESTAAND, {"bron": bron, "extern_id": melding_id}).scalar()
+    return db.session.get(Melding, gevonden) if gevonden is not None else None
 
 
 def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
