@@ -11,6 +11,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import func, select
 
+from portal import exports
 from portal.domain import zoeken
 from portal.domain.dates import vandaag
 from portal.extensions import db
@@ -497,6 +498,26 @@ def test_excel_download_has_typed_cells_a_styled_header_and_no_formulas(admin, w
             assert cell.data_type != "f"
     naam_cellen = [r[1] for r in sheet.iter_rows(min_row=2)]
     assert all(c.data_type == "s" for c in naam_cellen)
+
+
+def test_an_export_reads_through_a_small_page_cache_and_restores_it(app, world):
+    """On SQLite the rows are read with a 2 MB page cache (a big list would otherwise fill the
+    connection's 32 MB with pages read once); afterwards the connection has its own cache back."""
+    conn = db.session.connection()
+    if conn.dialect.name != "sqlite":
+        pytest.skip("a SQLite page cache setting")
+    gewoon = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    tijdens = []
+
+    def rijen():
+        tijdens.append(conn.exec_driver_sql("PRAGMA cache_size").scalar())
+        yield ("1", "A")
+
+    kolommen = [exports.Kolom("Nummer", 10), exports.Kolom("Naam", 10)]
+    exports.xlsx_bestand(kolommen, rijen(), "Blad").close()
+    assert b"".join(exports.csv_stroom(kolommen, rijen())).count(b"\r\n") == 2
+    assert tijdens == [-2000, -2000]
+    assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == gewoon == -32768
 
 
 def test_excel_neutralises_text_that_starts_like_a_formula(admin, world):

@@ -24,7 +24,6 @@ from portal.forms_aanmelden import BetalingForm, ClientForm, GezinsledenForm, ve
 from portal.htmx import is_htmx
 from portal.models import AanmeldConcept, Deelname, Persoon, Polis
 from portal.models.types import utcnow
-from portal.pdf import polisblad
 
 bp = Blueprint("aanmelden", __name__)
 
@@ -376,6 +375,10 @@ def polisblad_pdf(polisnummer: str):
     deelname = db.session.scalars(select(Deelname).where(
         Deelname.persoon_id == polis.persoon_id, Deelname.contract_id == polis.contract_id)
         .order_by(Deelname.einddatum.is_(None).desc(), Deelname.ingangsdatum.desc())).first()
+    # Imported here, as the factuur is: the PDF library (fpdf with PIL and fontTools) costs each
+    # worker some 20 MB, and only this download needs it.
+    from portal.pdf import polisblad
+
     inhoud = polisblad.maak(polis, deelname, vandaag())
     audit.record("polisblad_downloaden", "export", relatienummers=[polis.persoon.relatienummer],
                  contract_nummer=deelname.contract.nummer if deelname else None,
