@@ -50,7 +50,7 @@ class Prepared:
             for name, bind in c.binds.items():
                 if name not in used:
                     continue
-                processor = bind.type.bind_processor(dialect)
+                processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
                 if processor is not None:
                     processors[name] = processor
                 if bind.value is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import Date, Integer, bindparam, insert, select
+from sqlalchemy import Date, Integer, bindparam, insert, select, text
 
 from portal.extensions import db
 from portal.models import AuditLog, Deelname
@@ -33,6 +33,12 @@ def test_values_go_through_the_column_types(app):
     rij = db.session.scalars(select(AuditLog).where(AuditLog.gebeurtenis == "proef")).one()
     assert rij.tijd == moment
     assert rij.relatienummers == ["10000001"] and rij.details == {"a": [1, "b"]}
+    # Stored as the ORM stores it (on SQLite: text without a zone), so ranges and order hold.
+    db.session.add(AuditLog(tijd=moment, gebeurtenis="orm", actie="read", relatienummers=[], details={}))
+    db.session.commit()
+    als_tekst = text("SELECT CAST(tijd AS VARCHAR(40)) FROM audit_log WHERE gebeurtenis = :g")
+    opgeslagen = [db.session.execute(als_tekst, {"g": g}).scalar() for g in ("proef", "orm")]
+    assert opgeslagen[0] == opgeslagen[1]
 
 
 def test_a_date_parameter_and_a_literal_limit(app):
