@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from portal import create_app
+from portal.config import normalise_database_url
 from portal.demo import people
 from portal.extensions import db
 from portal.models import (
@@ -156,7 +157,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.database.startswith("sqlite:///"):
         Path(args.database.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    print(generate(args.database, args.deelnemers, args.contracten))
+    print(generate(normalise_database_url(args.database), args.deelnemers, args.contracten))
 
 
 if __name__ == "__main__":
