@@ -115,6 +115,7 @@ def generate(database_url: str, total: int, contracts: int, seed: int = 1) -> di
                 db.session.commit()
                 done += n
         _polissen()
+        _sequences_bijwerken()
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()
     return {"deelnemers": total, "contracten": contracts,
@@ -146,6 +147,17 @@ def _polissen() -> None:
         "INSERT INTO polis_product (polis_id, product_id, ingangsdatum, einddatum) "
         "SELECT id, :extra, ingangsdatum, einddatum FROM polis WHERE id % 2 = 0"), {"extra": extra.id})
     db.session.commit()
+
+
+def _sequences_bijwerken() -> None:
+    """Persons and polissen were inserted with their ids: on PostgreSQL the id sequences must
+    continue above them, or the portal's first new person collides with person 1. (SQLite
+    continues above the highest rowid by itself.)"""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for tabel in ("persoon", "polis"):
+        db.session.execute(db.text(
+            f"SELECT setval(pg_get_serial_sequence('{tabel}', 'id'), (SELECT max(id) FROM {tabel}))"))
 
 
 def main() -> None:
