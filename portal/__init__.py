@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     portal_config.apply_production(app.config)
+    portal_config.engine_options(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = portal_config.instance_secret_key(app.instance_path)
 

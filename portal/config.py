@@ -80,6 +80,18 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def engine_options(config: dict) -> None:
+    """On PostgreSQL, plan every statement for its own values. psycopg prepares a statement on
+    the server after five runs, and PostgreSQL may then settle on one generic plan: for a name
+    search over many contracts that plan took 6 to 7 ms where the plan for the values takes 0.8."""
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    opties = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    opties["connect_args"] = {"options": "-c plan_cache_mode=force_custom_plan",
+                              **opties.get("connect_args", {})}
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = opties
+
+
 def apply_production(config: dict) -> None:
     """Force the settings production must have, whatever else was configured."""
     if config.get("PORTAL_ENV") == "production":
