@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import xlsxwriter
@@ -301,4 +301,5 @@ def test_recent_uploads_are_listed(admin, world):
     upload(admin, world, als_csv([aanmeldregel()]), naam="januari.csv")
     pagina = admin.client.get("/upload").text
     assert "januari.csv" in pagina and "Gecontroleerd, nog niet verwerkt" in pagina
-    assert date.today().strftime("%d-%m-%Y") in pagina
+    # The page shows the Dutch date, which is a day ahead of UTC between 23:00 and 00:00 UTC.
+    assert vandaag().strftime("%d-%m-%Y") in pagina
