@@ -82,8 +82,9 @@ def normalise_database_url(url: str) -> str:
 
 def engine_options(config: dict) -> None:
     """On PostgreSQL, plan every statement for its own values. psycopg prepares a statement on
-    the server after five runs, and PostgreSQL may then settle on one generic plan: for a name
-    search over many contracts that plan took 6 to 7 ms where the plan for the values takes 0.8."""
+    the server after five runs, and PostgreSQL may then settle on one generic plan: with it a
+    name search over 200 contracts took 6 to 7 ms once settled (median 5.2 ms), planned for its
+    values 3.6 ms (bench database, 180 runs)."""
     if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         return
     opties = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
