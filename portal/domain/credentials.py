@@ -41,10 +41,6 @@ def rotate(credential: ApiCredential) -> str:
     return wachtwoord
 
 
-def zoek(gebruikersnaam: str) -> ApiCredential | None:
-    return db.session.scalar(select(ApiCredential).where(ApiCredential.gebruikersnaam == gebruikersnaam))
-
-
 # Payroll software authenticates every request, and the stored hash is deliberately slow (tens of
 # milliseconds). Remember recent successful checks in this process, keyed on the stored hash: a
 # rotation changes the hash, so the old password stops working at once in every worker.
