@@ -83,7 +83,7 @@ def contract_ids() -> set[int]:
         if not current_user.is_authenticated:
             g.contract_ids = set()
         else:
-            g.contract_ids = set(_EIGEN_IDS.execute(db.session, {"gebruiker": current_user.id}).scalars())
+            g.contract_ids = {i for (i,) in _EIGEN_IDS.rijen(db.session, {"gebruiker": current_user.id})}
     return g.contract_ids
 
 

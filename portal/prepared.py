@@ -15,8 +15,10 @@ date). Everything else keeps using the ordinary SQLAlchemy path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.sql import ClauseElement
@@ -25,8 +27,10 @@ from sqlalchemy.sql import ClauseElement
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
-    # Positional drivers (SQLite's "?") get a tuple in this order; named ones a dict.
+    # Positional drivers (SQLite's "?") get a tuple in this order (taken by ``ordered``); named
+    # ones a dict.
     names: tuple[str, ...] | None
+    ordered: Callable[[dict], tuple] | None
     processors: dict
     # Values SQLAlchemy bound itself (a literal LIMIT, SQLite's OFFSET 0).
     defaults: dict
@@ -55,7 +59,8 @@ class Prepared:
                     processors[name] = processor
                 if bind.value is not None:
                     defaults[name] = bind.value
-            compiled = _Compiled(c.string, tuple(c.positiontup) if c.positional else None,
+            names = tuple(c.positiontup) if c.positional else None
+            compiled = _Compiled(c.string, names, _ordered(names) if names is not None else None,
                                  processors, defaults)
             self._per_dialect[dialect.name] = compiled
         return compiled
@@ -67,11 +72,34 @@ class Prepared:
         if compiled.defaults:
             params = {**compiled.defaults, **params}
         if compiled.processors:
-            params = {name: compiled.processors[name](value) if name in compiled.processors else value
-                      for name, value in params.items()}
-        if compiled.names is not None:
-            return conn.exec_driver_sql(compiled.sql, tuple(params[n] for n in compiled.names))
+            # Only the few typed values (dates, JSON) are converted: a search over 200 contracts
+            # binds 200 plain ids as they are.
+            params = dict(params)
+            for name, processor in compiled.processors.items():
+                if name in params:
+                    params[name] = processor(params[name])
+        if compiled.ordered is not None:
+            return conn.exec_driver_sql(compiled.sql, compiled.ordered(params))
         return conn.exec_driver_sql(compiled.sql, params)
+
+
+    def rijen(self, session, params: dict) -> list[tuple]:
+        """Every row as the driver's own tuple: for a list of ids, without a Row object each."""
+        result = self.execute(session, params)
+        try:
+            return result.cursor.fetchall()
+        finally:
+            result.close()
+
+
+def _ordered(names: tuple[str, ...]) -> Callable[[dict], tuple]:
+    """The values in the order of ``names`` (an itemgetter: 200 contract ids in one C call)."""
+    if not names:
+        return lambda params: ()
+    getter = itemgetter(*names)
+    if len(names) == 1:
+        return lambda params: (getter(params),)
+    return getter
 
 
 def als_datum(value) -> date | None:

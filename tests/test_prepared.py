@@ -60,3 +60,22 @@ def test_expanding_parameters_are_refused(app):
     statement = select(_d.c.id).where(_d.c.contract_id.in_(bindparam("ids", expanding=True)))
     with pytest.raises(ValueError, match="expanding"):
         Prepared(statement).execute(db.session, {"ids": [1, 2]})
+
+
+def test_rows_as_plain_tuples_with_one_or_many_placeholders(app):
+    """``rijen`` gives the driver's tuples, whether the statement has one placeholder or many."""
+    c = factories.contract()
+    for jaar in (2019, 2020, 2021):
+        factories.deelname(factories.persoon(), c, ingangsdatum=date(jaar, 1, 1))
+    db.session.commit()
+    een = Prepared(select(_d.c.ingangsdatum).where(_d.c.contract_id == bindparam("c", type_=Integer))
+                   .order_by(_d.c.ingangsdatum))
+    rijen = een.rijen(db.session, {"c": c.id})
+    assert [type(r) for r in rijen] == [tuple] * 3
+    assert [als_datum(r[0]) for r in rijen] == [date(2019, 1, 1), date(2020, 1, 1), date(2021, 1, 1)]
+    ids = [bindparam(f"c{i}", type_=Integer) for i in range(3)]
+    veel = Prepared(select(_d.c.id).where(_d.c.contract_id.in_(ids),
+                                          _d.c.ingangsdatum >= bindparam("vanaf", type_=Date)))
+    gevonden = veel.rijen(db.session, {"c0": -1, "c1": c.id, "c2": -2, "vanaf": date(2020, 1, 1)})
+    assert len(gevonden) == 2
+    assert veel.rijen(db.session, {"c0": -1, "c1": -3, "c2": -2, "vanaf": date(2000, 1, 1)}) == []

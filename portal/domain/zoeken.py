@@ -129,7 +129,8 @@ def _vorm(opdracht: Zoekopdracht) -> _Vorm:
 def _waarden(opdracht: Zoekopdracht, vandaag: date) -> dict | None:
     """The values for the shape's placeholders; None when nothing can match (no contracts, or a
     name of punctuation only such as '%' or quotes: text that no name starts with)."""
-    waarden = {f"c{i}": contract_id for i, contract_id in enumerate(sorted(opdracht.contract_ids))}
+    ids = sorted(opdracht.contract_ids)
+    waarden = dict(zip(_contractnamen(len(ids)), ids, strict=True))
     if not waarden:
         return None
     if not opdracht.exact:
@@ -148,6 +149,12 @@ def _waarden(opdracht: Zoekopdracht, vandaag: date) -> dict | None:
     return waarden
 
 
+@lru_cache(maxsize=64)
+def _contractnamen(aantal: int) -> tuple[str, ...]:
+    """The placeholders of ``aantal`` contract ids: c0, c1, ..."""
+    return tuple(f"c{i}" for i in range(aantal))
+
+
 def _voorwaarden(vorm: _Vorm) -> tuple[list, bool]:
     """The WHERE terms with placeholders, and whether they need the persoon table."""
     contract = _d.c.contract_id
@@ -156,7 +163,7 @@ def _voorwaarden(vorm: _Vorm) -> tuple[list, bool]:
         # contract indexes: for a name that would mean reading whole contracts and sorting
         # them, for a person (geboortedatum) an index probe per contract instead of one.
         contract = _d.c.contract_id + 0
-    ids = [bindparam(f"c{i}", type_=Integer) for i in range(vorm.contracten)]
+    ids = [bindparam(naam, type_=Integer) for naam in _contractnamen(vorm.contracten)]
     terms = [contract == ids[0] if len(ids) == 1 else contract.in_(ids)]
     if not vorm.exact:
         # Not "einddatum IS NULL OR ...": an OR makes SQLite merge two index scans and sort
@@ -222,16 +229,17 @@ def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
         waarden.update(limiet=per_pagina, vanaf=(pagina - 1) * per_pagina)
         rijen = [Rij(c, rel, vl, vv, an, bsn, als_datum(geb), gs, als_datum(ingang), als_datum(einde), rol)
                  for c, rel, vl, vv, an, bsn, geb, gs, ingang, einde, rol
-                 in pagina_sql.execute(db.session, waarden)]
+                 in pagina_sql.rijen(db.session, waarden)]
     return Resultaat(rijen=rijen, aantal=aantal, pagina=pagina, per_pagina=per_pagina,
                      meer=meer)
 
 
-def export_rijen(contract_ids, vandaag: date, batch: int = 5000) -> Iterator[tuple]:
+def export_rijen(contract_ids, vandaag: date, batch: int = 1000) -> Iterator[tuple]:
     """Every current deelname of these contracts in name order, streamed as plain tuples:
     (contract, volledige naam, BSN, relatienummer, geboortedatum, geslacht, ingangsdatum,
     einddatum). The name is joined in SQL and the dates bypass SQLAlchemy's per-value
-    conversion: 100,000 rows should cost little beside writing the file."""
+    conversion: 100,000 rows should cost little beside writing the file. ``batch`` rows are held
+    at a time (5,000 held 2 MB more at the Excel's peak than 1,000, for no measurable speed)."""
     opdracht = Zoekopdracht(contract_ids=frozenset(contract_ids))
     waarden = _waarden(opdracht, vandaag)
     if waarden is None:
