@@ -1,5 +1,6 @@
-"""Intake: sustained API meldingen with 8 concurrent clients, beside the same server's trivial
-endpoint (/gezond) in the same run, and a 10,000-line upload (read, dry run, processing).
+"""Intake: sustained API meldingen with 8 concurrent clients, one per request and in batches of
+50, beside the same server's trivial endpoint (/gezond) in the same run, and a 10,000-line upload
+(read, dry run, processing).
 
 Runs on a copy of the bench database (SQLite) so the 1,000,000 deelnemers stay as generated.
 gunicorn with 2 sync workers; the clients are 8 threads of keep-alive HTTP connections in this
@@ -39,6 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 8
 DUUR = float(os.environ.get("BENCH_INTAKE_DUUR", "8"))
 UPLOAD_REGELS = 10_000
+# Meldingen per batch request: a payroll run sends its changes together.
+BATCH = 50
 WACHTWOORD = "bench-intake-wachtwoord-0123456789"
 
 
@@ -134,28 +137,43 @@ def _api(database_url: str, gegevens: dict) -> dict:
         slot = threading.Lock()
         ingang = (vandaag() - timedelta(days=3)).isoformat()
 
-        def melding(conn) -> int:
+        def aanmelding() -> dict:
             with slot:
                 n, bsn = next(teller), next(bsns)
-            body = json.dumps({
+            return {
                 "melding_id": f"bench-{n}", "soort": "aanmelding", "kvk_nummer": gegevens["kvk"],
                 "collectiviteitsnummer": gegevens["collectiviteit"],
                 "persoon": {"bsn": bsn, "voorletters": "B.", "achternaam": f"Bench{n}", "geslacht": "M",
                             "geboortedatum": "1990-01-01", "nationaliteit": "Pools",
                             "adres": {"straat": "Weg", "huisnummer": "1", "postcode": "2671 AB",
                                       "woonplaats": "Naaldwijk"}},
-                "ingangsdatum": ingang})
-            conn.request("POST", "/api/v1/meldingen", body=body,
-                          headers={"Authorization": auth, "Content-Type": "application/json"})
+                "ingangsdatum": ingang}
+
+        def post(conn, pad: str, body: dict) -> tuple[int, bytes]:
+            conn.request("POST", pad, body=json.dumps(body),
+                         headers={"Authorization": auth, "Content-Type": "application/json"})
             response = conn.getresponse()
-            response.read()
-            return response.status
+            return response.status, response.read()
+
+        def melding(conn) -> int:
+            return post(conn, "/api/v1/meldingen", aanmelding())[0]
+
+        def batch(conn) -> int:
+            status, body = post(conn, "/api/v1/meldingen/batch",
+                                {"meldingen": [aanmelding() for _ in range(BATCH)]})
+            verwerkt = sum(r["http_status"] == 201 for r in json.loads(body)["resultaten"])
+            return status if verwerkt == BATCH else -status
 
         gezond(http.client.HTTPConnection("127.0.0.1", poort))
         triviaal = _belast(poort, gezond, DUUR)
         meldingen = _belast(poort, melding, DUUR)
+        batches = _belast(poort, batch, DUUR)
+        per_seconde = round(batches["per_seconde"] * BATCH, 1)
         return {"triviaal /gezond": triviaal, "POST /api/v1/meldingen (aanmelding)": meldingen,
-                "verhouding": round(meldingen["per_seconde"] / triviaal["per_seconde"], 2)}
+                "verhouding": round(meldingen["per_seconde"] / triviaal["per_seconde"], 2),
+                f"POST /api/v1/meldingen/batch ({BATCH} aanmeldingen)": {
+                    **batches, "meldingen_per_seconde": per_seconde,
+                    "verhouding": round(per_seconde / triviaal["per_seconde"], 2)}}
     finally:
         server.terminate()
         server.wait(timeout=10)
