@@ -82,7 +82,7 @@ def xlsx_bestand(kolommen: list[Kolom], rijen: Iterable[tuple], blad: str) -> io
                       else sheet.write_number if k.soort == GETAL
                       else _tekstschrijver(sheet, citaat) for k in kolommen]
         regel = 0
-        with _eenmalig_lezen():
+        with _kleine_paginacache():
             for regel, rij in enumerate(rijen, start=1):  # noqa: B007 - the count is used below
                 for index, value in enumerate(rij):
                     if value is not None:
@@ -122,7 +122,7 @@ def csv_stroom(kolommen: list[Kolom], rijen: Iterable[tuple], batch: int = 500) 
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow([k.kop for k in kolommen])
-    with _eenmalig_lezen():
+    with _kleine_paginacache():
         for teller, rij in enumerate(rijen, start=1):
             writer.writerow([
                 "" if value is None
@@ -139,22 +139,17 @@ def csv_stroom(kolommen: list[Kolom], rijen: Iterable[tuple], batch: int = 500) 
 
 
 @contextmanager
-def _eenmalig_lezen(kib: int = 2000):
-    """On SQLite, read an export through a small page cache and without the memory map. A list
-    of 100,000 rows reads each page once: the connection's usual 32 MB cache would fill with
-    pages nobody reads again, and every mapped page counts as the process's memory while it
-    stays mapped (``portal/__init__.py``). Either way the download's memory would grow by that
-    much (Excel of 100,000 rows: 150 MB peak with the map, 100 MB without)."""
+def _kleine_paginacache(kib: int = 2000):
+    """On SQLite, read an export through a small page cache. A list of 100,000 rows reads each
+    page once, and the connection's usual 32 MB cache (``portal/__init__.py``) would fill with
+    pages nobody reads again: the download's memory would grow by that much."""
     conn = db.session.connection()
     if conn.dialect.name != "sqlite":
         yield
         return
-    gewoon = {pragma: int(conn.exec_driver_sql(f"PRAGMA {pragma}").scalar())
-              for pragma in ("cache_size", "mmap_size")}
+    gewoon = int(conn.exec_driver_sql("PRAGMA cache_size").scalar())
     conn.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
-    conn.exec_driver_sql("PRAGMA mmap_size=0")
     try:
         yield
     finally:
-        for pragma, waarde in gewoon.items():
-            conn.exec_driver_sql(f"PRAGMA {pragma}={waarde}")
+        conn.exec_driver_sql(f"PRAGMA cache_size={gewoon}")
