@@ -15,7 +15,7 @@ date). Everything else keeps using the ordinary SQLAlchemy path.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
@@ -65,8 +65,9 @@ class Prepared:
             self._per_dialect[dialect.name] = compiled
         return compiled
 
-    def execute(self, session, params: dict) -> CursorResult:
-        """Run with ``params`` (one value per bindparam name) in ``session``'s transaction."""
+    def execute(self, session, params: dict, **options) -> CursorResult:
+        """Run with ``params`` (one value per bindparam name) in ``session``'s transaction;
+        ``options`` are SQLAlchemy execution options for this one statement."""
         conn = session.connection()
         compiled = self._compiled(conn.dialect)
         if compiled.defaults:
@@ -78,9 +79,8 @@ class Prepared:
             for name, processor in compiled.processors.items():
                 if name in params:
                     params[name] = processor(params[name])
-        if compiled.ordered is not None:
-            return conn.exec_driver_sql(compiled.sql, compiled.ordered(params))
-        return conn.exec_driver_sql(compiled.sql, params)
+        waarden = compiled.ordered(params) if compiled.ordered is not None else params
+        return conn.exec_driver_sql(compiled.sql, waarden, execution_options=options or None)
 
 
     def rijen(self, session, params: dict) -> list[tuple]:
@@ -88,6 +88,18 @@ class Prepared:
         result = self.execute(session, params)
         try:
             return result.cursor.fetchall()
+        finally:
+            result.close()
+
+
+    def stroom(self, session, params: dict, batch: int) -> Iterator[tuple]:
+        """Every row, ``batch`` at a time (on PostgreSQL from a server-side cursor): for
+        downloads of 100,000 rows. Through the result, not its driver cursor: a streamed
+        result has already read the first rows into its own buffer."""
+        result = self.execute(session, params, stream_results=True, max_row_buffer=batch)
+        try:
+            for rijen in result.partitions(batch):
+                yield from rijen
         finally:
             result.close()
 

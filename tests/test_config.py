@@ -1,6 +1,10 @@
-"""Engine settings that depend on the database."""
+"""Engine settings that depend on the database, and what a web worker loads."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 from portal import config
 
@@ -21,3 +25,16 @@ def test_configured_connect_args_win():
           "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": "-c work_mem=64MB"}}}
     config.engine_options(pg)
     assert pg["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"options": "-c work_mem=64MB"}
+
+
+def test_a_web_worker_loads_neither_the_task_queue_nor_the_pdf_library(tmp_path):
+    """huey (with the PostgreSQL driver it loads whenever installed) and fpdf are imported when an
+    upload or a polisblad first needs them: a worker serving pages stays 30 MB smaller."""
+    code = ("import sys\nfrom portal import create_app\n"
+            f"app = create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path / 'w.sqlite'}', "
+            "'SECRET_KEY': 'x'})\n"
+            "with app.test_client() as c:\n    assert c.get('/inloggen').status_code == 200\n"
+            "print(sorted(m for m in ('huey', 'psycopg', 'fpdf') if m in sys.modules))")
+    uit = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert uit.stdout.strip() == "[]"

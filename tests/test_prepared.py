@@ -79,3 +79,17 @@ def test_rows_as_plain_tuples_with_one_or_many_placeholders(app):
     gevonden = veel.rijen(db.session, {"c0": -1, "c1": c.id, "c2": -2, "vanaf": date(2020, 1, 1)})
     assert len(gevonden) == 2
     assert veel.rijen(db.session, {"c0": -1, "c1": -3, "c2": -2, "vanaf": date(2000, 1, 1)}) == []
+
+
+def test_streamed_rows_are_all_there_in_order_whatever_the_batch(app):
+    """``stroom`` yields every row once, in order, also when the batch is smaller than the result
+    (on PostgreSQL a server-side cursor, whose first rows the result buffers itself)."""
+    c = factories.contract()
+    for jaar in range(2015, 2022):
+        factories.deelname(factories.persoon(), c, ingangsdatum=date(jaar, 1, 1))
+    db.session.commit()
+    lijst = Prepared(select(_d.c.ingangsdatum).where(_d.c.contract_id == bindparam("c", type_=Integer))
+                     .order_by(_d.c.ingangsdatum))
+    verwacht = [date(jaar, 1, 1) for jaar in range(2015, 2022)]
+    for batch in (1, 2, 3, 100):
+        assert [als_datum(r[0]) for r in lijst.stroom(db.session, {"c": c.id}, batch)] == verwacht

@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import String, cast, select
 
-from portal import access, audit, exports, htmx, tasks, uploads
+from portal import access, audit, exports, htmx, uploads
 from portal.domain.dates import vandaag
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
@@ -80,8 +80,16 @@ def ontvangen():
         return _pagina(form, contracten, 422)
     audit.record("upload_ontvangen", "create", contract_nummer=contract.nummer,
                  details={"upload": upload.opslag_naam, "regels": upload.totaal})
-    tasks.upload_controleren(upload.id)
+    _achtergrond().upload_controleren(upload.id)
     return redirect(url_for(".upload", token=upload.opslag_naam), code=303)
+
+
+def _achtergrond():
+    """The task queue, imported when an upload first needs it: huey (with the PostgreSQL driver
+    it loads whenever that is installed) is 12 MB in every web worker, on every page."""
+    from portal import tasks
+
+    return tasks
 
 
 def _upload(token: str) -> Upload:
@@ -122,7 +130,7 @@ def verwerken(token: str):
     if uploads.start_verwerking(upload):
         audit.record("upload_verwerken", "create", contract_nummer=upload.contract.nummer,
                      details={"upload": upload.opslag_naam, "regels": upload.totaal})
-        tasks.upload_verwerken(upload.id)
+        _achtergrond().upload_verwerken(upload.id)
     return redirect(url_for(".upload", token=token), code=303)
 
 

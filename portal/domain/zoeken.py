@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Date, Integer, Select, String, bindparam, func, select, type_coerce
+from sqlalchemy import Date, Integer, Select, String, bindparam, func, select
 
 from portal.domain.names import zoeksleutel
 from portal.extensions import db
@@ -234,26 +234,28 @@ def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
                      meer=meer)
 
 
-def export_rijen(contract_ids, vandaag: date, batch: int = 1000) -> Iterator[tuple]:
+def export_rijen(contract_ids, vandaag: date, batch: int = 5000) -> Iterator[tuple]:
     """Every current deelname of these contracts in name order, streamed as plain tuples:
     (contract, volledige naam, BSN, relatienummer, geboortedatum, geslacht, ingangsdatum,
-    einddatum). The name is joined in SQL and the dates bypass SQLAlchemy's per-value
-    conversion: 100,000 rows should cost little beside writing the file. ``batch`` rows are held
-    at a time (5,000 held 2 MB more at the Excel's peak than 1,000, for no measurable speed)."""
+    einddatum). The name is joined in SQL and the rows come straight from the driver, ``batch``
+    at a time: 100,000 rows should cost little beside writing the file."""
     opdracht = Zoekopdracht(contract_ids=frozenset(contract_ids))
     waarden = _waarden(opdracht, vandaag)
     if waarden is None:
         return
-    vorm = _vorm(opdracht)
-    terms, _ = _voorwaarden(vorm)
-    stmt = (select(_c.c.nummer, NAAM, _p.c.bsn, _p.c.relatienummer,
-                   type_coerce(_p.c.geboortedatum, String), _p.c.geslacht,
-                   type_coerce(_d.c.ingangsdatum, String), type_coerce(_d.c.einddatum, String))
-            .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
-            .where(*terms).order_by(*_volgorde(vorm)))
-    result = db.session.execute(stmt.execution_options(yield_per=batch), waarden)
-    for c, n, bsn, rel, geboren, geslacht, ingang, einde in result.tuples():
+    for c, n, bsn, rel, geboren, geslacht, ingang, einde in _export(_vorm(opdracht)).stroom(
+            db.session, waarden, batch):
         yield (c, n, bsn, rel, als_datum(geboren), geslacht, als_datum(ingang), als_datum(einde))
+
+
+@lru_cache(maxsize=64)
+def _export(vorm: _Vorm) -> Prepared:
+    terms, _ = _voorwaarden(vorm)
+    return Prepared(
+        select(_c.c.nummer, NAAM, _p.c.bsn, _p.c.relatienummer, _p.c.geboortedatum, _p.c.geslacht,
+               _d.c.ingangsdatum, _d.c.einddatum)
+        .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
+        .where(*terms).order_by(*_volgorde(vorm)))
 
 
 def rij(deelname_id: int):
