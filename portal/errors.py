@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from portal.access import forbidden_response
 from portal.audit import mask
 from portal.extensions import db
+from portal.security import NUL_TEKEN
 
 logger = logging.getLogger("portal.errors")
 
@@ -46,6 +47,9 @@ def register(app: Flask) -> None:
         titel, message = TITELS.get(code, (error.name, "Er ging iets mis."))
         if code == 400 and "CSRF" in (error.description or ""):
             message = "Uw sessie is verlopen of het formulier is te oud. Laad de pagina opnieuw."
+        elif code == 400 and error.description == NUL_TEKEN:
+            message = ("Uw invoer bevat een onzichtbaar stuurteken (NUL). Haal het weg, bijvoorbeeld "
+                       "door de tekst opnieuw te typen, en probeer het nog eens.")
         if request.path.startswith("/api/"):
             response = jsonify({"fout": API_CODES.get(code, error.name.lower().replace(" ", "_")),
                                 "melding": message})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from itertools import chain
+
+from flask import Flask, abort, request
 
 HTMX_VERSION = "2.0.11"
 HTMX_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
@@ -24,10 +26,25 @@ CSP = "; ".join(
 )
 
 
+# The description of the 400 for a NUL byte (``portal.errors`` turns it into its Dutch message).
+NUL_TEKEN = "nul-teken"
+
+
+def refuse_nul_bytes() -> None:
+    """PostgreSQL refuses a NUL byte in text, so any query with one fails (a 500). Nobody types
+    one: a request carrying one in its path, query or form is refused as a whole, before a view
+    runs. (API meldingen check their JSON themselves, ``intake.MeldingIn``.)"""
+    waarden = chain((request.view_args or {}).values(),
+                    *request.args.listvalues(), *request.form.listvalues())
+    if any(isinstance(waarde, str) and "\x00" in waarde for waarde in waarden):
+        abort(400, description=NUL_TEKEN)
+
+
 def register(app: Flask) -> None:
-    """Install the login check and the after-request header policy."""
+    """Install the NUL-byte and login checks and the after-request header policy."""
     from portal.access import enforce_login
 
+    app.before_request(refuse_nul_bytes)
     app.before_request(enforce_login)
 
     @app.after_request

@@ -126,3 +126,32 @@ def test_toegankelijkheid_is_public(client):
 def test_no_model_has_a_bsn_in_its_url_rules(app):
     # URLs never carry a BSN: no route has a bsn parameter.
     assert not [r.rule for r in app.url_map.iter_rules() if "bsn" in r.rule.lower()]
+
+
+def test_a_nul_byte_in_a_form_is_refused_in_dutch_and_stores_nothing(login_as):
+    """PostgreSQL refuses a NUL byte in text: without this check the question below was a 500."""
+    from sqlalchemy import func, select
+
+    from portal.models import ContactVraag
+
+    portal = login_as("financieel")
+    response = portal.post("/contact", {"onderwerp": "Borderel", "vraag": "De kor\x00ting",
+                                        "pagina": "/borderellen"})
+    assert response.status_code == 400
+    assert "stuurteken" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ContactVraag)) == 0
+
+
+@pytest.mark.parametrize("path", ["/deelnemers?achternaam=Di%00jk", "/deelnemers/1000%000"])
+def test_a_nul_byte_in_the_query_or_the_path_is_400(login_as, path):
+    response = login_as("administratief").client.get(path)
+    assert response.status_code == 400 and "stuurteken" in response.get_data(as_text=True)
+
+
+def test_api_credentials_with_a_nul_byte_are_wrong_credentials(client):
+    import base64
+
+    auth = "Basic " + base64.b64encode("flex\x00api:geheim".encode()).decode()
+    response = client.post("/api/v1/meldingen", json={"melding_id": "x", "soort": "aanmelding"},
+                           headers={"Authorization": auth})
+    assert response.status_code == 401 and response.json["fout"] == "niet_geauthenticeerd"

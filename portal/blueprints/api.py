@@ -64,6 +64,8 @@ def _aanmelden():
     auth = request.authorization
     if auth is None or auth.type != "basic" or not auth.username or auth.password is None:
         return None
+    if "\x00" in auth.username + auth.password:  # never a stored name; PostgreSQL refuses it
+        return None
     return credentials.aanmelden(auth.username, auth.password)
 
 

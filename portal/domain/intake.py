@@ -44,6 +44,9 @@ MAX_ID = 100
 # Ids travel in URLs (GET /meldingen/<id>); "batch" names the batch endpoint.
 MELDING_ID = re.compile(r"^(?!batch$)[A-Za-z0-9._:-]{1,%d}$" % MAX_ID)
 MAX_TEKST = 300
+# Control characters and lone surrogates (a JSON "\ud800") are no text anyone types: PostgreSQL
+# refuses a NUL byte and no database driver can encode a surrogate, so they stop at the door.
+_ONGELDIG_TEKEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class GeenMelding(ValueError):
@@ -154,6 +157,8 @@ def _tekst(data: dict, naam: str, pad: str) -> str:
         raise GeenMelding(f"{pad} is tekst (een JSON-string).", pad)
     if len(waarde) > MAX_TEKST:
         raise GeenMelding(f"{pad} is hoogstens {MAX_TEKST} tekens.", pad)
+    if _ONGELDIG_TEKEN.search(waarde):
+        raise GeenMelding(f"{pad} bevat een teken dat geen tekst is (een stuurteken).", pad)
     return waarde.strip()
 
 
