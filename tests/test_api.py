@@ -543,7 +543,7 @@ schema.app = _test_app  # as from_wsgi does, without needing an app while collec
 
 
 @schema.parametrize()
-@settings(max_examples=800, deadline=None,
+@settings(max_examples=200, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
 def test_the_api_matches_its_description_and_never_fails(case, app, werkgevers):
