@@ -303,3 +303,16 @@ def test_recent_uploads_are_listed(admin, world):
     assert "januari.csv" in pagina and "Gecontroleerd, nog niet verwerkt" in pagina
     # The page shows the Dutch date, which is a day ahead of UTC between 23:00 and 00:00 UTC.
     assert vandaag().strftime("%d-%m-%Y") in pagina
+
+
+def test_a_file_name_with_a_nul_byte_is_refused_and_stores_nothing(admin, world):
+    """PostgreSQL cannot store the name; no system makes such a name, so the request is a 400."""
+    response = upload(admin, world, als_csv([aanmeldregel()]), naam="mel\x00dingen.csv")
+    assert response.status_code == 400 and "stuurteken" in response.text
+    assert _telling(Upload) == 0
+
+
+def test_a_csv_with_a_nul_byte_is_not_a_csv(admin, world):
+    response = upload(admin, world, als_csv([aanmeldregel(Achternaam="No\x00wak")]))
+    assert response.status_code == 422 and "Dit is geen CSV-bestand" in response.text
+    assert _telling(Upload) == 0
