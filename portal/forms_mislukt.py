@@ -7,7 +7,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from portal.domain.afmelden import REDENEN
-from portal.domain.intake import waarde_op, zet
+from portal.domain.intake import MAX_TEKST, waarde_op, zet
 from portal.domain.validation import parse_datum
 from portal.forms import choices, strip
 from portal.intake_bestand import DATUMS, KOP_VAN_PAD
@@ -32,11 +32,13 @@ def veldnaam(pad: str) -> str:
 
 def _veld(pad: str):
     label = KOP_VAN_PAD[pad]
-    if pad == "persoon.geslacht":
-        return SelectField(label, choices=choices(GESLACHT_KEUZES), validate_choice=False)
-    if pad == "reden":
-        return SelectField(label, choices=choices(REDEN_KEUZES), validate_choice=False)
-    return StringField(label, filters=[strip], validators=[Length(max=300)])
+    # A melding's text is at most MAX_TEKST long (``intake.MeldingIn``), typed or chosen: the
+    # choices are not enforced, so a value as it was sent stays visible until corrected.
+    lengte = Length(max=MAX_TEKST, message=f"{label} is hoogstens {MAX_TEKST} tekens.")
+    keuzes = {"persoon.geslacht": GESLACHT_KEUZES, "reden": REDEN_KEUZES}.get(pad)
+    if keuzes:
+        return SelectField(label, choices=choices(keuzes), validate_choice=False, validators=[lengte])
+    return StringField(label, filters=[strip], validators=[lengte])
 
 
 def correctie_form(soort: str, gegevens: dict | None = None) -> FlaskForm:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date
 
@@ -265,3 +266,37 @@ def test_contract_scope_helper_answers_404_for_foreign_contracts(app, world, log
     assert portal.client.get(f"/scope/{world.contract_a.nummer}").get_data(as_text=True) == "Gemeente Alfa"
     assert portal.client.get(f"/scope/{world.contract_b.nummer}").status_code == 404
     assert portal.client.get("/scope/99999999").status_code == 404
+
+
+_VELD = re.compile(r'<(?:input|textarea|select)\b([^>]*)>')
+_GEEN_TEKST = ('type="hidden"', 'type="file"', 'type="checkbox"', 'type="radio"', 'type="submit"')
+
+
+def _tekstvelden(html: str) -> set[str]:
+    """The names of the fields a user types into, on the page that holds the form."""
+    namen = set()
+    for attributen in _VELD.findall(html):
+        naam = re.search(r'\bname="([^"]+)"', attributen)
+        if naam and not any(t in attributen for t in _GEEN_TEKST):
+            namen.add(naam.group(1))
+    return namen - {"csrf_token"}
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.method == "POST" and r.rollen],
+                         ids=lambda r: f"{r.method} {r.path} {r.data}")
+def test_every_form_answers_6000_characters_in_every_field_without_a_500(login_as, world, route):
+    """PostgreSQL enforces each column's length where SQLite does not: a form without a length
+    check would store nothing there and answer 500."""
+    portal = login_as(sorted(route.rollen)[0])
+    concept = _concept(portal, world.contract_a) if "{concept}" in route.path else "onbekend"
+    path = _fill(route.path, world.contract_a, world.persoon_a, concept)
+    pagina = portal.client.get(path.split("?")[0])
+    geldig = {_fill(k, world.contract_a, world.persoon_a): _fill(v, world.contract_a, world.persoon_a)
+              for k, v in route.data.items()}
+    velden = {k for k, v in geldig.items() if v == route.data.get(k)}  # not a contract or person
+    if pagina.status_code == 200:
+        velden |= _tekstvelden(pagina.get_data(as_text=True)) - set(geldig)
+    # One field at a time, the others valid: a field the form does not limit is then stored.
+    for veld in sorted(velden):
+        response = portal.post(path, {**geldig, veld: "Ab" * 3000})
+        assert response.status_code < 500, veld

@@ -63,6 +63,19 @@ def test_errors_keep_what_was_typed(beheer, world):
     assert dubbel.status_code == 422 and "bestaat al een account" in dubbel.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("veld,melding", [
+    ("naam", "De naam is te lang (maximaal 200 tekens)."),
+    ("email", "Vul een geldig e-mailadres in"),
+    ("pseudoniem", "De eHerkenning-identiteit is te lang (maximaal 200 tekens)."),
+])
+def test_a_value_longer_than_its_column_is_a_dutch_error_not_a_500(beheer, veld, melding):
+    """PostgreSQL refuses it where SQLite stores it: without the check this was a 500 there."""
+    waarden = {"naam": "Piet", "email": "p@alfa.nl", "pseudoniem": "piet-eh", "rollen": ["financieel"]}
+    waarden[veld] = ("a" * 195 + "@alfa.nl") if veld == "email" else "a" * 201
+    response = beheer.post("/accountbeheer/nieuw", waarden)
+    assert response.status_code == 422 and melding in response.get_data(as_text=True)
+
+
 def test_a_crafted_grant_outside_ones_own_contracts_is_refused(beheer, world):
     eigen_ander = factories.contract(world.org, naam="Alfa tweede")
     db.session.commit()

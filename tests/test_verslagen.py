@@ -121,6 +121,22 @@ def test_a_correction_that_fails_again_keeps_what_was_typed(admin, world, verwer
                       csrf_from="/mislukte-verwerkingen").status_code == 409
 
 
+@pytest.mark.parametrize("waarde,melding", [
+    ("Foutmans\x07", "bevat een teken dat geen tekst is"),
+    ("a" * 301, "Achternaam is hoogstens 300 tekens."),
+])
+def test_a_correction_a_melding_cannot_hold_is_a_dutch_error_on_its_field(admin, world, verwerkte_upload,  # noqa: F811
+                                                                          waarde, melding):
+    fout = db.session.scalar(select(Melding).where(Melding.status == "afgekeurd"))
+    response = admin.post(f"/mislukte-verwerkingen/{fout.kenmerk}",
+                          {"persoon__bsn": "999990032", "persoon__achternaam": waarde},
+                          csrf_from=f"/mislukte-verwerkingen/{fout.kenmerk}")
+    assert response.status_code == 422
+    assert melding in response.text and 'value="999990032"' in response.text
+    db.session.refresh(fout)
+    assert fout.afgehandeld_op is None
+
+
 def test_discarding_needs_a_reason(admin, world, verwerkte_upload):  # noqa: F811
     fout = db.session.scalar(select(Melding).where(Melding.status == "afgekeurd"))
     pad = f"/mislukte-verwerkingen/{fout.kenmerk}/verwijderen"

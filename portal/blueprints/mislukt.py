@@ -108,7 +108,12 @@ def corrigeren(kenmerk: str):
     # The same correction submitted twice is one melding: its id follows from its content.
     inhoud = json.dumps(gegevens, sort_keys=True).encode()
     gegevens["melding_id"] = "c-" + hashlib.sha256(inhoud).hexdigest()[:30]
-    nieuw = intake.MeldingIn.uit_json(gegevens)
+    try:
+        nieuw = intake.MeldingIn.uit_json(gegevens)
+    except intake.GeenMelding as exc:  # a control character typed into a field
+        veld = veldnaam(exc.veld or "")
+        form[veld if veld in form else veldnaam(VELDEN[origineel.soort][0])].errors.append(exc.bericht)
+        return _pagina(origineel, form, status=422)
     afzender = intake.Afzender(kanaal="correctie", bron=f"correctie:{origineel.id}",
                                contract_ids=frozenset(access.contract_ids()), gebruiker=current_user)
     uitkomst = intake.ontvang(nieuw, afzender).melding

@@ -28,6 +28,8 @@ from portal.models.types import utcnow
 
 E_MAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 E_MAIL_FOUT = "Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl."
+# The account's columns (naam, e-mail, eHerkenning-identiteit) hold at most this many characters.
+MAX_LENGTE = 200
 _VLAGGEN = {ADMINISTRATIEF: "is_administratief", FINANCIEEL: "is_financieel",
             ACCOUNTBEHEER: "is_accountbeheerder"}
 
@@ -161,7 +163,9 @@ def _controleer_gegevens(naam: str, email: str) -> tuple[str, str]:
     naam, email = (naam or "").strip(), (email or "").strip()
     if not naam:
         raise AccountFout("Vul de naam in.", "naam")
-    if not E_MAIL.match(email):
+    if len(naam) > MAX_LENGTE:
+        raise AccountFout(f"De naam is te lang (maximaal {MAX_LENGTE} tekens).", "naam")
+    if not E_MAIL.match(email) or len(email) > MAX_LENGTE:
         raise AccountFout(E_MAIL_FOUT, "email")
     return naam, email
 
@@ -173,6 +177,9 @@ def aanmaken(beheerder: Gebruiker | None, organisatie: Organisatie, *, naam: str
     pseudoniem = (pseudoniem or "").strip()
     if not pseudoniem:
         raise AccountFout("Vul de eHerkenning-identiteit in waarmee de collega inlogt.", "pseudoniem")
+    if len(pseudoniem) > MAX_LENGTE:
+        raise AccountFout(f"De eHerkenning-identiteit is te lang (maximaal {MAX_LENGTE} tekens).",
+                          "pseudoniem")
     rollen = _controleer_rollen(rechten.rollen)
     contracten = _nieuwe_contracten(beheerder, organisatie.id, rechten.contract_ids)
     if db.session.scalar(select(Gebruiker.id).where(Gebruiker.kvk_nummer == organisatie.kvk_nummer,
