@@ -39,8 +39,9 @@ def index():
         contract = access.get_contract(gekozen)
         ids = {contract.id}
         g.context_contract = contract.nummer
-    pagina = max(request.args.get("pagina", 1, type=int), 1)
     aantal = db.session.scalar(select(func.count()).select_from(Melding).where(*_open(ids))) if ids else 0
+    # Within the pages there are: an offset beyond any number PostgreSQL takes was a 500.
+    pagina = min(max(request.args.get("pagina", 1, type=int), 1), max(1, -(-aantal // PER_PAGINA)))
     meldingen = db.session.scalars(
         select(Melding).where(*_open(ids)).order_by(Melding.ontvangen_op.desc(), Melding.id.desc())
         .offset((pagina - 1) * PER_PAGINA).limit(PER_PAGINA)).all() if ids else []
