@@ -8,11 +8,20 @@ import os
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from portal import config as portal_config
 from portal.extensions import csrf, db, limiter, login_manager, migrate
 
 HERE = os.path.dirname(__file__)
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: the ids are database integers, so a larger number is no id
+    and matches no route (404). Otherwise PostgreSQL refused it in the query: a 500."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits, min, max, signed)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -56,6 +65,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register every area's blueprint; the mock identity provider only when switched on."""
+    # Before any rule is added: rules take their converters when they are added.
+    app.url_map.converters["int"] = IdConverter
     from portal.blueprints import (
         aanmelden,
         aanvragen,
