@@ -82,15 +82,14 @@ class Prepared:
         waarden = compiled.ordered(params) if compiled.ordered is not None else params
         return conn.exec_driver_sql(compiled.sql, waarden, execution_options=options or None)
 
-
     def rijen(self, session, params: dict) -> list[tuple]:
-        """Every row as the driver's own tuple: for a list of ids, without a Row object each."""
+        """Every row as the driver's own tuple: for a list of ids, without a Row object each.
+        (A plain result reads nothing ahead, so its driver cursor still holds every row.)"""
         result = self.execute(session, params)
         try:
             return result.cursor.fetchall()
         finally:
             result.close()
-
 
     def stroom(self, session, params: dict, batch: int) -> Iterator[tuple]:
         """Every row, ``batch`` at a time (on PostgreSQL from a server-side cursor): for
