@@ -51,6 +51,23 @@ def _vul_lid(page, i, rol, bsn, voorletters, achternaam, geboren):
     page.locator(f"#leden-{i}-geboortedatum").fill(geboren)
 
 
+def test_without_htmx_a_new_row_still_takes_focus(portal_page, base_url):
+    """Pressed before htmx has taken the form over (or with htmx unreachable), 'Partner
+    toevoegen' redraws the whole page; the new row's first field takes focus there too."""
+    from portal.security import HTMX_URL
+
+    page = portal_page
+    page.route(HTMX_URL, lambda route: route.abort())
+    _naar_wizard(page, base_url)
+    _vul_client(page, next(_bsns))
+    page.get_by_role("button", name="Volgende").click()
+    expect(page.get_by_role("heading", name="Nieuwe deelnemer: gezinsleden")).to_be_visible()
+    page.get_by_role("button", name="Partner toevoegen").click()
+    expect(page.locator("#leden-0-bsn")).to_be_focused()
+    expect(page.locator("#gezinsleden-status")).to_have_text("Partner toegevoegd als gezinslid 1.")
+    assert page.evaluate("typeof window.htmx") == "undefined"
+
+
 def test_a_household_of_three_through_the_wizard(portal_page, base_url, screenshots, tmp_path):
     page = portal_page
     _naar_wizard(page, base_url)

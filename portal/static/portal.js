@@ -23,14 +23,17 @@
     focusErrorSummary(event.target.isConnected ? event.target : document);
   });
 
-  // A redrawn part may name the element that should take focus (a new row's first field).
-  document.addEventListener("htmx:afterSettle", function () {
+  // A redrawn part may name the element that should take focus (a new row's first field); so
+  // may a whole page, when the button was pressed before htmx took the form over.
+  function focusNamedElement() {
     var holder = document.querySelector("[data-focus]");
     if (!holder) { return; }
     var doel = document.getElementById(holder.getAttribute("data-focus"));
     holder.removeAttribute("data-focus");
     if (doel) { doel.focus(); }
-  });
+  }
+  document.addEventListener("DOMContentLoaded", focusNamedElement);
+  document.addEventListener("htmx:afterSettle", focusNamedElement);
 
   // The expand triangle of a result row: the first click loads the afmeld form below the row,
   // the next one closes it again without a request.
