@@ -269,8 +269,9 @@ def test_contract_scope_helper_answers_404_for_foreign_contracts(app, world, log
 
 
 _VELD = re.compile(r'<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"')
-# Longer than any column, larger than any database integer, negative, not a number.
-_VREEMD = ("Ab" * 3000, "99999999999999999999999", "-1", "abc")
+# Longer than any column, larger than any database integer, negative, not a number, and dates at
+# both ends of the calendar (a day added or taken off must not overflow).
+_VREEMD = ("Ab" * 3000, "99999999999999999999999", "-1", "abc", "31-12-9999", "01-01-0001", "9999-12-31")
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.method == "POST" and r.rollen],
