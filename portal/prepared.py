@@ -27,9 +27,8 @@ from sqlalchemy.sql import ClauseElement
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
-    # Positional drivers (SQLite's "?") get a tuple in this order (taken by ``ordered``); named
-    # ones a dict.
-    names: tuple[str, ...] | None
+    # Positional drivers (SQLite's "?") get the values as a tuple in the statement's order, taken
+    # from the params by ``ordered``; named ones (None here) the dict itself.
     ordered: Callable[[dict], tuple] | None
     processors: dict
     # Values SQLAlchemy bound itself (a literal LIMIT, SQLite's OFFSET 0).
@@ -59,8 +58,7 @@ class Prepared:
                     processors[name] = processor
                 if bind.value is not None:
                     defaults[name] = bind.value
-            names = tuple(c.positiontup) if c.positional else None
-            compiled = _Compiled(c.string, names, _ordered(names) if names is not None else None,
+            compiled = _Compiled(c.string, _ordered(tuple(c.positiontup)) if c.positional else None,
                                  processors, defaults)
             self._per_dialect[dialect.name] = compiled
         return compiled

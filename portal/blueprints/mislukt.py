@@ -40,13 +40,14 @@ def index():
         ids = {contract.id}
         g.context_contract = contract.nummer
     aantal = db.session.scalar(select(func.count()).select_from(Melding).where(*_open(ids))) if ids else 0
+    paginas = max(1, -(-aantal // PER_PAGINA))
     # Within the pages there are: an offset beyond any number PostgreSQL takes was a 500.
-    pagina = min(max(request.args.get("pagina", 1, type=int), 1), max(1, -(-aantal // PER_PAGINA)))
+    pagina = min(max(request.args.get("pagina", 1, type=int), 1), paginas)
     meldingen = db.session.scalars(
         select(Melding).where(*_open(ids)).order_by(Melding.ontvangen_op.desc(), Melding.id.desc())
         .offset((pagina - 1) * PER_PAGINA).limit(PER_PAGINA)).all() if ids else []
     return render_template("mislukt/index.html", meldingen=meldingen, aantal=aantal, pagina=pagina,
-                           paginas=max(1, -(-aantal // PER_PAGINA)), contracten=access.contracten(),
+                           paginas=paginas, contracten=access.contracten(),
                            gekozen=gekozen, kanalen=KANAAL_LABELS, soorten=SOORT_LABELS)
 
 
