@@ -268,6 +268,13 @@ def test_contract_scope_helper_answers_404_for_foreign_contracts(app, world, log
     assert portal.client.get("/scope/99999999").status_code == 404
 
 
+def _bevoegd(login_as, world, route):
+    """A user with a role the route allows, and the route's path filled for contract A."""
+    portal = login_as(sorted(route.rollen)[0])
+    concept = _concept(portal, world.contract_a) if "{concept}" in route.path else "onbekend"
+    return portal, _fill(route.path, world.contract_a, world.persoon_a, concept)
+
+
 _VELD = re.compile(r'<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"')
 # Longer than any column, larger than any database integer, negative, not a number, and dates at
 # both ends of the calendar (a day added or taken off must not overflow).
@@ -280,9 +287,7 @@ def test_every_form_field_answers_odd_values_without_a_500(login_as, world, rout
     """One field at a time, the others valid: a field the form does not check is then used.
     PostgreSQL enforces column lengths and integer ranges where SQLite does not; without checks
     a long account name or correction, for instance, was a 500 there."""
-    portal = login_as(sorted(route.rollen)[0])
-    concept = _concept(portal, world.contract_a) if "{concept}" in route.path else "onbekend"
-    path = _fill(route.path, world.contract_a, world.persoon_a, concept)
+    portal, path = _bevoegd(login_as, world, route)
     pagina = portal.client.get(path.split("?")[0])
     geldig = {_fill(k, world.contract_a, world.persoon_a): _fill(v, world.contract_a, world.persoon_a)
               for k, v in route.data.items()}
@@ -299,9 +304,7 @@ def test_every_form_field_answers_odd_values_without_a_500(login_as, world, rout
                          ids=lambda r: f"{r.method} {r.path} {r.data}")
 def test_an_id_in_the_path_beyond_any_database_integer_is_404(login_as, world, route):
     """Werkzeug takes any number for ``<int:...>``; PostgreSQL refused it in the query (a 500)."""
-    portal = login_as(sorted(route.rollen)[0])
-    concept = _concept(portal, world.contract_a) if "{concept}" in route.path else "onbekend"
-    path = _fill(route.path, world.contract_a, world.persoon_a, concept)
+    portal, path = _bevoegd(login_as, world, route)
     for getal in re.finditer(r"(?<=/)\d+(?=/|\?|$)", path):
         groot = path[:getal.start()] + "99999999999999999999999" + path[getal.end():]
         response = portal.client.get(groot) if route.method == "GET" else portal.post(groot, {})
@@ -317,9 +320,7 @@ _PARAMETERS = ("pagina", "per_pagina", "sorteer", "contract", "periode", "jaar",
 def test_every_page_answers_odd_query_parameters_without_a_500(login_as, world, route):
     """Paging, sorting and choices read from the URL: a page number beyond what PostgreSQL takes
     as an offset was a 500 on Mislukte verwerkingen."""
-    portal = login_as(sorted(route.rollen)[0])
-    concept = _concept(portal, world.contract_a) if "{concept}" in route.path else "onbekend"
-    path = _fill(route.path, world.contract_a, world.persoon_a, concept)
+    portal, path = _bevoegd(login_as, world, route)
     scheiding = "&" if "?" in path else "?"
     for naam in _PARAMETERS:
         for waarde in _VREEMD:
