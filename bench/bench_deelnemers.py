@@ -27,7 +27,7 @@ from sqlalchemy import create_engine, text
 from bench.generate import BIG_CONTRACT
 from bench.http import HttpClient
 from portal.config import normalise_database_url
-from portal.testing import csrf_token, mock_login
+from tests.login import csrf_token, mock_login
 
 ROOT = Path(__file__).resolve().parent.parent
 DUUR = os.environ.get("BENCH_DUUR", "4s")

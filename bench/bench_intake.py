@@ -180,7 +180,7 @@ def _api(database_url: str, gegevens: dict) -> dict:
 
 
 def _upload(database_url: str, gegevens: dict) -> dict:
-    from portal import uploads
+    from portal.intake import uploads
 
     app = bench_app(database_url)
     bsns = bsn_generator("7")

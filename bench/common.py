@@ -7,7 +7,7 @@ import time
 
 from portal import create_app
 from portal.config import normalise_database_url
-from portal.testing import mock_login
+from tests.login import mock_login
 
 
 def bench_app(database_url: str):

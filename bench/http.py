@@ -1,5 +1,5 @@
 """A small HTTP client with cookies and no redirect following, shaped like Flask's test client,
-so ``portal.testing.mock_login`` can log in to a real server (gunicorn) too."""
+so ``tests.login.mock_login`` can log in to a real server (gunicorn) too."""
 
 from __future__ import annotations
 

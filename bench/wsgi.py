@@ -13,10 +13,10 @@ from datetime import date
 from flask import render_template
 
 from bench.common import bench_app
-from portal import access
 from portal.blueprints.deelnemers import zoeklinks
 from portal.domain.zoeken import Resultaat
-from portal.forms_deelnemers import ZoekForm
+from portal.forms.deelnemers import ZoekForm
+from portal.web import access
 
 Rij = namedtuple("Rij", "contract relatienummer voorletters voorvoegsel achternaam bsn "
                         "geboortedatum geslacht ingangsdatum einddatum rol")

@@ -58,7 +58,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     # Import models so the metadata is complete for migrations and create_all.
     from portal import models  # noqa: F401
-    from portal.auth_sessions import register_login_manager
+    from portal.web.sessions import register_login_manager
 
     register_login_manager(login_manager)
 
@@ -113,14 +113,14 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Generic Dutch error pages, no internals."""
-    from portal.errors import register
+    from portal.web.errors import register
 
     register(app)
 
 
 def register_hooks(app: Flask) -> None:
-    """Security headers and the per-request rules of ``portal.security``."""
-    from portal.security import register
+    """Security headers and the per-request rules of ``portal.web.security``."""
+    from portal.web.security import register
 
     register(app)
 
@@ -134,7 +134,7 @@ def register_commands(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals used by the templates."""
-    from portal.templating import register
+    from portal.web.templating import register
 
     register(app)
 

@@ -50,7 +50,7 @@ def _in_app(taak):
 @huey.task(retries=2, retry_delay=10)
 @_in_app
 def upload_controleren(upload_id: int) -> None:
-    from portal import uploads
+    from portal.intake import uploads
 
     uploads.controleer(upload_id)
 
@@ -58,7 +58,7 @@ def upload_controleren(upload_id: int) -> None:
 @huey.task(retries=2, retry_delay=10)
 @_in_app
 def upload_verwerken(upload_id: int) -> None:
-    from portal import uploads
+    from portal.intake import uploads
 
     uploads.verwerk(upload_id)
 
@@ -66,7 +66,7 @@ def upload_verwerken(upload_id: int) -> None:
 @huey.periodic_task(crontab(minute="*/5"))
 @_in_app
 def vastgelopen_uploads_hervatten() -> None:
-    from portal import uploads
+    from portal.intake import uploads
 
     for upload in uploads.vastgelopen():
         if upload.status == "verwerken":

@@ -21,8 +21,8 @@ from werkzeug.serving import make_server
 from portal import create_app
 from portal.config import normalise_database_url
 from portal.extensions import db, limiter
-from portal.testing import csrf_token, mock_login
 from tests import factories
+from tests.login import csrf_token, mock_login
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "tests" / ".cache"
@@ -212,7 +212,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def htmx_file() -> Path:
     """The pinned htmx release, fetched from the npm registry once (``npm pack``)."""
-    from portal.security import HTMX_VERSION
+    from portal.web.security import HTMX_VERSION
 
     target = CACHE / f"htmx-{HTMX_VERSION}.min.js"
     if not target.exists():
@@ -255,7 +255,7 @@ def base_url(live_server):
 @pytest.fixture
 def portal_page(page, live_server, htmx_file):
     """A Playwright page where the htmx CDN is served from the local copy; all else offline."""
-    from portal.security import HTMX_URL
+    from portal.web.security import HTMX_URL
 
     body = htmx_file.read_bytes()
 

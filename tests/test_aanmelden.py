@@ -208,7 +208,7 @@ def test_the_polisblad_pdf_shows_the_person_products_and_premiums(admin, world, 
 
 
 def test_names_outside_latin1_print_on_the_polisblad(app, world, aanbod):
-    from portal.pdf import polisblad
+    from portal.documents import polisblad
 
     p = factories.persoon(voorletters="Ł.", achternaam="Şahin-Wójcik")
     deelname = factories.deelname(p, world.contract_a)

@@ -23,7 +23,7 @@ from portal.models import (
     Upload,
     UploadRegel,
 )
-from portal.navigation import NAVIGATIE
+from portal.web.navigation import NAVIGATIE
 from tests import factories
 from tests.access_matrix import API, PUBLIC, ROUTES
 
@@ -239,7 +239,7 @@ def test_dashboard_shows_only_what_the_role_may_use(login_as, app, rol):
 
 
 def test_htmx_request_without_the_role_gets_a_fragment(login_as, app):
-    from portal import access
+    from portal.web import access
 
     @app.get("/alleen-financieel")
     @access.requires("financieel")
@@ -255,7 +255,7 @@ def test_htmx_request_without_the_role_gets_a_fragment(login_as, app):
 
 
 def test_contract_scope_helper_answers_404_for_foreign_contracts(app, world, login_as):
-    from portal import access
+    from portal.web import access
 
     @app.get("/scope/<nummer>")
     @access.requires(*access.ROLLEN)

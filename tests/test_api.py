@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import delete, func, select
 
 import portal
-from portal.api_schema import openapi
 from portal.demo.people import bsn_generator
 from portal.domain import credentials, foutcodes
 from portal.domain.dates import vandaag
 from portal.extensions import db
+from portal.intake.api_schema import openapi
 from portal.models import ApiCredential, AuditLog, Bericht, Deelname, Melding, Persoon
 from tests import factories
 from tests.access_matrix import API

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from portal import audit
+from portal.domain import audit
 from portal.extensions import db
 from portal.models import AuditLog
 
@@ -32,7 +32,7 @@ def test_login_and_logout_are_recorded(login_as, world):
 
 
 def test_refused_access_is_recorded(login_as, app):
-    from portal import access
+    from portal.web import access
 
     @app.get("/alleen-beheer")
     @access.requires("accountbeheer")
@@ -66,7 +66,7 @@ def test_mask_covers_nested_values():
 
 
 def test_database_errors_are_logged_without_personal_data(app, client, caplog):
-    from portal.access import PUBLIC_ENDPOINTS
+    from portal.web.access import PUBLIC_ENDPOINTS
     from tests import factories
 
     first = factories.persoon()

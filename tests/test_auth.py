@@ -11,12 +11,12 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
 from portal import create_app
-from portal.eherkenning import Identiteit, MockBroker
 from portal.extensions import db
 from portal.models import AuditLog, AuthSession
 from portal.models.types import utcnow
-from portal.testing import csrf_token
+from portal.web.eherkenning import Identiteit, MockBroker
 from tests.conftest import BASE_CONFIG, Portal
+from tests.login import csrf_token
 
 pytestmark = pytest.mark.postgres
 
@@ -191,7 +191,7 @@ def test_idle_timeout_logs_out_and_htmx_gets_hx_redirect(portal, world, monkeypa
     portal.login(world.users["administratief"])
     assert _logged_in(portal.client)
     later = utcnow() + timedelta(minutes=16)
-    monkeypatch.setattr("portal.auth_sessions.utcnow", lambda: later)
+    monkeypatch.setattr("portal.web.sessions.utcnow", lambda: later)
     response = portal.client.get("/", headers={"HX-Request": "true"})
     assert response.status_code == 401
     assert response.headers["HX-Redirect"] == "/inloggen?verlopen=1"
@@ -203,10 +203,10 @@ def test_activity_keeps_the_session_alive_until_the_absolute_limit(portal, world
     start = utcnow()
     for minutes in range(10, 8 * 60, 10):  # active every 10 minutes
         moment = start + timedelta(minutes=minutes)
-        monkeypatch.setattr("portal.auth_sessions.utcnow", lambda moment=moment: moment)
+        monkeypatch.setattr("portal.web.sessions.utcnow", lambda moment=moment: moment)
         assert portal.client.get("/").status_code == 200, minutes
     moment = start + timedelta(hours=8, minutes=1)
-    monkeypatch.setattr("portal.auth_sessions.utcnow", lambda: moment)
+    monkeypatch.setattr("portal.web.sessions.utcnow", lambda: moment)
     response = portal.client.get("/")
     assert response.status_code == 302 and "verlopen=1" in response.headers["Location"]
     assert db.session.scalar(select(AuthSession)).ended_reason == "maximale_duur"

@@ -229,7 +229,7 @@ def test_factuur_pdf_reads_back_with_the_borderel_totals(app, world, tarieven):
 
 
 def test_core_font_only_when_every_text_fits_it():
-    from portal.pdf import opmaak
+    from portal.documents import opmaak
 
     assert opmaak.westers(["Gemeente Súdwest-Fryslân", "€ 12,50"])
     assert not opmaak.westers(["Gemeente Łódź"])

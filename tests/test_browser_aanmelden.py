@@ -54,7 +54,7 @@ def _vul_lid(page, i, rol, bsn, voorletters, achternaam, geboren):
 def test_without_htmx_a_new_row_still_takes_focus(portal_page, base_url):
     """Pressed before htmx has taken the form over (or with htmx unreachable), 'Partner
     toevoegen' redraws the whole page; the new row's first field takes focus there too."""
-    from portal.security import HTMX_URL
+    from portal.web.security import HTMX_URL
 
     page = portal_page
     page.route(HTMX_URL, lambda route: route.abort())

@@ -61,7 +61,7 @@ def test_dashboard_per_role(portal_page, base_url, live_server, naam, zichtbaar,
     nav = portal_page.get_by_role("navigation", name="Dashboard")
     expect(nav).to_be_visible()
     app = live_server[1]
-    from portal.navigation import NAVIGATIE
+    from portal.web.navigation import NAVIGATIE
 
     rollen = {"Anna de Vries": {"administratief"}, "Bram Jansen": {"financieel"},
               "Carla Bakker": {"accountbeheer"}}[naam]

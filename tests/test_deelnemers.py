@@ -11,13 +11,13 @@ import pytest
 from flask import url_for
 from sqlalchemy import func, select
 
-from portal import exports
+from portal.documents import exports
 from portal.domain import zoeken
 from portal.domain.dates import vandaag
 from portal.extensions import db
 from portal.models import AuditLog, Bericht, Deelname, Melding, Polis, PolisProduct
-from portal.testing import csrf_token
 from tests import factories
+from tests.login import csrf_token
 
 pytestmark = pytest.mark.postgres
 

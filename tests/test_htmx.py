@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.htmx import is_htmx, render
+from portal.web.htmx import is_htmx, render
 
 
 @pytest.mark.parametrize("headers,fragment", [

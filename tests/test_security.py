@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal.extensions import db
-from portal.security import HTMX_INTEGRITY, HTMX_URL
+from portal.web.security import HTMX_INTEGRITY, HTMX_URL
 
 pytestmark = pytest.mark.postgres
 
@@ -83,7 +83,7 @@ def test_error_pages_are_generic(app, client):
     def kapot():
         raise RuntimeError("geheime interne details")
 
-    from portal.access import PUBLIC_ENDPOINTS
+    from portal.web.access import PUBLIC_ENDPOINTS
 
     PUBLIC_ENDPOINTS.add("kapot")
     try:

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
-from portal import contractkeuze, grafiek
 from portal.domain import dates, stroom
 from portal.extensions import db
-from portal.forms_stroom import lees_maand
+from portal.forms.stroom import lees_maand
 from portal.models import AuditLog, Contactpersoon, Deelname
+from portal.web import contractkeuze, grafiek
 from tests import factories
 
 # -- months and periods ---------------------------------------------------------------------

@@ -11,12 +11,12 @@ import xlsxwriter
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from portal import uploads
 from portal.demo.people import bsn_generator
 from portal.domain import intake
 from portal.domain.dates import vandaag
 from portal.extensions import db
-from portal.intake_bestand import KOLOMMEN
+from portal.intake import uploads
+from portal.intake.bestand import KOLOMMEN
 from portal.models import AuditLog, Bericht, Deelname, Melding, Persoon, Upload, UploadRegel
 
 pytestmark = pytest.mark.postgres

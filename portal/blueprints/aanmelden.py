@@ -11,29 +11,24 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select, update
-from wtforms import SelectField
 
-from portal import aanmeld_concept, access, audit, htmx
 from portal.domain import aanmelden as regels
-from portal.domain import premie
+from portal.domain import audit, premie
 from portal.domain.dates import vandaag
 from portal.domain.fouten import Afgekeurd, Fout
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
-from portal.forms_aanmelden import BetalingForm, ClientForm, GezinsledenForm, veld_in, zet_fouten
-from portal.htmx import is_htmx
+from portal.forms.aanmelden import BetalingForm, ClientForm, GezinsledenForm, StartForm, veld_in, zet_fouten
 from portal.models import AanmeldConcept, Deelname, Persoon, Polis
 from portal.models.types import utcnow
+from portal.web import aanmeld_concept, access, htmx
+from portal.web.htmx import is_htmx
 
 bp = Blueprint("aanmelden", __name__)
 
 NIEUW = [("client", "Gegevens cliënt"), ("gezinsleden", "Gezinsleden"),
          ("verzekering", "Verzekering en betaling"), ("bevestiging", "Bevestiging")]
 BIJSCHRIJVEN = NIEUW[1:]
-
-
-class StartForm(EmptyForm):
-    contract = SelectField("Contract", validate_choice=False)
 
 
 def _naar(url: str):
@@ -377,7 +372,7 @@ def polisblad_pdf(polisnummer: str):
         .order_by(Deelname.einddatum.is_(None).desc(), Deelname.ingangsdatum.desc())).first()
     # Imported here, as the factuur is: the PDF library (fpdf with PIL and fontTools) costs each
     # worker some 20 MB, and only this download needs it.
-    from portal.pdf import polisblad
+    from portal.documents import polisblad
 
     inhoud = polisblad.maak(polis, deelname, vandaag())
     audit.record("polisblad_downloaden", "export", relatienummers=[polis.persoon.relatienummer],

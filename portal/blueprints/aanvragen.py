@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, session
 
-from portal import audit
-from portal.access import public
-from portal.domain import accounts
+from portal.domain import accounts, audit
 from portal.domain.accounts import AccountFout
 from portal.extensions import limiter
 from portal.forms import EmptyForm
-from portal.forms_accounts import AanvraagForm
+from portal.forms.accounts import AanvraagForm
+from portal.web.access import public
 
 bp = Blueprint("aanvragen", __name__)
 

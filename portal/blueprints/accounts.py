@@ -7,12 +7,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access, audit
 from portal.blueprints.koppeling import eigen_profielen
-from portal.domain import accounts
+from portal.domain import accounts, audit
 from portal.domain.accounts import AccountFout
 from portal.forms import EmptyForm
-from portal.forms_accounts import AccountForm, AfwijzenForm, RechtenForm
+from portal.forms.accounts import AccountForm, AfwijzenForm, RechtenForm
+from portal.web import access
 
 bp = Blueprint("accounts", __name__)
 

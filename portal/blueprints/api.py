@@ -11,11 +11,10 @@ from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import BaseConverter
 
-from portal import audit
-from portal.access import public
-from portal.api_schema import openapi
-from portal.domain import credentials, intake
+from portal.domain import audit, credentials, intake
 from portal.extensions import csrf, limiter
+from portal.intake.api_schema import openapi
+from portal.web.access import public
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

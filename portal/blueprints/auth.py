@@ -6,12 +6,14 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import audit, auth_sessions, eherkenning
-from portal.access import public
 from portal.blueprints import aanvragen
+from portal.domain import audit
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
 from portal.models import Gebruiker
+from portal.web import eherkenning
+from portal.web import sessions as auth_sessions
+from portal.web.access import public
 
 bp = Blueprint("auth", __name__)
 

@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access, audit, contractkeuze, paginering
-from portal.domain import berichten
+from portal.domain import audit, berichten
 from portal.forms import EmptyForm, als_int
-from portal.forms_accounts import BerichtenFilter
-from portal.htmx import is_htmx
+from portal.forms.berichten import BerichtenFilter
+from portal.web import access, contractkeuze, paginering
+from portal.web.htmx import is_htmx
 
 bp = Blueprint("berichten", __name__)
 

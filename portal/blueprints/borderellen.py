@@ -8,11 +8,11 @@ from flask import Blueprint, abort, g, render_template, request, send_file
 from sqlalchemy import select
 from sqlalchemy.orm import defer, selectinload
 
-from portal import access, audit, contractkeuze
-from portal.domain import borderellen
+from portal.domain import audit, borderellen
 from portal.domain.dates import eerste_dag, maandnaam, vandaag
 from portal.extensions import db
 from portal.models import Borderel, Factuur
+from portal.web import access, contractkeuze
 
 bp = Blueprint("borderellen", __name__)
 

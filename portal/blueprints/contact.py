@@ -6,11 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import access, audit
+from portal.domain import audit
 from portal.domain import contact as contact_domain
 from portal.extensions import db
-from portal.forms_contact import ContactForm
+from portal.forms.contact import ContactForm
 from portal.models import ContactVraag
+from portal.web import access
 
 bp = Blueprint("contact", __name__)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, g, render_template, request
 
-from portal import access, contractkeuze
 from portal.domain import premie
 from portal.domain.aanmelden import BETALINGSWIJZEN
 from portal.domain.dates import vandaag
+from portal.web import access, contractkeuze
 
 bp = Blueprint("contract", __name__)
 

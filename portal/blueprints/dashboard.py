@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from portal import access
 from portal.domain import berichten
-from portal.navigation import items_for_user
+from portal.web import access
+from portal.web.navigation import items_for_user
 
 bp = Blueprint("dashboard", __name__)
 

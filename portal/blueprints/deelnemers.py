@@ -25,17 +25,18 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import access, audit, exports, paginering
+from portal.documents import exports
 from portal.domain import afmelden as afmeld_regels
-from portal.domain import zoeken
+from portal.domain import audit, zoeken
 from portal.domain.dates import vandaag
 from portal.domain.fouten import Afgekeurd
 from portal.domain.validation import parse_datum
 from portal.extensions import db, limiter
-from portal.forms_deelnemers import AfmeldForm, ZoekForm
-from portal.htmx import is_htmx
+from portal.forms.deelnemers import AfmeldForm, ZoekForm
 from portal.models import Bericht, Deelname, Melding, Persoon, Polis
-from portal.templating import datum
+from portal.web import access, paginering
+from portal.web.htmx import is_htmx
+from portal.web.templating import datum
 
 bp = Blueprint("deelnemers", __name__)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, g, render_template, request, url_for
 
-from portal import access, audit, contractkeuze, exports, grafiek
-from portal.domain import stroom
+from portal.documents import exports
+from portal.domain import audit, stroom
 from portal.domain.dates import eerste_dag, vandaag
-from portal.forms_stroom import GebruikForm
+from portal.forms.stroom import GebruikForm
+from portal.web import access, contractkeuze, grafiek
 
 bp = Blueprint("gebruik", __name__)
 

@@ -7,11 +7,11 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import access, audit
-from portal.domain import credentials
+from portal.domain import audit, credentials
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.models import ApiCredential
+from portal.web import access
 
 bp = Blueprint("koppeling", __name__)
 

@@ -10,14 +10,14 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from portal import access, audit
-from portal.domain import intake
+from portal.domain import audit, intake
 from portal.extensions import db
-from portal.forms_mislukt import VELDEN, VerwijderForm, als_gegevens, correctie_form, veldnaam
-from portal.intake_bestand import KOP_VAN_PAD
+from portal.forms.mislukt import VELDEN, VerwijderForm, als_gegevens, correctie_form, veldnaam
+from portal.intake.bestand import KOP_VAN_PAD
+from portal.intake.verslagen import SOORT_LABELS
 from portal.models import Contract, Melding, Persoon
 from portal.models.types import utcnow
-from portal.verslagen import SOORT_LABELS
+from portal.web import access
 
 bp = Blueprint("mislukt", __name__)
 

@@ -11,10 +11,10 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 
-from portal.access import public
 from portal.demo.identities import DEMO_IDENTITEITEN, LEVERANCIERS
-from portal.eherkenning import NIVEAUS, Identiteit, MockBroker
 from portal.forms import choices
+from portal.web.access import public
+from portal.web.eherkenning import NIVEAUS, Identiteit, MockBroker
 
 bp = Blueprint("mock_eherkenning", __name__, url_prefix="/mock-eherkenning")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from sqlalchemy import text
 
-from portal.access import public
 from portal.extensions import db
+from portal.web.access import public
 
 bp = Blueprint("pages", __name__)
 

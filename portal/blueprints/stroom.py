@@ -18,12 +18,13 @@ from flask import (
     url_for,
 )
 
-from portal import access, audit, contractkeuze, exports, paginering
-from portal.domain import stroom
+from portal.documents import exports
+from portal.domain import audit, stroom
 from portal.domain.dates import vandaag
 from portal.extensions import limiter
-from portal.forms_stroom import StroomForm
-from portal.htmx import is_htmx
+from portal.forms.stroom import StroomForm
+from portal.web import access, contractkeuze, paginering
+from portal.web.htmx import is_htmx
 
 bp = Blueprint("stroom", __name__)
 

@@ -16,13 +16,16 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import String, cast, select
 
-from portal import access, audit, exports, htmx, uploads
+from portal.documents import exports
+from portal.domain import audit
 from portal.domain.dates import vandaag
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
-from portal.forms_upload import UploadForm
-from portal.intake_bestand import KOP_VAN_PAD, OngeldigBestand, sjabloon_csv, sjabloon_xlsx
+from portal.forms.upload import UploadForm
+from portal.intake import uploads
+from portal.intake.bestand import KOP_VAN_PAD, OngeldigBestand, sjabloon_csv, sjabloon_xlsx
 from portal.models import Contract, Upload, UploadRegel
+from portal.web import access, htmx
 
 bp = Blueprint("upload", __name__)
 

@@ -6,8 +6,11 @@ from datetime import date
 
 from flask import Blueprint, abort, g, render_template, request, url_for
 
-from portal import access, audit, exports, uploads, verslagen
+from portal.documents import exports
+from portal.domain import audit
+from portal.intake import uploads, verslagen
 from portal.models import Upload
+from portal.web import access
 
 bp = Blueprint("verslagen", __name__)
 

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
-from portal import audit
-from portal.access import ACCOUNTBEHEER, ADMINISTRATIEF, FINANCIEEL, ROL_LABELS, ROLLEN
-from portal.domain import berichten
+from portal.domain import audit, berichten
 from portal.extensions import db
 from portal.models import AccountAanvraag, AuthSession, Contract, Gebruiker, Organisatie
 from portal.models.types import utcnow
+from portal.web.access import ACCOUNTBEHEER, ADMINISTRATIEF, FINANCIEEL, ROL_LABELS, ROLLEN
 
 E_MAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 E_MAIL_FOUT = "Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl."

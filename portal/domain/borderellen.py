@@ -27,10 +27,10 @@ from typing import NamedTuple
 from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
+from portal.documents.exports import csv_veilig
 from portal.domain import berichten, premie, zoeken
 from portal.domain.dates import eerste_dag, laatste_dag, maandnaam, vandaag
 from portal.domain.zoeken import als_datum
-from portal.exports import csv_veilig
 from portal.extensions import db
 from portal.models import (
     Borderel,
@@ -297,7 +297,7 @@ def genereer(contract: Contract, maand: date, gemaakt_op: date | None = None) ->
                       factuurdatum=gemaakt_op,
                       vervaldatum=gemaakt_op + timedelta(days=BETAALTERMIJN_DAGEN),
                       bedrag=totaal.netto, pdf=b"")
-    from portal.pdf import factuur as factuur_pdf
+    from portal.documents import factuur as factuur_pdf
 
     factuur.pdf = factuur_pdf.maak(contract, borderel, factuur)
     db.session.add(factuur)

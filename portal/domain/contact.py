@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal import audit
-from portal.domain import berichten
+from portal.domain import audit, berichten
 from portal.extensions import db
 from portal.models import ContactVraag, Contract
 from portal.models.types import utcnow

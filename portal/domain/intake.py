@@ -24,8 +24,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
-from portal import audit
-from portal.domain import aanmelden, afmelden, wijzigen
+from portal.domain import aanmelden, afmelden, audit, wijzigen
 from portal.domain.aanmelden import HOOFD, Huishouden, PersoonGegevens
 from portal.domain.dates import AMSTERDAM, dd_mm_jjjj
 from portal.domain.dates import vandaag as vandaag_nl

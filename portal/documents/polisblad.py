@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from portal.documents import opmaak
 from portal.domain import premie
 from portal.domain.aanmelden import BETALINGSWIJZEN
 from portal.models import Deelname, Polis
-from portal.pdf import opmaak
-from portal.templating import datum, euro
+from portal.web.templating import datum, euro
 
 ROLLEN = {"hoofdverzekerde": "Hoofdverzekerde", "partner": "Partner", "kind": "Kind"}
 

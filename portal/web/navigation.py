@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from portal.access import ACCOUNTBEHEER, ADMINISTRATIEF, ELKE_ROL, FINANCIEEL, may
+from portal.web.access import ACCOUNTBEHEER, ADMINISTRATIEF, ELKE_ROL, FINANCIEEL, may
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from portal import access
 from portal.domain.names import zoeksleutel
 from portal.models import Contract
+from portal.web import access
 
 # Above this many contracts the choice is a text field with suggestions instead of a list.
 KEUZELIJST_TOT = 20

@@ -14,11 +14,11 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from portal.documents.exports import Kolom, csv_stroom, xlsx_bestand
 from portal.domain.afmelden import REDENEN
 from portal.domain.fouten import Fout
 from portal.domain.intake import MAX_TEKST, SOORTEN, zet
 from portal.domain.validation import parse_datum
-from portal.exports import Kolom, csv_stroom, xlsx_bestand
 
 # (column heading, path in the API's JSON)
 KOLOMMEN = [

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from portal.documents import opmaak
 from portal.domain.dates import laatste_dag, maandnaam
-from portal.pdf import opmaak
-from portal.templating import datum, euro
+from portal.web.templating import datum, euro
 
 # The insurer's account for collective premiums (a demo value: the real one comes with go-live).
 IBAN = "NL91 ABNA 0417 1643 00"

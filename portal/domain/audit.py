@@ -20,7 +20,7 @@ from portal.models import AuditLog
 from portal.models.types import utcnow
 from portal.prepared import Prepared
 
-logger = logging.getLogger("portal.audit")
+logger = logging.getLogger("portal.domain.audit")
 _KOLOMMEN = ("tijd", "gebeurtenis", "actie", "gebruiker_id", "rollen", "organisatie_id",
              "contract_nummer", "relatienummers", "route", "bron", "uitkomst", "details")
 _tabel = AuditLog.__table__

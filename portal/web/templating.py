@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from flask import Flask, current_app, g, request
 
-from portal import security
-from portal.access import ROL_LABELS
 from portal.domain import intake
 from portal.domain.dates import AMSTERDAM
 from portal.domain.names import volledige_naam
-from portal.navigation import items_for_user
+from portal.web import security
+from portal.web.access import ROL_LABELS
+from portal.web.navigation import items_for_user
 
 
 def datum(value: date | datetime | None) -> str:

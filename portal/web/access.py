@@ -15,11 +15,11 @@ from flask import abort, g, jsonify, make_response, redirect, render_template, r
 from flask_login import current_user
 from sqlalchemy import String, bindparam, select
 
-from portal import audit
+from portal.domain import audit
 from portal.extensions import db
-from portal.htmx import is_htmx
 from portal.models import Contract, gebruiker_contract
 from portal.prepared import Prepared
+from portal.web.htmx import is_htmx
 
 ADMINISTRATIEF = "administratief"
 FINANCIEEL = "financieel"

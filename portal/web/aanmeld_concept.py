@@ -13,11 +13,11 @@ from datetime import timedelta
 from flask import abort, current_app, g
 from sqlalchemy import delete, select
 
-from portal import access
 from portal.domain.aanmelden import Betaling, Huishouden, PersoonGegevens
 from portal.extensions import db
 from portal.models import AanmeldConcept, AuthSession, Contract, Deelname
 from portal.models.types import utcnow
+from portal.web import access
 
 
 def nieuw(contract: Contract, hoofd: Deelname | None = None) -> AanmeldConcept:

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, RadioField, SelectField, StringField
 
 from portal.domain import aanmelden as regels
-from portal.forms import choices, strip
+from portal.forms import EmptyForm, choices, strip
 
 
 class PersoonVelden(Form):
@@ -124,3 +124,9 @@ def veld_in(form, pad: str, voorvoegsel: str = ""):
             return None
         doel = doel[deel]
     return doel if doel is not form else None
+
+
+class StartForm(EmptyForm):
+    """The first step of Nieuwe deelnemer: which contract."""
+
+    contract = SelectField("Contract", validate_choice=False)

@@ -8,12 +8,12 @@ import traceback
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from portal.access import forbidden_response
-from portal.audit import mask
+from portal.domain.audit import mask
 from portal.extensions import db
-from portal.security import NUL_TEKEN
+from portal.web.access import forbidden_response
+from portal.web.security import NUL_TEKEN
 
-logger = logging.getLogger("portal.errors")
+logger = logging.getLogger("portal.web.errors")
 
 TITELS = {
     400: ("Ongeldig verzoek",

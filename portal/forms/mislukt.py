@@ -10,7 +10,7 @@ from portal.domain.afmelden import REDENEN
 from portal.domain.intake import MAX_TEKST, waarde_op, zet
 from portal.domain.validation import parse_datum
 from portal.forms import choices, strip
-from portal.intake_bestand import DATUMS, KOP_VAN_PAD
+from portal.intake.bestand import DATUMS, KOP_VAN_PAD
 
 VELDEN = {
     "aanmelding": ["persoon.bsn", "persoon.voorletters", "persoon.voorvoegsel", "persoon.achternaam",

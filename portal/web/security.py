@@ -26,7 +26,7 @@ CSP = "; ".join(
 )
 
 
-# The description of the 400 for a NUL byte (``portal.errors`` turns it into its Dutch message).
+# The description of the 400 for a NUL byte (``portal.web.errors`` turns it into its Dutch message).
 NUL_TEKEN = "nul-teken"
 
 
@@ -44,7 +44,7 @@ def refuse_nul_bytes() -> None:
 
 def register(app: Flask) -> None:
     """Install the NUL-byte and login checks and the after-request header policy."""
-    from portal.access import enforce_login
+    from portal.web.access import enforce_login
 
     app.before_request(refuse_nul_bytes)
     app.before_request(enforce_login)

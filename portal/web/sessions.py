@@ -101,6 +101,6 @@ def register_login_manager(manager: LoginManager) -> None:
     manager.login_view = "auth.login"
     manager.login_message = None
     manager.user_loader(load_current)
-    from portal.access import unauthorized
+    from portal.web.access import unauthorized
 
     manager.unauthorized_handler(unauthorized)

@@ -14,11 +14,10 @@ from datetime import timedelta
 
 from sqlalchemy import exists, func, insert, select, update
 
-from portal import audit
-from portal.domain import berichten, intake
+from portal.domain import audit, berichten, intake
 from portal.domain.fouten import Fout
 from portal.extensions import db
-from portal.intake_bestand import lees
+from portal.intake.bestand import lees
 from portal.models import Melding, Upload, UploadRegel
 from portal.models.types import utcnow
 

@@ -11,9 +11,9 @@ from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 
+from portal.documents.exports import DATUM, Kolom
 from portal.domain import intake
 from portal.domain.dates import AMSTERDAM
-from portal.exports import DATUM, Kolom
 from portal.extensions import db
 from portal.models import Contract, Melding, Upload, UploadRegel
 

@@ -1,0 +1,1 @@
+"""Documents the portal makes: PDFs (factuur, polisblad) and Excel/CSV downloads."""

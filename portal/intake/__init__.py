@@ -1,0 +1,1 @@
+"""Digital meldingen arriving as files and API calls: reading, processing in the background, reports."""

@@ -1,1 +1,0 @@
-"""Documents made as PDF: the polisblad."""

@@ -1,0 +1,1 @@
+"""Request glue: access, sessions, login, htmx, templating, errors, security headers."""
