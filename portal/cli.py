@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from portal.domain import credentials
+from portal.domain.rollen import Rol, zet_rollen
 from portal.domain.validation import is_valid_kvk, parse_datum
 from portal.extensions import db
 from portal.models import AuthSession, Contract, Gebruiker, LoginState, Organisatie
@@ -118,9 +119,10 @@ def register(app: Flask) -> None:
         if db.session.scalar(select(Gebruiker).where(Gebruiker.kvk_nummer == kvk,
                                                      Gebruiker.pseudoniem == pseudoniem)):
             raise click.ClickException("Voor deze eHerkenning-identiteit bestaat al een account.")
-        db.session.add(Gebruiker(organisatie=organisatie, naam=naam, email=email, kvk_nummer=kvk,
-                                 pseudoniem=pseudoniem, is_accountbeheerder=True,
-                                 contracten=list(gevonden)))
+        beheerder = Gebruiker(organisatie=organisatie, naam=naam, email=email, kvk_nummer=kvk,
+                              pseudoniem=pseudoniem, contracten=list(gevonden))
+        zet_rollen(beheerder, {Rol.ACCOUNTBEHEER})
+        db.session.add(beheerder)
         db.session.commit()
         click.echo(f"Accountbeheerder {naam} aangemaakt.")
 
@@ -210,7 +212,7 @@ def register(app: Flask) -> None:
     @app.cli.command("accountaanvraag-goedkeuren")
     @click.argument("aanvraag_id", type=int)
     @click.option("--rol", "rollen", multiple=True, required=True,
-                  type=click.Choice(["administratief", "financieel", "accountbeheer"]))
+                  type=click.Choice([rol.value for rol in Rol]))
     @click.option("--contract", "nummers", multiple=True, help="contractnummer (herhaalbaar)")
     def accountaanvraag_goedkeuren(aanvraag_id: int, rollen, nummers):
         """Approve a request: the account is made with these roles and contracts."""

@@ -258,7 +258,7 @@ def test_contract_scope_helper_answers_404_for_foreign_contracts(app, world, log
     from portal.web import access
 
     @app.get("/scope/<nummer>")
-    @access.requires(*access.ROLLEN)
+    @access.requires(*access.ELKE_ROL)
     def scope(nummer):
         return access.get_contract(nummer).naam
 

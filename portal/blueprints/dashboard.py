@@ -13,7 +13,7 @@ bp = Blueprint("dashboard", __name__)
 
 
 @bp.get("/")
-@access.requires(*access.ROLLEN)
+@access.requires(*access.ELKE_ROL)
 def index():
     """Start page after login."""
     return render_template(

@@ -19,6 +19,7 @@ from portal.demo.identities import (
     KVK_NIEUWKOOP,
 )
 from portal.domain import berichten, credentials
+from portal.domain.rollen import zet_rollen
 from portal.extensions import db
 from portal.models import (
     Contactpersoon,
@@ -220,11 +221,9 @@ def _accounts(contracten: dict[str, Contract], today: date) -> None:
             organisatie=organisaties[identiteit.kvk_nummer], naam=identiteit.naam,
             email=identiteit.email, kvk_nummer=identiteit.kvk_nummer,
             pseudoniem=identiteit.pseudoniem, actief=identiteit.actief,
-            is_administratief="administratief" in identiteit.rollen,
-            is_financieel="financieel" in identiteit.rollen,
-            is_accountbeheerder="accountbeheer" in identiteit.rollen,
             contracten=[contracten[n] for n in identiteit.contracten],
             # Made two weeks ago, so the last two weeks' berichten show as unread.
             created_at=_moment(today - timedelta(days=14)),
         )
+        zet_rollen(gebruiker, identiteit.rollen)
         db.session.add(gebruiker)

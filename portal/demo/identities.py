@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from portal.domain.rollen import Rol
+
 KVK_LEIDEN = "90000011"
 KVK_NIEUWKOOP = "90000012"
 KVK_FLEXWERK = "87654321"
@@ -23,7 +25,7 @@ class DemoIdentiteit:
     kvk_nummer: str
     pseudoniem: str
     niveau: str
-    rollen: tuple[str, ...] = ()
+    rollen: tuple[Rol, ...] = ()
     contracten: tuple[str, ...] = ()
     email: str = ""
     actief: bool = True
@@ -33,27 +35,27 @@ class DemoIdentiteit:
 
 DEMO_IDENTITEITEN = [
     DemoIdentiteit("anna", "Anna de Vries", KVK_LEIDEN, "ehpseudo-leiden-anna", "loa3",
-                   ("administratief",), ("12345",), "a.devries@leiden.example",
+                   (Rol.ADMINISTRATIEF,), ("12345",), "a.devries@leiden.example",
                    toelichting="administratief, Gemeente Leiden"),
     DemoIdentiteit("bram", "Bram Jansen", KVK_LEIDEN, "ehpseudo-leiden-bram", "loa2plus",
-                   ("financieel",), ("12345",), "b.jansen@leiden.example",
+                   (Rol.FINANCIEEL,), ("12345",), "b.jansen@leiden.example",
                    toelichting="financieel, Gemeente Leiden (EH2+)"),
     DemoIdentiteit("carla", "Carla Bakker", KVK_LEIDEN, "ehpseudo-leiden-carla", "loa3",
-                   ("accountbeheer",), ("12345", "12346"), "c.bakker@leiden.example",
+                   (Rol.ACCOUNTBEHEER,), ("12345", "12346"), "c.bakker@leiden.example",
                    toelichting="accountbeheer, twee contracten"),
     DemoIdentiteit("daan", "Daan Visser", KVK_LEIDEN, "ehpseudo-leiden-daan", "loa3",
-                   ("administratief", "financieel"), ("12345", "12346"),
+                   (Rol.ADMINISTRATIEF, Rol.FINANCIEEL), ("12345", "12346"),
                    "d.visser@leiden.example",
                    toelichting="administratief en financieel, twee contracten"),
     DemoIdentiteit("eva", "Eva Smit", KVK_NIEUWKOOP, "ehpseudo-nieuwkoop-eva", "loa3",
-                   ("administratief", "accountbeheer"), ("12346",), "e.smit@nieuwkoop.example",
+                   (Rol.ADMINISTRATIEF, Rol.ACCOUNTBEHEER), ("12346",), "e.smit@nieuwkoop.example",
                    toelichting="administratief en accountbeheer, Gemeente Nieuwkoop"),
     DemoIdentiteit("fatima", "Fatima El Amrani", KVK_FLEXWERK, "ehpseudo-flexwerk-fatima",
-                   "loa3", ("administratief", "financieel", "accountbeheer"), ("23595",),
+                   "loa3", (Rol.ADMINISTRATIEF, Rol.FINANCIEEL, Rol.ACCOUNTBEHEER), ("23595",),
                    "f.elamrani@flexwerk.example", vestigingsnummer="000012345678",
                    toelichting="alle rollen, Flexwerk Uitzendbureau"),
     DemoIdentiteit("gerrit", "Gerrit Mulder", KVK_LEIDEN, "ehpseudo-leiden-gerrit", "loa2",
-                   ("administratief",), ("12345",), "g.mulder@leiden.example",
+                   (Rol.ADMINISTRATIEF,), ("12345",), "g.mulder@leiden.example",
                    toelichting="heeft een account, maar een middel van niveau EH2"),
     DemoIdentiteit("henk", "Henk Kok", KVK_LEIDEN, "ehpseudo-leiden-henk", "loa1",
                    toelichting="niveau EH1, geen account"),

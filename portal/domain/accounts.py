@@ -20,17 +20,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from portal.domain import audit, berichten
+from portal.domain.rollen import Rol, in_volgorde, labels, zet_rollen
 from portal.extensions import db
 from portal.models import AccountAanvraag, AuthSession, Contract, Gebruiker, Organisatie
 from portal.models.types import utcnow
-from portal.web.access import ACCOUNTBEHEER, ADMINISTRATIEF, FINANCIEEL, ROL_LABELS, ROLLEN
 
 E_MAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 E_MAIL_FOUT = "Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl."
 # The account's columns (naam, e-mail, eHerkenning-identiteit) hold at most this many characters.
 MAX_LENGTE = 200
-_VLAGGEN = {ADMINISTRATIEF: "is_administratief", FINANCIEEL: "is_financieel",
-            ACCOUNTBEHEER: "is_accountbeheerder"}
 
 
 class AccountFout(Exception):
@@ -94,21 +92,11 @@ def _beschrijving(account: Gebruiker) -> dict:
             "actief": account.actief}
 
 
-def _rollen_tekst(rollen) -> str:
-    return ", ".join(ROL_LABELS[r] for r in ROLLEN if r in rollen) or "geen"
-
-
-def _zet_rollen(account: Gebruiker, rollen) -> None:
-    """Exactly ``rollen``: each role is a flag on the account."""
-    for rol, vlag in _VLAGGEN.items():
-        setattr(account, vlag, rol in rollen)
-
-
 def _controleer_rollen(rollen) -> frozenset[str]:
     rollen = frozenset(rollen)
     if not rollen:
         raise AccountFout("Kies ten minste één rol.", "rollen")
-    if not rollen <= set(ROLLEN):
+    if not rollen <= set(Rol):
         raise AccountFout("Kies rollen uit de lijst.", "rollen")
     return rollen
 
@@ -186,11 +174,11 @@ def aanmaken(beheerder: Gebruiker | None, organisatie: Organisatie, *, naam: str
         raise AccountFout("Voor deze eHerkenning-identiteit bestaat al een account.", "pseudoniem")
     account = Gebruiker(organisatie_id=organisatie.id, naam=naam, email=email,
                         kvk_nummer=organisatie.kvk_nummer, pseudoniem=pseudoniem, contracten=contracten)
-    _zet_rollen(account, rollen)
+    zet_rollen(account, rollen)
     db.session.add(account)
     db.session.flush()
     _vastleggen("account_aangemaakt", "create", beheerder, account, None,
-                f"Account voor {naam} aangemaakt door {_door(beheerder)}: rollen {_rollen_tekst(rollen)}; "
+                f"Account voor {naam} aangemaakt door {_door(beheerder)}: rollen {labels(rollen)}; "
                 f"contracten {', '.join(c.nummer for c in contracten) or 'geen'}.")
     return account
 
@@ -202,7 +190,7 @@ def wijzigen(beheerder: Gebruiker, account: Gebruiker, rechten: Rechten) -> None
     voor = _beschrijving(account)
     contracten = _nieuwe_contracten(beheerder, account.organisatie_id, rechten.contract_ids,
                                     account.contracten)
-    _zet_rollen(account, rollen)
+    zet_rollen(account, rollen)
     account.contracten = contracten
     _houdt_beheerder(account)
     na = _beschrijving(account)
@@ -211,7 +199,7 @@ def wijzigen(beheerder: Gebruiker, account: Gebruiker, rechten: Rechten) -> None
         return
     _vastleggen("account_gewijzigd", "update", beheerder, account, voor,
                 f"Rechten van {account.naam} gewijzigd door {_door(beheerder)}: rollen "
-                f"{_rollen_tekst(rollen)}; contracten {', '.join(na['contracten']) or 'geen'}.")
+                f"{labels(rollen)}; contracten {', '.join(na['contracten']) or 'geen'}.")
 
 
 def deactiveren(beheerder: Gebruiker, account: Gebruiker) -> None:
@@ -241,7 +229,7 @@ def verwijderen(beheerder: Gebruiker, account: Gebruiker) -> None:
     contracts, and leaves the list; its row stays for the meldingen and questions that name it."""
     _vergrendel(account.organisatie_id)
     voor = _beschrijving(account)
-    _zet_rollen(account, ())
+    zet_rollen(account, ())
     account.actief = False
     account.contracten = []
     account.verwijderd_op = utcnow()
@@ -289,7 +277,7 @@ def aanvragen(*, organisatie_naam: str, kvk_nummer: str, naam: str, email: str, 
     organisatie = db.session.scalar(select(Organisatie).where(Organisatie.kvk_nummer == kvk_nummer))
     aanvraag = AccountAanvraag(
         organisatie_naam=organisatie_naam.strip(), kvk_nummer=kvk_nummer, naam=naam, email=email,
-        pseudoniem=pseudoniem, gewenste_rollen=[r for r in ROLLEN if r in set(rollen)],
+        pseudoniem=pseudoniem, gewenste_rollen=[str(r) for r in in_volgorde(set(rollen))],
         gewenste_contracten=(contracten or "").strip()[:500] or None,
         organisatie_id=organisatie.id if organisatie else None)
     db.session.add(aanvraag)

@@ -8,10 +8,10 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from portal.domain.accounts import E_MAIL, E_MAIL_FOUT, Rechten
+from portal.domain.rollen import Rol
 from portal.forms import MultiCheckboxField, choices, strip
-from portal.web import access
 
-_ROL_KEUZES = [(rol, access.ROL_LABELS[rol]) for rol in access.ROLLEN]
+_ROL_KEUZES = [(rol.value, rol.label) for rol in Rol]
 
 
 class RechtenForm(FlaskForm):
@@ -58,6 +58,6 @@ class AanvraagForm(FlaskForm):
                              validators=[Length(max=500, message="Maximaal 500 tekens.")])
 
     def validate_rollen(self, field) -> None:
-        field.data = [r for r in field.data or [] if r in access.ROLLEN]
+        field.data = [r for r in field.data or [] if r in set(Rol)]
         if not field.data:
             raise ValidationError("Kies ten minste één rol.")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import ClassVar
 
-from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -19,8 +20,12 @@ gebruiker_contract = Table(
 )
 
 
-class Gebruiker(UserMixin, db.Model):
-    """A portal account, reached through one eHerkenning identity (KvK-nummer, pseudonym)."""
+class Gebruiker(db.Model):
+    """A portal account, reached through one eHerkenning identity (KvK-nummer, pseudonym).
+
+    It is also Flask-Login's user (``is_active``, ``is_authenticated``, ``is_anonymous``,
+    ``get_id``), written out here so the models need no Flask.
+    """
 
     __tablename__ = "gebruiker"
 
@@ -49,22 +54,39 @@ class Gebruiker(UserMixin, db.Model):
 
     __table_args__ = (UniqueConstraint("kvk_nummer", "pseudoniem", name="uq_gebruiker_identiteit"),)
 
+    # Which flag holds which role is the domain's knowledge: ``portal.domain.rollen`` installs its
+    # ``rollen_van`` here when imported (models do not import the domain). Until then an account
+    # has no roles, so nothing that needs one is allowed.
+    rollen_van: ClassVar[Callable[[Gebruiker], frozenset[str]]] = staticmethod(lambda gebruiker: frozenset())
+
+    @property
+    def rollen(self) -> frozenset[str]:
+        """The user's roles (``portal.domain.rollen.Rol``, equal to their names)."""
+        return self.rollen_van(self)
+
     @property
     def is_active(self) -> bool:  # Flask-Login asks this on every request
         return self.actief
 
     @property
-    def rollen(self) -> set[str]:
-        """The user's roles by name."""
-        return {
-            rol
-            for rol, heeft in (
-                ("administratief", self.is_administratief),
-                ("financieel", self.is_financieel),
-                ("accountbeheer", self.is_accountbeheerder),
-            )
-            if heeft
-        }
+    def is_authenticated(self) -> bool:
+        return self.is_active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        """What the login session remembers (Flask-Login)."""
+        return str(self.id)
+
+    def __eq__(self, other) -> bool:
+        # As Flask-Login's UserMixin: the same account, also across sessions.
+        if isinstance(other, Gebruiker):
+            return self.get_id() == other.get_id()
+        return NotImplemented
+
+    __hash__ = object.__hash__
 
 
 class AuthSession(db.Model):

@@ -16,22 +16,17 @@ from flask_login import current_user
 from sqlalchemy import String, bindparam, select
 
 from portal.domain import audit
+from portal.domain.rollen import ELKE_ROL, Rol
 from portal.extensions import db
 from portal.models import Contract, gebruiker_contract
 from portal.prepared import Prepared
 from portal.web.htmx import is_htmx
 
-ADMINISTRATIEF = "administratief"
-FINANCIEEL = "financieel"
-ACCOUNTBEHEER = "accountbeheer"
-ROLLEN = (ADMINISTRATIEF, FINANCIEEL, ACCOUNTBEHEER)
-ROL_LABELS = {
-    ADMINISTRATIEF: "Administratief",
-    FINANCIEEL: "Financieel",
-    ACCOUNTBEHEER: "Accountbeheer",
-}
-# Every role of a contract (the screens "every role of the contract" may use).
-ELKE_ROL = ROLLEN
+# The roles as the views name them in ``@requires(...)``; spelled once, in ``portal.domain.rollen``.
+ADMINISTRATIEF = Rol.ADMINISTRATIEF
+FINANCIEEL = Rol.FINANCIEEL
+ACCOUNTBEHEER = Rol.ACCOUNTBEHEER
+__all__ = ["ACCOUNTBEHEER", "ADMINISTRATIEF", "ELKE_ROL", "FINANCIEEL"]
 
 PUBLIC_ENDPOINTS: set[str] = {"static"}
 

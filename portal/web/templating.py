@@ -10,8 +10,8 @@ from flask import Flask, current_app, g, request
 from portal.domain import intake
 from portal.domain.dates import AMSTERDAM
 from portal.domain.names import volledige_naam
+from portal.domain.rollen import Rol
 from portal.web import security
-from portal.web.access import ROL_LABELS
 from portal.web.navigation import items_for_user
 
 
@@ -66,7 +66,8 @@ def register(app: Flask) -> None:
         navigatie=items_for_user,
         has_endpoint=has_endpoint,
         vraag_context=vraag_context,
-        ROL_LABELS=ROL_LABELS,
+        # Label by role name: templates hold the stored names (``ROL_LABELS[rol]``).
+        ROL_LABELS={rol.value: rol.label for rol in Rol},
         volledige_naam=volledige_naam,
         melding_naam=intake.naam_van,
     )
