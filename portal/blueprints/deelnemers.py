@@ -29,6 +29,7 @@ from portal.documents import exports
 from portal.domain import afmelden as afmeld_regels
 from portal.domain import audit, zoeken
 from portal.domain.dates import vandaag
+from portal.domain.formatting import datum
 from portal.domain.fouten import Afgekeurd
 from portal.domain.validation import parse_datum
 from portal.extensions import db, limiter
@@ -36,7 +37,6 @@ from portal.forms.deelnemers import AfmeldForm, ZoekForm
 from portal.models import Bericht, Deelname, Melding, Persoon, Polis
 from portal.web import access, paginering
 from portal.web.htmx import is_htmx
-from portal.web.templating import datum
 
 bp = Blueprint("deelnemers", __name__)
 

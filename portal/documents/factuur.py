@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from portal.documents import opmaak
 from portal.domain.dates import laatste_dag, maandnaam
-from portal.web.templating import datum, euro
+from portal.domain.formatting import datum, euro
 
 # The insurer's account for collective premiums (a demo value: the real one comes with go-live).
 IBAN = "NL91 ABNA 0417 1643 00"

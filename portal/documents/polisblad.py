@@ -7,8 +7,8 @@ from datetime import date
 from portal.documents import opmaak
 from portal.domain import premie
 from portal.domain.aanmelden import BETALINGSWIJZEN
+from portal.domain.formatting import datum, euro
 from portal.models import Deelname, Polis
-from portal.web.templating import datum, euro
 
 ROLLEN = {"hoofdverzekerde": "Hoofdverzekerde", "partner": "Partner", "kind": "Kind"}
 

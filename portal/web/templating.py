@@ -1,42 +1,16 @@
-"""Jinja filters and globals: Dutch dates, Amsterdam times, htmx pin, navigation."""
+"""Jinja filters and globals: Dutch dates, Amsterdam times and euros (``portal.domain.formatting``),
+htmx pin, navigation."""
 
 from __future__ import annotations
-
-from datetime import date, datetime
-from decimal import Decimal
 
 from flask import Flask, current_app, g, request
 
 from portal.domain import intake
-from portal.domain.dates import AMSTERDAM
+from portal.domain.formatting import datum, euro, tijdstip
 from portal.domain.names import volledige_naam
 from portal.domain.rollen import Rol
 from portal.web import security
 from portal.web.navigation import items_for_user
-
-
-def datum(value: date | datetime | None) -> str:
-    """dd-mm-jjjj; timestamps in Amsterdam time."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(AMSTERDAM)
-    return value.strftime("%d-%m-%Y")
-
-
-def tijdstip(value: datetime | None) -> str:
-    """dd-mm-jjjj uu:mm in Amsterdam time."""
-    if value is None:
-        return ""
-    return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
-
-
-def euro(value: Decimal | None) -> str:
-    """€ 1.234,56."""
-    if value is None:
-        return ""
-    text = f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"€ {text}"
 
 
 def has_endpoint(name: str) -> bool:
