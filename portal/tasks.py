@@ -11,7 +11,7 @@ import os
 from functools import wraps
 from pathlib import Path
 
-from flask import has_app_context
+from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 
 INSTANCE = Path(__file__).resolve().parent.parent / "instance"
@@ -50,17 +50,19 @@ def _in_app(taak):
 @huey.task(retries=2, retry_delay=10)
 @_in_app
 def upload_controleren(upload_id: int) -> None:
+    from portal.domain.dates import Vensters
     from portal.intake import uploads
 
-    uploads.controleer(upload_id)
+    uploads.controleer(upload_id, Vensters.uit_settings(current_app.config))
 
 
 @huey.task(retries=2, retry_delay=10)
 @_in_app
 def upload_verwerken(upload_id: int) -> None:
+    from portal.domain.dates import Vensters
     from portal.intake import uploads
 
-    uploads.verwerk(upload_id)
+    uploads.verwerk(upload_id, Vensters.uit_settings(current_app.config))
 
 
 @huey.periodic_task(crontab(minute="*/5"))

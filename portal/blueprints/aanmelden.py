@@ -8,13 +8,13 @@ Nothing is registered until the last Aanmelden.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select, update
 
 from portal.domain import aanmelden as regels
 from portal.domain import audit, premie
-from portal.domain.dates import vandaag
+from portal.domain.dates import Venster, vandaag
 from portal.domain.fouten import Afgekeurd, Fout
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
@@ -135,7 +135,7 @@ def client(token: str):
     hoofd = form.gegevens(producten=h.hoofd.producten)
     aanmeld_concept.bewaar(concept, hoofd=hoofd.als_dict(), ingangsdatum=form.ingangsdatum.data or "")
     h.hoofd, h.ingangsdatum, h.leden = hoofd, form.ingangsdatum.data or "", []
-    fouten = regels.controleer_personen(h, vandaag())
+    fouten = regels.controleer_personen(h, vandaag(), _venster())
     if fouten:
         samenvatting = zet_fouten(fouten, lambda pad: veld_in(form, pad, "hoofd."))
         return _render("aanmelden/client.html", concept, contract, "client", 422, form=form,
@@ -177,7 +177,7 @@ def gezinsleden(token: str):
         return _render("aanmelden/gezinsleden.html", concept, contract, "gezinsleden",
                        fragment="aanmelden/_gezinsleden.html", form=form, **context)
     h.leden, h.ingangsdatum = leden, wijzigingen.get("ingangsdatum", h.ingangsdatum)
-    fouten = regels.controleer_personen(h, vandaag(), leden_verplicht=True)
+    fouten = regels.controleer_personen(h, vandaag(), _venster(), leden_verplicht=True)
     if fouten:
         context["fouten"] = _samenvatting(fouten, lambda pad: veld_in(form, pad), concept,
                                           "gezinsleden")
@@ -185,6 +185,11 @@ def gezinsleden(token: str):
                        form=form, **context)
     aanmeld_concept.voltooi_stap(concept, "gezinsleden")
     return _naar(url_for(".verzekering", token=token))
+
+
+def _venster() -> Venster:
+    """The ingangsdatum's window from the app's settings (the domain does not read them)."""
+    return Venster.uit_settings(current_app.config, "AANMELDING")
 
 
 def _hoofd_naam(h: regels.Huishouden) -> str:
@@ -285,7 +290,7 @@ def verzekering(token: str):
                          "verzekering.", f"{pad}.producten")
                     for pad, p in h.personen if gekozen[pad] not in ("collectiviteit", "verzekering")]
     if keuze_fouten:
-        fouten = regels.controleer(h, vandaag()) + keuze_fouten  # every error at once
+        fouten = regels.controleer(h, vandaag(), _venster()) + keuze_fouten  # every error at once
     else:
         try:
             _registreer(concept, h)  # registreer checks every rule itself
@@ -321,7 +326,8 @@ def _registreer(concept: AanmeldConcept, h: regels.Huishouden) -> None:
         db.session.rollback()
         return
     try:
-        uitkomst = regels.registreer(h, vandaag=vandaag(), bron=f"portal:{current_user.id}")
+        uitkomst = regels.registreer(h, vandaag=vandaag(), bron=f"portal:{current_user.id}",
+                                     venster=_venster())
     except Afgekeurd:
         db.session.rollback()
         raise

@@ -12,6 +12,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.routing import BaseConverter
 
 from portal.domain import audit, credentials, intake
+from portal.domain.dates import Vensters
 from portal.extensions import csrf, limiter
 from portal.intake.api_schema import openapi
 from portal.web.access import public
@@ -94,7 +95,8 @@ def _verwerk(data, credential) -> tuple[int, dict]:
     except intake.GeenMelding as exc:
         return 400, {"fout": "geen_melding", "melding": exc.bericht, "veld": exc.veld}
     try:
-        ontvangst = intake.ontvang(melding, _afzender(credential))
+        ontvangst = intake.ontvang(melding, _afzender(credential),
+                                  vensters=Vensters.uit_settings(current_app.config))
     except intake.NietBevoegd as exc:
         audit.record("melding_geweigerd", "access", contract_nummer=str(exc), uitkomst="geweigerd",
                      details={"api_gebruiker": credential.gebruikersnaam, "melding_id": melding.melding_id})

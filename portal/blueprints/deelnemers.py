@@ -13,6 +13,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     g,
     make_response,
@@ -28,7 +29,7 @@ from sqlalchemy import select
 from portal.documents import exports
 from portal.domain import afmelden as afmeld_regels
 from portal.domain import audit, zoeken
-from portal.domain.dates import vandaag
+from portal.domain.dates import Venster, vandaag
 from portal.domain.formatting import datum
 from portal.domain.fouten import Afgekeurd
 from portal.domain.validation import parse_datum
@@ -222,7 +223,8 @@ def afmelden(relatienummer: str, contract: str):
         try:
             uitkomst = afmeld_regels.afmelden(
                 deelname, parse_datum(form.einddatum.data), form.reden.data, vandaag=vandaag(),
-                bron=f"portal:{current_user.id}", behouden=behouden)
+                bron=f"portal:{current_user.id}", behouden=behouden,
+                venster=Venster.uit_settings(current_app.config, "AFMELDING"))
         except Afgekeurd as afgekeurd:
             db.session.rollback()
             for fout in afgekeurd.fouten:

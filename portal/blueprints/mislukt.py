@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from portal.domain import audit, intake
+from portal.domain.dates import Vensters
 from portal.extensions import db
 from portal.forms.mislukt import VELDEN, VerwijderForm, als_gegevens, correctie_form, veldnaam
 from portal.intake.bestand import KOP_VAN_PAD
@@ -118,7 +119,7 @@ def corrigeren(kenmerk: str):
         return _pagina(origineel, form, status=422)
     afzender = intake.Afzender(kanaal="correctie", bron=f"correctie:{origineel.id}",
                                contract_ids=frozenset(access.contract_ids()), gebruiker=current_user)
-    uitkomst = intake.ontvang(nieuw, afzender).melding
+    uitkomst = intake.ontvang(nieuw, afzender, vensters=Vensters.uit_settings(current_app.config)).melding
     origineel.afgehandeld_op = utcnow()
     if uitkomst.status == "verwerkt":
         origineel.afhandeling = "Gecorrigeerd en verwerkt"

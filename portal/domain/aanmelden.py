@@ -157,7 +157,7 @@ class Aanmelding:
 def controleer_ingangsdatum(waarde: str, contract: Contract, vandaag: date,
                             venster: Venster | None = None) -> list[Fout]:
     """Required, a real date, within the 120-day rule and the future limit, inside the contract."""
-    venster = venster or Venster.uit_config("AANMELDING")
+    venster = venster or Venster()
     if not waarde:
         return [Fout("veld_verplicht", "Vul de ingangsdatum in.", "ingangsdatum")]
     begin = parse_datum(waarde)

@@ -74,7 +74,7 @@ def controleer_einddatum(ingangsdatum: date, einddatum: date | None, reden: str 
                          venster: Venster | None = None, veld: str = "einddatum") -> list[Fout]:
     """The einddatum of a deelname that began on ``ingangsdatum``: an afmelding and a wijziging
     of the einddatum share these rules."""
-    venster = venster or Venster.uit_config("AFMELDING")
+    venster = venster or Venster()
     if einddatum is None:
         return [Fout("einddatum_ongeldig", "Vul de einddatum in als dd-mm-jjjj, bijvoorbeeld 31-12-2026.",
                      veld)]

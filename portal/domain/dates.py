@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
-
-from flask import current_app, has_app_context
 
 from portal.models.types import utcnow
 
@@ -55,21 +54,40 @@ def dd_mm_jjjj(day: date) -> str:
 
 @dataclass(frozen=True)
 class Venster:
-    """How far a date a melding names (ingangsdatum, einddatum) may lie before and after today."""
+    """How far a date a melding names (ingangsdatum, einddatum) may lie before and after today.
+
+    The defaults are those of ``portal.config``; the edge (view, API, upload task) passes the
+    app's settings in through ``uit_settings``, the domain never reads them itself.
+    """
 
     dagen_terug: int = 120
     dagen_vooruit: int = 365
 
     @classmethod
-    def uit_config(cls, soort: str) -> Venster:
+    def uit_settings(cls, settings: Mapping, soort: str) -> Venster:
         """``soort`` 'AANMELDING' or 'AFMELDING': the ``<soort>_MAX_DAGEN_TERUG/_VOORUIT`` settings."""
-        if not has_app_context():
-            return cls()
-        return cls(current_app.config[f"{soort}_MAX_DAGEN_TERUG"],
-                   current_app.config[f"{soort}_MAX_DAGEN_VOORUIT"])
+        return cls(settings[f"{soort}_MAX_DAGEN_TERUG"], settings[f"{soort}_MAX_DAGEN_VOORUIT"])
 
     def vroegst(self, vandaag: date) -> date:
         return vandaag - timedelta(days=self.dagen_terug)
 
     def laatst(self, vandaag: date) -> date:
         return vandaag + timedelta(days=self.dagen_vooruit)
+
+
+@dataclass(frozen=True)
+class Vensters:
+    """Both windows, for the intake that handles aanmeldingen, afmeldingen and wijzigingen alike:
+    an ingangsdatum falls in ``aanmelding``'s, an einddatum in ``afmelding``'s."""
+
+    aanmelding: Venster = Venster()
+    afmelding: Venster = Venster()
+
+    @classmethod
+    def uit_settings(cls, settings: Mapping) -> Vensters:
+        """The ``AANMELDING_*`` and ``AFMELDING_*`` settings (the app's config, passed in)."""
+        return cls(Venster.uit_settings(settings, "AANMELDING"), Venster.uit_settings(settings, "AFMELDING"))
+
+
+# The windows of portal.config's defaults, for callers (tests, scripts) that pass no settings.
+STANDAARD_VENSTERS = Vensters()

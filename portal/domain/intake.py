@@ -26,7 +26,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.domain import aanmelden, afmelden, audit, wijzigen
 from portal.domain.aanmelden import HOOFD, Huishouden, PersoonGegevens
-from portal.domain.dates import AMSTERDAM, dd_mm_jjjj
+from portal.domain.dates import AMSTERDAM, STANDAARD_VENSTERS, Vensters, dd_mm_jjjj
 from portal.domain.dates import vandaag as vandaag_nl
 from portal.domain.fouten import Afgekeurd, Fout
 from portal.domain.validation import controleer_bsn, is_valid_kvk, parse_datum
@@ -261,26 +261,28 @@ class _Plan:
     persoon: Persoon | None = None
 
 
-def beoordeel(m: MeldingIn, afzender: Afzender, vandaag: date) -> _Plan:
-    """Check the melding against every rule without changing anything."""
+def beoordeel(m: MeldingIn, afzender: Afzender, vandaag: date,
+              vensters: Vensters = STANDAARD_VENSTERS) -> _Plan:
+    """Check the melding against every rule without changing anything; ``vensters`` are the
+    date windows from the app's settings, passed in by the channel."""
     contract, fouten = _contract(m, afzender)
     if contract is None:
         return _Plan(None, fouten)
     plan = {"aanmelding": _aanmelding, "afmelding": _afmelding, "wijziging": _wijziging}[m.soort](
-        m, contract, afzender, vandaag)
+        m, contract, afzender, vandaag, vensters)
     plan.fouten = fouten + plan.fouten
     return plan
 
 
-def _aanmelding(m, contract, afzender, vandaag) -> _Plan:
+def _aanmelding(m, contract, afzender, vandaag, vensters) -> _Plan:
     h = Huishouden(contract=contract, ingangsdatum=m.ingangsdatum, hoofd=replace(m.persoon, producten=[]))
     fouten = _aanleveren_vanaf(contract, h.begin, "ingangsdatum")
-    fouten += _api_paden(aanmelden.controleer(h, vandaag))
+    fouten += _api_paden(aanmelden.controleer(h, vandaag, vensters.aanmelding))
 
     def doe(melding: Melding) -> str:
         try:
             uitkomst = aanmelden.registreer(h, vandaag=vandaag, bron=afzender.bron, kanaal=afzender.kanaal,
-                                            melding=melding, gecontroleerd=True)
+                                            venster=vensters.aanmelding, melding=melding, gecontroleerd=True)
         except Afgekeurd as exc:
             raise Afgekeurd(_api_paden(exc.fouten)) from exc
         return uitkomst.deelnames[0].persoon.relatienummer
@@ -288,7 +290,7 @@ def _aanmelding(m, contract, afzender, vandaag) -> _Plan:
     return _Plan(contract, fouten, doe)
 
 
-def _afmelding(m, contract, afzender, vandaag) -> _Plan:
+def _afmelding(m, contract, afzender, vandaag, vensters) -> _Plan:
     persoon, fouten = _bekende_persoon(m)
     if fouten:
         return _Plan(contract, fouten)
@@ -303,18 +305,18 @@ def _afmelding(m, contract, afzender, vandaag) -> _Plan:
                      persoon=persoon)
     reden = m.reden or afmelden.EINDE_COLLECTIVITEIT
     einde = parse_datum(m.einddatum)
-    fouten = afmelden.controleer(deelname, einde, reden, vandaag)
+    fouten = afmelden.controleer(deelname, einde, reden, vandaag, vensters.afmelding)
     fouten += _aanleveren_vanaf(contract, einde, "einddatum")
 
     def doe(melding: Melding) -> str:
         afmelden.afmelden(deelname, einde, reden, vandaag=vandaag, bron=afzender.bron,
-                          kanaal=afzender.kanaal, melding=melding)
+                          kanaal=afzender.kanaal, venster=vensters.afmelding, melding=melding)
         return persoon.relatienummer
 
     return _Plan(contract, fouten, doe, persoon)
 
 
-def _wijziging(m, contract, afzender, vandaag) -> _Plan:
+def _wijziging(m, contract, afzender, vandaag, vensters) -> _Plan:
     persoon, fouten = _bekende_persoon(m)
     if fouten:
         return _Plan(contract, fouten)
@@ -323,27 +325,29 @@ def _wijziging(m, contract, afzender, vandaag) -> _Plan:
         return _Plan(contract, [Fout("deelnemer_onbekend", "Deze persoon is geen deelnemer van contract "
                                      f"{contract.nummer}. Controleer het BSN.", "persoon.bsn")],
                      persoon=persoon)
-    fouten = wijzigen.controleer(deelname, m.wijziging, vandaag)
+    fouten = wijzigen.controleer(deelname, m.wijziging, vandaag, vensters)
     for veld in ("ingangsdatum", "einddatum"):
         fouten += _aanleveren_vanaf(contract, parse_datum(m.wijziging.get(veld)), f"wijziging.{veld}")
 
     def doe(melding: Melding) -> str:
-        wijzigen.wijzig(deelname, m.wijziging, vandaag=vandaag, melding=melding)
+        wijzigen.wijzig(deelname, m.wijziging, vandaag=vandaag, melding=melding, vensters=vensters)
         return persoon.relatienummer
 
     return _Plan(contract, fouten, doe, persoon)
 
 
-def controleer(m: MeldingIn, afzender: Afzender, vandaag: date | None = None) -> list[Fout]:
+def controleer(m: MeldingIn, afzender: Afzender, vandaag: date | None = None,
+               vensters: Vensters = STANDAARD_VENSTERS) -> list[Fout]:
     """The dry run: every rule the melding breaks, changing nothing. Raises ``NietBevoegd`` as
     ``ontvang`` does (a portal user's contracts give ``afzender_niet_bevoegd`` as a fout instead)."""
-    return beoordeel(m, afzender, vandaag or vandaag_nl()).fouten
+    return beoordeel(m, afzender, vandaag or vandaag_nl(), vensters).fouten
 
 
 # -- apply ----------------------------------------------------------------------------------------
 
 def ontvang(m: MeldingIn, afzender: Afzender, *, vandaag: date | None = None,
-            regelnummer: int | None = None, vooraf: list[Fout] | None = None) -> Ontvangst:
+            regelnummer: int | None = None, vooraf: list[Fout] | None = None,
+            vensters: Vensters = STANDAARD_VENSTERS) -> Ontvangst:
     """Process the melding once and commit; a re-send returns the first result.
 
     ``vooraf`` holds what the channel already found wrong (a line twice in a file): the melding
@@ -360,7 +364,7 @@ def ontvang(m: MeldingIn, afzender: Afzender, *, vandaag: date | None = None,
             return Ontvangst(bestaand, bestaand.status, bestaand.antwoord, nieuw=False,
                              conflict=bestaand.body_hash != vingerafdruk)
         try:
-            melding = _verwerk(m, afzender, vandaag, vingerafdruk, regelnummer, vooraf or [])
+            melding = _verwerk(m, afzender, vandaag, vingerafdruk, regelnummer, vooraf or [], vensters)
             ontvangst = Ontvangst(melding, melding.status, melding.antwoord)
             db.session.commit()
             return ontvangst
@@ -380,7 +384,7 @@ def zoek(bron: str, melding_id: str) -> Melding | None:
 
 
 def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
-             regelnummer: int | None, vooraf: list[Fout]) -> Melding:
+             regelnummer: int | None, vooraf: list[Fout], vensters: Vensters) -> Melding:
     ontvangen = utcnow()
 
     def nieuwe_melding(**waarden) -> Melding:
@@ -402,7 +406,7 @@ def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
     # deelname, a BSN): ``ontvang`` then rolls back and finds the twin's result or checks again.
     plan = None
     try:
-        plan = beoordeel(m, afzender, vandaag)
+        plan = beoordeel(m, afzender, vandaag, vensters)
         if vooraf or plan.fouten:
             raise Afgekeurd(vooraf + plan.fouten)
         melding = nieuwe_melding(status="ontvangen")

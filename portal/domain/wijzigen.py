@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.domain import aanmelden, afmelden, berichten
-from portal.domain.dates import dd_mm_jjjj
+from portal.domain.dates import STANDAARD_VENSTERS, Venster, Vensters, dd_mm_jjjj
 from portal.domain.fouten import Afgekeurd, Fout
 from portal.domain.validation import controleer_bsn, parse_datum
 from portal.extensions import db
@@ -37,7 +37,8 @@ def deelname_van(persoon: Persoon, contract_id: int) -> Deelname | None:
         .order_by(Deelname.einddatum.is_not(None), Deelname.ingangsdatum.desc())).first()
 
 
-def controleer(deelname: Deelname, nieuw: dict[str, str], vandaag: date) -> list[Fout]:
+def controleer(deelname: Deelname, nieuw: dict[str, str], vandaag: date,
+               vensters: Vensters = STANDAARD_VENSTERS) -> list[Fout]:
     """Every rule the new values break; ``nieuw`` holds the fields to change as sent (strings)."""
     nieuw = {k: v for k, v in nieuw.items() if k in WIJZIGBAAR and v}
     if not nieuw:
@@ -48,14 +49,14 @@ def controleer(deelname: Deelname, nieuw: dict[str, str], vandaag: date) -> list
         fouten += _controleer_bsn(deelname.persoon, nieuw["bsn"])
     ingang = deelname.ingangsdatum
     if "ingangsdatum" in nieuw:
-        eigen = _controleer_ingangsdatum(deelname, nieuw["ingangsdatum"], vandaag)
+        eigen = _controleer_ingangsdatum(deelname, nieuw["ingangsdatum"], vandaag, vensters.aanmelding)
         fouten += eigen
         if not eigen:
             ingang = parse_datum(nieuw["ingangsdatum"])
     if "geboortedatum" in nieuw:
         fouten += _controleer_geboortedatum(nieuw["geboortedatum"], ingang, vandaag)
     if "einddatum" in nieuw:
-        fouten += _controleer_einddatum(deelname, nieuw["einddatum"], ingang, vandaag)
+        fouten += _controleer_einddatum(deelname, nieuw["einddatum"], ingang, vandaag, vensters.afmelding)
     return fouten
 
 
@@ -84,9 +85,9 @@ def _controleer_geboortedatum(waarde: str, ingang: date, vandaag: date) -> list[
     return []
 
 
-def _controleer_ingangsdatum(deelname: Deelname, waarde: str, vandaag: date) -> list[Fout]:
+def _controleer_ingangsdatum(deelname: Deelname, waarde: str, vandaag: date, venster: Venster) -> list[Fout]:
     fouten = [Fout(f.code, f.bericht, "wijziging.ingangsdatum")
-              for f in aanmelden.controleer_ingangsdatum(waarde, deelname.contract, vandaag)]
+              for f in aanmelden.controleer_ingangsdatum(waarde, deelname.contract, vandaag, venster)]
     if fouten:
         return fouten
     begin = parse_datum(waarde)
@@ -108,12 +109,13 @@ def _controleer_ingangsdatum(deelname: Deelname, waarde: str, vandaag: date) -> 
     return _overlap(deelname, begin, deelname.einddatum, "wijziging.ingangsdatum")
 
 
-def _controleer_einddatum(deelname: Deelname, waarde: str, ingang: date, vandaag: date) -> list[Fout]:
+def _controleer_einddatum(deelname: Deelname, waarde: str, ingang: date, vandaag: date,
+                         venster: Venster) -> list[Fout]:
     if deelname.einddatum is None:
         return [Fout("geen_beeindigde_deelname", "Deze deelname loopt nog. Stuur een afmelding om een "
                      "einddatum vast te leggen.", "wijziging.einddatum")]
     einde = parse_datum(waarde)
-    fouten = afmelden.controleer_einddatum(ingang, einde, deelname.reden_einde, vandaag,
+    fouten = afmelden.controleer_einddatum(ingang, einde, deelname.reden_einde, vandaag, venster,
                                            veld="wijziging.einddatum")
     return fouten or _overlap(deelname, ingang, einde, "wijziging.einddatum")
 
@@ -133,9 +135,10 @@ def _overlap(deelname: Deelname, begin: date, einde: date | None, veld: str) -> 
                  f"{tot}; de perioden mogen niet overlappen.", veld)]
 
 
-def wijzig(deelname: Deelname, nieuw: dict[str, str], *, vandaag: date, melding: Melding) -> Wijziging:
+def wijzig(deelname: Deelname, nieuw: dict[str, str], *, vandaag: date, melding: Melding,
+           vensters: Vensters = STANDAARD_VENSTERS) -> Wijziging:
     """Apply the wijziging or raise ``Afgekeurd`` (nothing changed). The caller commits."""
-    fouten = controleer(deelname, nieuw, vandaag)
+    fouten = controleer(deelname, nieuw, vandaag, vensters)
     if fouten:
         raise Afgekeurd(fouten)
     uitkomst = Wijziging(deelname=deelname)

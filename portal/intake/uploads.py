@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy import exists, func, insert, select, update
 
 from portal.domain import audit, berichten, intake
+from portal.domain.dates import STANDAARD_VENSTERS, Vensters
 from portal.domain.fouten import Fout
 from portal.extensions import db
 from portal.intake.bestand import lees
@@ -90,8 +91,9 @@ def _voortgang(upload: Upload, gedaan: int) -> None:
     db.session.commit()
 
 
-def controleer(upload_id: int) -> None:
-    """The dry run: per line what would happen, nothing changed but the findings."""
+def controleer(upload_id: int, vensters: Vensters = STANDAARD_VENSTERS) -> None:
+    """The dry run: per line what would happen, nothing changed but the findings. ``vensters``:
+    the date windows from the app's settings (the task passes them)."""
     upload = db.session.get(Upload, upload_id)
     if upload is None or upload.status not in ("ontvangen", "controleren"):
         return
@@ -103,7 +105,7 @@ def controleer(upload_id: int) -> None:
         m = _melding_in(regel.gegevens)
         fouten = [Fout(**f) for f in regel.leesfouten]
         if m is not None and not any(f.code == "soort_ongeldig" for f in fouten):
-            fouten += intake.controleer(m, van)
+            fouten += intake.controleer(m, van, vensters=vensters)
         regel.controle = [asdict(f) for f in fouten]
         goed += not fouten
         if gedaan % VOORTGANG_ELKE == 0:
@@ -128,7 +130,7 @@ def start_verwerking(upload: Upload) -> bool:
     return _na_controle(upload, status="verwerken", gedaan=0, voortgang_op=utcnow())
 
 
-def verwerk(upload_id: int) -> None:
+def verwerk(upload_id: int, vensters: Vensters = STANDAARD_VENSTERS) -> None:
     """Apply every line through the intake pipeline, each on its own; resumable."""
     upload = db.session.get(Upload, upload_id)
     if upload is None or upload.status != "verwerken":
@@ -141,7 +143,7 @@ def verwerk(upload_id: int) -> None:
         m = _melding_in(gegevens)
         if m is not None:
             vooraf = [Fout(**f) for f in leesfouten]
-            intake.ontvang(m, van, regelnummer=regelnummer, vooraf=vooraf)
+            intake.ontvang(m, van, regelnummer=regelnummer, vooraf=vooraf, vensters=vensters)
         gedaan += 1
         if gedaan % VOORTGANG_ELKE == 0:
             _voortgang(upload, gedaan)
