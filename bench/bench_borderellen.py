@@ -23,6 +23,7 @@ PROBE = """
 import json, resource, sys, time
 from datetime import date
 from bench.common import bench_app
+from portal.documents.borderel import DOCUMENTEN
 from portal.domain import borderellen
 from portal.extensions import db
 from portal.models import BorderelRegel
@@ -31,7 +32,7 @@ app = bench_app(sys.argv[1])
 with app.app_context():
     rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
-    uitkomsten = borderellen.genereer_alle(date.fromisoformat(sys.argv[2]))
+    uitkomsten = borderellen.genereer_alle(date.fromisoformat(sys.argv[2]), documenten=DOCUMENTEN)
     seconden = time.perf_counter() - started
     regels = db.session.query(BorderelRegel).count()
     print(json.dumps({

@@ -58,6 +58,7 @@ def register(app: Flask) -> None:
         from portal.demo import data
 
         if data.load(today=vandaag):
+            from portal.documents.borderel import DOCUMENTEN
             from portal.domain import borderellen
             from portal.domain.dates import eerste_dag, vorige_maand
             from portal.domain.dates import vandaag as echt_vandaag
@@ -65,7 +66,7 @@ def register(app: Flask) -> None:
             # Three months of borderellen, oldest first, so the screen has something to show.
             deze = eerste_dag(vandaag or echt_vandaag())
             for maand in (vorige_maand(vorige_maand(deze)), vorige_maand(deze), deze):
-                borderellen.genereer_alle(maand, gemaakt_op=maand)
+                borderellen.genereer_alle(maand, gemaakt_op=maand, documenten=DOCUMENTEN)
             click.echo("Demodata geladen.")
         else:
             click.echo("Demodata was al aanwezig; niets gewijzigd.")
@@ -144,6 +145,7 @@ def register(app: Flask) -> None:
     @click.option("--contract", "nummers", multiple=True, help="contractnummer (herhaalbaar); standaard alle")
     def borderellen_maken(maand: date | None, nummers: tuple[str, ...]):
         """Make the borderel and factuur of one month for one or all contracts (idempotent)."""
+        from portal.documents.borderel import DOCUMENTEN
         from portal.domain import borderellen
         from portal.domain.dates import vandaag
 
@@ -153,7 +155,7 @@ def register(app: Flask) -> None:
             onbekend = set(nummers) - {c.nummer for c in contracten}
             if onbekend:
                 raise click.ClickException(f"Onbekend contract: {', '.join(sorted(onbekend))}.")
-        uitkomsten = borderellen.genereer_alle(maand or vandaag(), contracten)
+        uitkomsten = borderellen.genereer_alle(maand or vandaag(), contracten, documenten=DOCUMENTEN)
         nieuw = [u for u in uitkomsten if u.nieuw]
         for u in nieuw:
             click.echo(f"{u.contract}: borderel {u.maand:%Y-%m} gemaakt ({u.regels} regels).")

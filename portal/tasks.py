@@ -84,7 +84,8 @@ def borderellen_maken() -> None:
 
     Idempotent, so a missed or repeated run is harmless (``flask borderellen-maken`` does the same).
     """
+    from portal.documents.borderel import DOCUMENTEN
     from portal.domain import borderellen
     from portal.domain.dates import vandaag
 
-    borderellen.genereer_alle(vandaag())
+    borderellen.genereer_alle(vandaag(), documenten=DOCUMENTEN)

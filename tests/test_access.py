@@ -74,10 +74,11 @@ def _polis(persoon, contract) -> Polis:
 
 def _borderel(contract) -> int:
     """The id of this month's borderel of ``contract`` (made once)."""
+    from portal.documents.borderel import DOCUMENTEN
     from portal.domain import borderellen
     from portal.domain.dates import vandaag
 
-    return borderellen.genereer(contract, vandaag()).borderel_id
+    return borderellen.genereer(contract, vandaag(), documenten=DOCUMENTEN).borderel_id
 
 
 def _bericht(contract, persoon) -> int:

@@ -15,10 +15,17 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from portal.documents.borderel import DOCUMENTEN, lees_csv
 from portal.domain import afmelden, borderellen, premie
 from portal.extensions import db
 from portal.models import AuditLog, Bericht, Borderel, BorderelRegel, Polis, PolisProduct
 from tests import factories
+
+
+def _genereer(contract, maand, **waarden):
+    """The domain's borderel run with the real documents (as the CLI and the task run it)."""
+    return borderellen.genereer(contract, maand, documenten=DOCUMENTEN, **waarden)
+
 
 # -- the premium rules ------------------------------------------------------------------------
 
@@ -106,7 +113,7 @@ def tarieven(world):
 
 
 def _regels(borderel) -> list[dict]:
-    tekst = borderellen.lees_csv(borderel).decode("utf-8")
+    tekst = lees_csv(borderel).decode("utf-8")
     assert tekst.startswith("\ufeff")
     return list(csv.DictReader(io.StringIO(tekst.lstrip("\ufeff")), delimiter=";"))
 
@@ -126,7 +133,7 @@ def test_borderel_lines_follow_the_deelnames_of_the_month(app, world, tarieven):
     _verzekerd(c, basis, ingang=date(2020, 1, 1), einde=date(2026, 10, 31), achternaam="Oud")
     db.session.commit()
 
-    uitkomst = borderellen.genereer(c, NOVEMBER, gemaakt_op=date(2026, 11, 20))
+    uitkomst = _genereer(c, NOVEMBER, gemaakt_op=date(2026, 11, 20))
     borderel = db.session.get(Borderel, uitkomst.borderel_id)
     rijen = _regels(borderel)
     premies = {(r["Naam"], r["Product"]): r for r in rijen if r["Soort regel"] == "Premie"}
@@ -182,7 +189,7 @@ def test_a_late_change_becomes_a_correction_in_the_next_borderel(app, world, tar
     c = world.contract_a
     persoon, deelname = _verzekerd(c, basis, ingang=date(2025, 1, 1), achternaam="Laatafmelder")
     db.session.commit()
-    oktober = db.session.get(Borderel, borderellen.genereer(c, date(2026, 10, 1)).borderel_id)
+    oktober = db.session.get(Borderel, _genereer(c, date(2026, 10, 1)).borderel_id)
     inhoud_oktober = hashlib.sha256(oktober.inhoud).hexdigest()
     assert [r["Bruto premie"] for r in _regels(oktober)[:-1]] == ["150,00"]
 
@@ -193,7 +200,7 @@ def test_a_late_change_becomes_a_correction_in_the_next_borderel(app, world, tar
     _verzekerd(c, basis, ingang=date(2026, 10, 1), achternaam="Laataanmelder")
     db.session.commit()
 
-    november = db.session.get(Borderel, borderellen.genereer(c, NOVEMBER).borderel_id)
+    november = db.session.get(Borderel, _genereer(c, NOVEMBER).borderel_id)
     rijen = _regels(november)[:-1]
     correcties = {r["Naam"]: r for r in rijen if r["Soort regel"].startswith("Correctie")}
     assert correcties["J. Laatafmelder"]["Soort regel"] == "Correctie oktober 2026"
@@ -208,7 +215,7 @@ def test_a_late_change_becomes_a_correction_in_the_next_borderel(app, world, tar
     assert Decimal(gefactureerd).quantize(Decimal("0.01")) == verschuldigd
     # A third month with no further change brings no corrections.
     db.session.get(Borderel, november.id)
-    december = db.session.get(Borderel, borderellen.genereer(c, date(2026, 12, 1)).borderel_id)
+    december = db.session.get(Borderel, _genereer(c, date(2026, 12, 1)).borderel_id)
     assert not [r for r in _regels(december)[:-1] if r["Soort regel"] != "Premie"]
 
 
@@ -217,7 +224,7 @@ def test_factuur_pdf_reads_back_with_the_borderel_totals(app, world, tarieven):
     _verzekerd(world.contract_a, basis, extra, ingang=date(2025, 1, 1), achternaam="Łukasiewicz")
     world.org.naam = "Gemeente Łódź-Zuid"  # outside Windows-1252: the embedded font prints it
     db.session.commit()
-    borderel = db.session.get(Borderel, borderellen.genereer(world.contract_a, NOVEMBER,
+    borderel = db.session.get(Borderel, _genereer(world.contract_a, NOVEMBER,
                                                               gemaakt_op=date(2026, 11, 20)).borderel_id)
     tekst = "".join(page.extract_text() for page in PdfReader(io.BytesIO(borderel.factuur.pdf)).pages)
     assert f"F202611-{world.contract_a.nummer}" in tekst
@@ -244,8 +251,8 @@ def test_screen_lists_and_downloads_with_audit(login_as, world, tarieven):
     _verzekerd(world.contract_a, basis, ingang=date(2025, 1, 1))
     db.session.commit()
     vandaag = date.today()
-    oud = borderellen.genereer(world.contract_a, date(vandaag.year - 2, vandaag.month, 1))
-    nieuw = borderellen.genereer(world.contract_a, vandaag)
+    oud = _genereer(world.contract_a, date(vandaag.year - 2, vandaag.month, 1))
+    nieuw = _genereer(world.contract_a, vandaag)
     fin = login_as("financieel")
     html = fin.client.get("/borderellen").get_data(as_text=True)
     nieuwe = db.session.get(Borderel, nieuw.borderel_id)
@@ -263,7 +270,7 @@ def test_screen_lists_and_downloads_with_audit(login_as, world, tarieven):
 
 
 def test_foreign_borderel_is_not_found(login_as, world, tarieven):
-    vreemd = borderellen.genereer(world.contract_b, date.today())
+    vreemd = _genereer(world.contract_b, date.today())
     fin = login_as("financieel")
     assert fin.client.get(f"/borderellen/{vreemd.borderel_id}/borderel.csv").status_code == 404
     assert fin.client.get(f"/borderellen/{vreemd.borderel_id}/factuur.pdf").status_code == 404

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from portal.documents.borderel import DOCUMENTEN
 from portal.domain import borderellen
 from portal.domain.dates import eerste_dag, vandaag, vorige_maand
 from portal.extensions import db
@@ -25,8 +26,8 @@ def test_borderellen_list_and_downloads(portal_page, base_url, live_server, scre
         contract = db.session.scalar(select(Contract).where(Contract.nummer == "12345"))
         deze = eerste_dag(vandaag())
         vorige = vorige_maand(deze)
-        borderellen.genereer(contract, vorige, gemaakt_op=vorige)
-        borderellen.genereer(contract, deze)
+        borderellen.genereer(contract, vorige, gemaakt_op=vorige, documenten=DOCUMENTEN)
+        borderellen.genereer(contract, deze, documenten=DOCUMENTEN)
         namen = db.session.scalars(select(Borderel.bestandsnaam).where(Borderel.contract_id == contract.id)
                                    .order_by(Borderel.periode.desc())).all()
         totaal = db.session.scalar(select(Borderel.totaal_netto).where(

@@ -8,7 +8,8 @@ from flask import Blueprint, abort, g, render_template, request, send_file
 from sqlalchemy import select
 from sqlalchemy.orm import defer, selectinload
 
-from portal.domain import audit, borderellen
+from portal.documents.borderel import lees_csv
+from portal.domain import audit
 from portal.domain.dates import eerste_dag, maandnaam, vandaag
 from portal.extensions import db
 from portal.models import Borderel, Factuur
@@ -57,7 +58,7 @@ def _borderel(borderel_id: int) -> Borderel:
 def borderel_csv(borderel_id: int):
     borderel = _borderel(borderel_id)
     nummer = borderel.contract.nummer
-    inhoud, naam = borderellen.lees_csv(borderel), borderel.bestandsnaam
+    inhoud, naam = lees_csv(borderel), borderel.bestandsnaam
     audit.record("borderel_downloaden", "export", contract_nummer=nummer,
                  details={"borderel": naam})
     return send_file(io.BytesIO(inhoud), as_attachment=True, download_name=naam,

@@ -7,27 +7,24 @@ corrected date): the difference between what is owed now and what all earlier bo
 billed for that month. Generated borderellen and facturen are never rewritten; a second run
 for the same contract and month finds the first and makes nothing.
 
-The CSV is kept gzip-compressed in the borderel row; its lines are also kept as rows
-(``borderel_regel``), which is what later corrections compare against.
+The CSV (written by ``portal.documents.borderel``, which the caller passes in) is kept
+gzip-compressed in the borderel row; its lines are also kept as rows (``borderel_regel``),
+which is what later corrections compare against.
 """
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
-from portal.documents.exports import csv_veilig
 from portal.domain import berichten, premie, zoeken
 from portal.domain.dates import eerste_dag, laatste_dag, maandnaam, vandaag
 from portal.domain.zoeken import als_datum
@@ -46,8 +43,6 @@ from portal.models import (
     ProductTarief,
 )
 
-KOPPEN = ["Relatienummer", "BSN", "Naam", "Geboortedatum", "Product", "Periode van",
-          "Periode t/m", "Bruto premie", "Collectieve korting", "Netto premie", "Soort regel"]
 BETAALTERMIJN_DAGEN = 30
 ZICHTBAAR_MAANDEN = 13  # the current month and the previous twelve
 _NOOIT = date(9999, 12, 31)
@@ -55,18 +50,6 @@ _BATCH = 5000
 
 _d, _p, _pol, _pp = Deelname.__table__, Persoon.__table__, Polis.__table__, PolisProduct.__table__
 _pr, _pt, _cp = Product.__table__, ProductTarief.__table__, ContractProduct.__table__
-
-
-@lru_cache(maxsize=65536)
-def bedrag_tekst(waarde: Decimal) -> str:
-    """'1234,56' — the decimal comma Dutch spreadsheets read as a number."""
-    return f"{waarde:.2f}".replace(".", ",")
-
-
-@lru_cache(maxsize=65536)
-def _dag_tekst(dag: date) -> str:
-    # Cached: a borderel repeats the same few dates (the month's first and last day) per line.
-    return dag.strftime("%d-%m-%Y")
 
 
 class Regel(NamedTuple):
@@ -84,6 +67,23 @@ class Regel(NamedTuple):
     tm: date
     bedrag: premie.Bedrag
     correctie: bool = False
+
+
+class Bestand(Protocol):
+    """A borderel's file as it is written: ``regel`` per line, then ``sluit`` gives its content."""
+
+    def regel(self, regel: Regel) -> None: ...
+
+    def sluit(self, totaal: premie.Bedrag) -> bytes: ...
+
+
+class Documenten(Protocol):
+    """How a borderel and its factuur are written down: ``portal.documents.borderel.DOCUMENTEN``,
+    passed in by the caller (the domain decides what they say, not how they look)."""
+
+    def borderel(self) -> Bestand: ...
+
+    def factuur(self, contract: Contract, borderel: Borderel, factuur: Factuur) -> bytes: ...
 
 
 # -- what is owed ---------------------------------------------------------------------------------
@@ -236,8 +236,10 @@ class Uitkomst:
     nieuw: bool = False
 
 
-def genereer(contract: Contract, maand: date, gemaakt_op: date | None = None) -> Uitkomst:
-    """The borderel and factuur of ``contract`` for ``maand``, unless they exist already."""
+def genereer(contract: Contract, maand: date, gemaakt_op: date | None = None, *,
+             documenten: Documenten) -> Uitkomst:
+    """The borderel and factuur of ``contract`` for ``maand``, unless they exist already;
+    ``documenten`` writes the file and the PDF (``portal.documents.borderel.DOCUMENTEN``)."""
     maand = eerste_dag(maand)
     bestaand = db.session.scalar(select(Borderel.id).where(
         Borderel.contract_id == contract.id, Borderel.periode == maand))
@@ -256,40 +258,31 @@ def genereer(contract: Contract, maand: date, gemaakt_op: date | None = None) ->
         db.session.rollback()
         return Uitkomst(contract.nummer, maand, None)
 
-    buffer = io.BytesIO()
+    bestand = documenten.borderel()
     bruto = korting = netto = Decimal("0.00")
     aantal = 0
     borderel_id, contract_id = borderel.id, contract.id  # plain ints in the loop, not ORM reads
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=6) as gz:
-        tekst = io.TextIOWrapper(gz, encoding="utf-8", newline="")
-        writer = csv.writer(tekst, delimiter=";", lineterminator="\r\n")
-        tekst.write("\ufeff")
-        writer.writerow(KOPPEN)
-        correcties = correctieregels(contract_id, maand, vorige) if vorige is not None else []
-        batch = []
-        for regel in _alle(premieregels(contract_id, maand), correcties):
-            writer.writerow(_csv_rij(regel))
-            bruto += regel.bedrag.bruto
-            korting += regel.bedrag.korting
-            netto += regel.bedrag.netto
-            aantal += 1
-            batch.append(_db_rij(borderel_id, contract_id, regel))
-            if len(batch) >= _BATCH:
-                _bewaar(batch)
-                batch = []
-        if batch:
+    correcties = correctieregels(contract_id, maand, vorige) if vorige is not None else []
+    batch = []
+    for regel in _alle(premieregels(contract_id, maand), correcties):
+        bestand.regel(regel)
+        bruto += regel.bedrag.bruto
+        korting += regel.bedrag.korting
+        netto += regel.bedrag.netto
+        aantal += 1
+        batch.append(_db_rij(borderel_id, contract_id, regel))
+        if len(batch) >= _BATCH:
             _bewaar(batch)
-        writer.writerow(["Totaal", "", "", "", "", "", "", bedrag_tekst(bruto),
-                         bedrag_tekst(korting), bedrag_tekst(netto), ""])
-        tekst.flush()
-        tekst.detach()
+            batch = []
+    if batch:
+        _bewaar(batch)
     totaal = premie.Bedrag(bruto, korting, netto)
     # The first and last line ids name the file, as in the manual's examples.
     eerste_id, laatste_id = db.session.execute(select(func.min(BorderelRegel.id), func.max(
         BorderelRegel.id)).where(BorderelRegel.borderel_id == borderel.id)).one()
     kenmerk = f"{eerste_id}_{laatste_id}" if eerste_id else f"{borderel.id}_0"
     borderel.bestandsnaam = f"BOR-{contract.nummer}-{gemaakt_op:%Y%m%d}-1ZENZ-{kenmerk}.csv"
-    borderel.inhoud = buffer.getvalue()
+    borderel.inhoud = bestand.sluit(totaal)
     borderel.aantal_regels = aantal
     borderel.totaal_bruto, borderel.totaal_korting, borderel.totaal_netto = (
         totaal.bruto, totaal.korting, totaal.netto)
@@ -297,9 +290,7 @@ def genereer(contract: Contract, maand: date, gemaakt_op: date | None = None) ->
                       factuurdatum=gemaakt_op,
                       vervaldatum=gemaakt_op + timedelta(days=BETAALTERMIJN_DAGEN),
                       bedrag=totaal.netto, pdf=b"")
-    from portal.documents import factuur as factuur_pdf
-
-    factuur.pdf = factuur_pdf.maak(contract, borderel, factuur)
+    factuur.pdf = documenten.factuur(contract, borderel, factuur)
     db.session.add(factuur)
     berichten.borderel_klaar(contract, maandnaam(maand))
     db.session.commit()
@@ -309,15 +300,6 @@ def genereer(contract: Contract, maand: date, gemaakt_op: date | None = None) ->
 def _alle(premies: Iterator[Regel], correcties: list[Regel]) -> Iterator[Regel]:
     yield from premies
     yield from correcties
-
-
-def _csv_rij(regel: Regel) -> list[str]:
-    soort = f"Correctie {maandnaam(regel.maand)}" if regel.correctie else "Premie"
-    return [regel.relatienummer, regel.bsn, csv_veilig(regel.naam),
-            _dag_tekst(regel.geboortedatum), csv_veilig(regel.product),
-            _dag_tekst(regel.van), _dag_tekst(regel.tm),
-            bedrag_tekst(regel.bedrag.bruto), bedrag_tekst(regel.bedrag.korting),
-            bedrag_tekst(regel.bedrag.netto), soort]
 
 
 _INSERT_REGEL = (
@@ -345,16 +327,11 @@ def _bewaar(batch: list[tuple]) -> None:
 
 
 def genereer_alle(maand: date, contracten: Iterable[Contract] | None = None,
-                  gemaakt_op: date | None = None) -> list[Uitkomst]:
+                  gemaakt_op: date | None = None, *, documenten: Documenten) -> list[Uitkomst]:
     """The month's borderel for each running contract (all by default) that has none yet."""
     maand = eerste_dag(maand)
     if contracten is None:
         contracten = db.session.scalars(select(Contract).where(
             Contract.ingangsdatum <= laatste_dag(maand),
             func.coalesce(Contract.einddatum, _NOOIT) >= maand).order_by(Contract.nummer)).all()
-    return [genereer(contract, maand, gemaakt_op) for contract in contracten]
-
-
-def lees_csv(borderel: Borderel) -> bytes:
-    """The borderel file as downloaded."""
-    return gzip.decompress(borderel.inhoud)
+    return [genereer(contract, maand, gemaakt_op, documenten=documenten) for contract in contracten]
