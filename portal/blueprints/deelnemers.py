@@ -36,7 +36,7 @@ from portal.domain.validation import parse_datum
 from portal.extensions import db, limiter
 from portal.forms.deelnemers import AfmeldForm, ZoekForm
 from portal.models import Bericht, Deelname, Melding, Persoon, Polis
-from portal.web import access, paginering
+from portal.web import access, downloads, paginering
 from portal.web.htmx import is_htmx
 
 bp = Blueprint("deelnemers", __name__)
@@ -280,7 +280,7 @@ def _download(soort: str):
                  details={"formaat": soort, "peildatum": peildatum.isoformat(),
                           "alle_contracten": contract is None})
     if soort == "xlsx":
-        return exports.xlsx_download(KOLOMMEN, zoeken.export_rijen(ids, peildatum), "Deelnemers",
+        return downloads.xlsx_download(KOLOMMEN, zoeken.export_rijen(ids, peildatum), "Deelnemers",
                                      f"{naam}.xlsx")
     stroom = exports.csv_stroom(KOLOMMEN, zoeken.export_rijen(ids, peildatum))
     response = Response(stream_with_context(stroom), mimetype="text/csv; charset=utf-8")
@@ -290,7 +290,7 @@ def _download(soort: str):
 
 @bp.get("/deelnemers/download.xlsx")
 @access.requires(access.ADMINISTRATIEF)
-@limiter.limit(exports.export_limiet, key_func=exports.per_gebruiker)
+@limiter.limit(downloads.export_limiet, key_func=downloads.per_gebruiker)
 def download_xlsx():
     """Download volledige lijst (Excel)."""
     return _download("xlsx")
@@ -298,7 +298,7 @@ def download_xlsx():
 
 @bp.get("/deelnemers/download.csv")
 @access.requires(access.ADMINISTRATIEF)
-@limiter.limit(exports.export_limiet, key_func=exports.per_gebruiker)
+@limiter.limit(downloads.export_limiet, key_func=downloads.per_gebruiker)
 def download_csv():
     """Download volledige lijst (CSV)."""
     return _download("csv")

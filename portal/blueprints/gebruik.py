@@ -8,7 +8,7 @@ from portal.documents import exports
 from portal.domain import audit, stroom
 from portal.domain.dates import eerste_dag, vandaag
 from portal.forms.stroom import GebruikForm
-from portal.web import access, contractkeuze, grafiek
+from portal.web import access, contractkeuze, downloads, grafiek
 
 bp = Blueprint("gebruik", __name__)
 
@@ -73,4 +73,4 @@ def download():
              for m in cijfers)
     naam = (f"contract-gebruik-{contract.nummer}-{periode.van.strftime('%Y%m')}-"
             f"{periode.tot.strftime('%Y%m')}.xlsx")
-    return exports.xlsx_download(KOLOMMEN, rijen, "Contract gebruik", naam)
+    return downloads.xlsx_download(KOLOMMEN, rijen, "Contract gebruik", naam)

@@ -23,7 +23,7 @@ from portal.domain import audit, stroom
 from portal.domain.dates import vandaag
 from portal.extensions import limiter
 from portal.forms.stroom import StroomForm
-from portal.web import access, contractkeuze, paginering
+from portal.web import access, contractkeuze, downloads, paginering
 from portal.web.htmx import is_htmx
 
 bp = Blueprint("stroom", __name__)
@@ -96,7 +96,7 @@ def _links(form: StroomForm, lijst) -> dict:
 
 @bp.get("/in-en-uitstroomlijsten/download.xlsx")
 @access.requires(access.ADMINISTRATIEF)
-@limiter.limit(exports.export_limiet, key_func=exports.per_gebruiker)
+@limiter.limit(downloads.export_limiet, key_func=downloads.per_gebruiker)
 def download():
     """Download deze in- en uitstroomlijst (Excel), in the order shown on screen."""
     form, _, contract, geldig = _formulier()
@@ -109,4 +109,4 @@ def download():
                  details=form.url_params(pagina=None))
     naam = (f"in-en-uitstroom-{contract.nummer}-{periode.van.strftime('%Y%m')}-"
             f"{periode.tot.strftime('%Y%m')}{'-alle' if opdracht.alle else ''}.xlsx")
-    return exports.xlsx_download(KOLOMMEN, stroom.export_rijen(opdracht), "In- en uitstroom", naam)
+    return downloads.xlsx_download(KOLOMMEN, stroom.export_rijen(opdracht), "In- en uitstroom", naam)

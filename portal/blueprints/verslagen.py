@@ -6,11 +6,10 @@ from datetime import date
 
 from flask import Blueprint, abort, g, render_template, request, url_for
 
-from portal.documents import exports
 from portal.domain import audit
 from portal.intake import uploads, verslagen
 from portal.models import Upload
-from portal.web import access
+from portal.web import access, downloads
 
 bp = Blueprint("verslagen", __name__)
 
@@ -53,7 +52,7 @@ def _toon(titel: str, contract, regels, download: str):
 
 
 def _excel(regels, naam: str):
-    return exports.xlsx_download(verslagen.KOLOMMEN, verslagen.export_rijen(regels), "Verslag",
+    return downloads.xlsx_download(verslagen.KOLOMMEN, verslagen.export_rijen(regels), "Verslag",
                                  f"{naam}.xlsx")
 
 

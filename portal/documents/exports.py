@@ -1,4 +1,5 @@
-"""Excel and CSV downloads: streamed, typed, and never read as a formula.
+"""Excel and CSV exports: streamed, typed, and never read as a formula (``portal.web.downloads``
+sends them).
 
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return could be taken
 for a formula by a spreadsheet (CSV injection). In Excel such text gets the "quote prefix"
@@ -17,8 +18,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import xlsxwriter
-from flask import current_app, send_file
-from flask_login import current_user
 
 from portal.extensions import db
 
@@ -29,22 +28,6 @@ GETAL = "getal"
 
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_download(kolommen: list[Kolom], rijen: Iterable[tuple], blad: str, naam: str):
-    """The rows as an Excel download named ``naam``."""
-    return send_file(xlsx_bestand(kolommen, rijen, blad), as_attachment=True, download_name=naam,
-                     mimetype=XLSX_MIMETYPE)
-
-
-def export_limiet() -> str:
-    """The rate limit of the personal-data downloads (a setting), for ``limiter.limit``."""
-    return current_app.config["RATELIMIT_EXPORT"]
-
-
-def per_gebruiker() -> str:
-    """Rate limit key: the logged-in user, not the address (offices share one)."""
-    return f"gebruiker:{current_user.get_id()}"
 
 
 @dataclass(frozen=True)
