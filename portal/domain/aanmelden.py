@@ -23,6 +23,7 @@ from stdnum import iban as stdnum_iban
 from portal.domain import berichten, nummers, premie
 from portal.domain.dates import Venster, dd_mm_jjjj
 from portal.domain.fouten import Afgekeurd, Fout
+from portal.domain.names import volledige_naam
 from portal.domain.validation import controleer_bsn, is_valid_bsn, parse_datum
 from portal.extensions import db
 from portal.models import (
@@ -101,7 +102,7 @@ class PersoonGegevens:
 
     @property
     def naam(self) -> str:
-        return " ".join(p for p in (self.voorletters, self.voorvoegsel, self.achternaam) if p)
+        return volledige_naam(self.voorletters, self.voorvoegsel, self.achternaam)
 
 
 @dataclass

@@ -1,44 +1,14 @@
-"""How names are shown and searched."""
+"""How names are addressed in berichten. The name itself, shown and searched, is computed once in
+``portal.models.names`` (the model stores its search keys and shows its ``volledige_naam``); it is
+re-exported here for the domain's callers."""
 
 from __future__ import annotations
 
-import unicodedata
+from portal.models.names import volledige_naam, zoeksleutel, zoekvelden
+
+__all__ = ["AANHEF", "naam_met_aanhef", "volledige_naam", "zoeksleutel", "zoekvelden"]
 
 AANHEF = {"M": "de heer", "V": "mevrouw"}
-
-
-def zoeksleutel(text: str | None) -> str:
-    """Lower-case, accent-free, letters and digits only: 'Müller-Özil' -> 'mullerozil'.
-
-    Stored beside the name so a prefix search is one indexed range scan.
-    """
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    kept = [c for c in decomposed if not unicodedata.combining(c)]
-    folded = "".join(kept).casefold()
-    # Letters that NFKD does not decompose.
-    folded = folded.translate(str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae"}))
-    return "".join(c for c in folded if c.isalnum())
-
-
-def zoekvelden(voorletters: str | None, voorvoegsel: str | None, achternaam: str) -> dict[str, str]:
-    """The two stored search keys of a name, each followed by the voorletters.
-
-    ``zoek_achternaam`` ('berg aj') serves 'Berg', ``zoek_volledig`` ('vanderberg aj') serves
-    'van der Berg'. The space sorts below every letter and digit, so ordering by a key is
-    ordering by name and then voorletters, and a prefix of the name is one index range.
-    """
-    letters = zoeksleutel(voorletters)
-    return {
-        "zoek_achternaam": f"{zoeksleutel(achternaam)} {letters}",
-        "zoek_volledig": f"{zoeksleutel((voorvoegsel or '') + achternaam)} {letters}",
-    }
-
-
-def volledige_naam(voorletters: str, voorvoegsel: str | None, achternaam: str) -> str:
-    """'A.J.', 'van der', 'Berg' -> 'A.J. van der Berg'."""
-    return " ".join(part for part in (voorletters, voorvoegsel, achternaam) if part)
 
 
 def naam_met_aanhef(geslacht: str, voorletters: str, voorvoegsel: str | None, achternaam: str) -> str:

@@ -14,8 +14,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.domain.names import volledige_naam, zoekvelden
 from portal.extensions import db
+from portal.models.names import volledige_naam, zoekvelden
 from portal.models.types import UTCDateTime, search_key, utcnow
 
 
