@@ -254,6 +254,16 @@ def test_the_120_day_message_names_the_earliest_date(api, werkgevers):
     assert api.post(aanmelding(werkgevers, "m-2", ingangsdatum=iso(-120))).status_code == 201
 
 
+def test_the_date_windows_come_from_the_settings(app, api, werkgevers):
+    """The API passes the app's AANMELDING_/AFMELDING_MAX_DAGEN_* settings to the domain."""
+    app.config.update(AANMELDING_MAX_DAGEN_TERUG=5, AFMELDING_MAX_DAGEN_VOORUIT=3)
+    te_vroeg = api.post(aanmelding(werkgevers, ingangsdatum=iso(-10)))
+    assert [f["code"] for f in te_vroeg.json["fouten"]] == ["ingangsdatum_te_ver_terug"]
+    assert "hoogstens 5 dagen" in te_vroeg.json["fouten"][0]["melding"]
+    te_laat = api.post(afmelding(werkgevers, einddatum=iso(10)))
+    assert [f["code"] for f in te_laat.json["fouten"]] == ["einddatum_te_ver_vooruit"]
+
+
 def test_known_person_rules(api, werkgevers):
     bekend = werkgevers["bekend"]
     al = api.post(aanmelding(werkgevers, persoon__bsn=bekend.bsn, persoon__geboortedatum="1980-03-03"))
