@@ -58,9 +58,12 @@ def upload_controleren(upload_id: int) -> None:
 @huey.task(retries=2, retry_delay=10)
 @_in_app
 def upload_verwerken(upload_id: int) -> None:
+    """The upload loop is the edge: it commits every line (``uploads.verwerk``). The audit's
+    access point is the request's in immediate mode (tests), else 'cli' (the consumer)."""
     from portal.intake import uploads
+    from portal.web import audit
 
-    uploads.verwerk(upload_id)
+    uploads.verwerk(upload_id, audit.toegang())
 
 
 @huey.periodic_task(crontab(minute="*/5"))
@@ -82,7 +85,7 @@ def borderellen_maken() -> None:
 
     Idempotent, so a missed or repeated run is harmless (``flask borderellen-maken`` does the same).
     """
-    from portal.domain import borderellen
+    from portal.cli import maak_borderellen
     from portal.domain.dates import vandaag
 
-    borderellen.genereer_alle(vandaag())
+    maak_borderellen(vandaag())
