@@ -1,7 +1,7 @@
 """Generating one month's borderellen and facturen for all 200 contracts of the bench database.
 
 On a copy of the database (generation writes), in a fresh process whose peak RSS is its own:
-``borderellen.genereer_alle`` for the current month, as the monthly CLI run does. Target:
+``maak_borderellen`` for the current month, as the monthly CLI run does (a commit per contract). Target:
 under 60 s, and memory that stays flat (the lines stream; nothing holds a whole contract).
 """
 
@@ -25,6 +25,7 @@ from datetime import date
 from bench.common import bench_app
 from portal.documents.borderel import DOCUMENTEN
 from portal.domain import borderellen
+from portal.cli import maak_borderellen
 from portal.extensions import db
 from portal.models import BorderelRegel
 
@@ -32,7 +33,7 @@ app = bench_app(sys.argv[1])
 with app.app_context():
     rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
-    uitkomsten = borderellen.genereer_alle(date.fromisoformat(sys.argv[2]), documenten=DOCUMENTEN)
+    uitkomsten = maak_borderellen(date.fromisoformat(sys.argv[2]))
     seconden = time.perf_counter() - started
     regels = db.session.query(BorderelRegel).count()
     print(json.dumps({

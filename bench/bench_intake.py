@@ -35,6 +35,7 @@ from portal.domain import credentials
 from portal.domain.dates import vandaag
 from portal.extensions import db
 from portal.models import ApiCredential, Contract, Gebruiker
+from portal.transaction import transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 8
@@ -194,11 +195,13 @@ def _upload(database_url: str, gegevens: dict) -> dict:
         contract = db.session.scalar(select(Contract).where(Contract.nummer == BIG_CONTRACT))
         gebruiker = db.session.scalar(select(Gebruiker).where(Gebruiker.pseudoniem == "bench-admin"))
         t0 = time.perf_counter()
-        upload = uploads.ontvang_bestand(inhoud, "bench.csv", contract, gebruiker, UPLOAD_REGELS)
+        with transaction():  # as the upload view does
+            upload = uploads.ontvang_bestand(inhoud, "bench.csv", contract, gebruiker, UPLOAD_REGELS)
         t1 = time.perf_counter()
         uploads.controleer(upload.id)
         t2 = time.perf_counter()
-        uploads.start_verwerking(upload)
+        with transaction():
+            uploads.start_verwerking(upload)
         uploads.verwerk(upload.id)
         t3 = time.perf_counter()
         piek = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

@@ -56,8 +56,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    # Import models so the metadata is complete for migrations and create_all.
-    from portal import models  # noqa: F401
+    # Import models so the metadata is complete for migrations and create_all, and the
+    # transaction module for its SQLite rule for savepoints.
+    from portal import models, transaction  # noqa: F401
     from portal.web.sessions import register_login_manager
 
     register_login_manager(login_manager)

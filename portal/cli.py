@@ -1,4 +1,8 @@
-"""Commands for the back office and the demo: ``flask --app portal <command>``."""
+"""Commands for the back office and the demo: ``flask --app portal <command>``.
+
+Each command is an edge: it owns its unit of work (``transaction()``) and commits once; a long
+run (the monthly borderellen) commits each contract on its own.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,13 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from portal.domain import credentials
+from portal.domain import audit, credentials
 from portal.domain.rollen import Rol, zet_rollen
 from portal.domain.validation import is_valid_kvk, parse_datum
 from portal.extensions import db
 from portal.models import AuthSession, Contract, Gebruiker, LoginState, Organisatie
 from portal.models.types import utcnow
+from portal.transaction import transaction
 
 
 def _datum(ctx, param, value):
@@ -48,6 +53,19 @@ def _organisatie(kvk: str) -> Organisatie:
     return organisatie
 
 
+def maak_borderellen(maand: date, contracten=None, gemaakt_op: date | None = None) -> list:
+    """The month's borderel of each contract (the running ones by default), each contract
+    committed on its own. Also the monthly task's run (``portal.tasks``)."""
+    from portal.documents.borderel import DOCUMENTEN
+    from portal.domain import borderellen
+
+    uitkomsten = []
+    for contract in borderellen.lopende_contracten(maand) if contracten is None else contracten:
+        with transaction():
+            uitkomsten.append(borderellen.genereer(contract, maand, gemaakt_op, documenten=DOCUMENTEN))
+    return uitkomsten
+
+
 def register(app: Flask) -> None:
     """Attach the commands to ``app.cli``."""
 
@@ -58,15 +76,13 @@ def register(app: Flask) -> None:
         from portal.demo import data
 
         if data.load(today=vandaag):
-            from portal.documents.borderel import DOCUMENTEN
-            from portal.domain import borderellen
             from portal.domain.dates import eerste_dag, vorige_maand
             from portal.domain.dates import vandaag as echt_vandaag
 
             # Three months of borderellen, oldest first, so the screen has something to show.
             deze = eerste_dag(vandaag or echt_vandaag())
             for maand in (vorige_maand(vorige_maand(deze)), vorige_maand(deze), deze):
-                borderellen.genereer_alle(maand, gemaakt_op=maand, documenten=DOCUMENTEN)
+                maak_borderellen(maand, gemaakt_op=maand)
             click.echo("Demodata geladen.")
         else:
             click.echo("Demodata was al aanwezig; niets gewijzigd.")
@@ -79,8 +95,8 @@ def register(app: Flask) -> None:
         """Create an organisatie (gemeente or werkgever)."""
         if db.session.scalar(select(Organisatie).where(Organisatie.kvk_nummer == kvk)):
             raise click.ClickException(f"Er bestaat al een organisatie met KvK-nummer {kvk}.")
-        db.session.add(Organisatie(naam=naam, kvk_nummer=kvk, soort=soort))
-        db.session.commit()
+        with transaction():
+            db.session.add(Organisatie(naam=naam, kvk_nummer=kvk, soort=soort))
         click.echo(f"Organisatie {naam} ({kvk}) aangemaakt.")
 
     @app.cli.command("contract-aanmaken")
@@ -97,11 +113,11 @@ def register(app: Flask) -> None:
                 (Contract.nummer == nummer)
                 | (Contract.collectiviteitsnummer == collectiviteitsnummer))):
             raise click.ClickException("Contractnummer of collectiviteitsnummer bestaat al.")
-        db.session.add(Contract(nummer=nummer, naam=naam, soort=organisatie.soort,
-                                organisatie=organisatie, ingangsdatum=ingangsdatum,
-                                collectiviteitsnummer=collectiviteitsnummer,
-                                aanleveren_vanaf=aanleveren_vanaf))
-        db.session.commit()
+        with transaction():
+            db.session.add(Contract(nummer=nummer, naam=naam, soort=organisatie.soort,
+                                    organisatie=organisatie, ingangsdatum=ingangsdatum,
+                                    collectiviteitsnummer=collectiviteitsnummer,
+                                    aanleveren_vanaf=aanleveren_vanaf))
         click.echo(f"Contract {nummer} - {naam} aangemaakt.")
 
     @app.cli.command("accountbeheerder-aanmaken")
@@ -120,11 +136,11 @@ def register(app: Flask) -> None:
         if db.session.scalar(select(Gebruiker).where(Gebruiker.kvk_nummer == kvk,
                                                      Gebruiker.pseudoniem == pseudoniem)):
             raise click.ClickException("Voor deze eHerkenning-identiteit bestaat al een account.")
-        beheerder = Gebruiker(organisatie=organisatie, naam=naam, email=email, kvk_nummer=kvk,
-                              pseudoniem=pseudoniem, contracten=list(gevonden))
-        zet_rollen(beheerder, {Rol.ACCOUNTBEHEER})
-        db.session.add(beheerder)
-        db.session.commit()
+        with transaction():
+            beheerder = Gebruiker(organisatie=organisatie, naam=naam, email=email, kvk_nummer=kvk,
+                                  pseudoniem=pseudoniem, contracten=list(gevonden))
+            zet_rollen(beheerder, {Rol.ACCOUNTBEHEER})
+            db.session.add(beheerder)
         click.echo(f"Accountbeheerder {naam} aangemaakt.")
 
     @app.cli.command("api-credentials-uitgeven")
@@ -135,8 +151,8 @@ def register(app: Flask) -> None:
         organisatie = _organisatie(kvk)
         if organisatie.soort != "werkgever":
             raise click.ClickException("Alleen werkgevers hebben een digitale koppeling.")
-        _, wachtwoord = credentials.issue(organisatie, gebruikersnaam)
-        db.session.commit()
+        with transaction():
+            _, wachtwoord = credentials.issue(organisatie, gebruikersnaam)
         click.echo(f"Gebruikersnaam: {gebruikersnaam}")
         click.echo(f"Wachtwoord (wordt maar één keer getoond): {wachtwoord}")
 
@@ -145,8 +161,6 @@ def register(app: Flask) -> None:
     @click.option("--contract", "nummers", multiple=True, help="contractnummer (herhaalbaar); standaard alle")
     def borderellen_maken(maand: date | None, nummers: tuple[str, ...]):
         """Make the borderel and factuur of one month for one or all contracts (idempotent)."""
-        from portal.documents.borderel import DOCUMENTEN
-        from portal.domain import borderellen
         from portal.domain.dates import vandaag
 
         contracten = None
@@ -155,7 +169,7 @@ def register(app: Flask) -> None:
             onbekend = set(nummers) - {c.nummer for c in contracten}
             if onbekend:
                 raise click.ClickException(f"Onbekend contract: {', '.join(sorted(onbekend))}.")
-        uitkomsten = borderellen.genereer_alle(maand or vandaag(), contracten, documenten=DOCUMENTEN)
+        uitkomsten = maak_borderellen(maand or vandaag(), contracten)
         nieuw = [u for u in uitkomsten if u.nieuw]
         for u in nieuw:
             click.echo(f"{u.contract}: borderel {u.maand:%Y-%m} gemaakt ({u.regels} regels).")
@@ -167,9 +181,9 @@ def register(app: Flask) -> None:
         from datetime import timedelta
 
         grens = utcnow() - timedelta(days=1)
-        sessies = db.session.query(AuthSession).filter(AuthSession.ended_at < grens).delete()
-        states = db.session.query(LoginState).filter(LoginState.created_at < grens).delete()
-        db.session.commit()
+        with transaction():
+            sessies = db.session.query(AuthSession).filter(AuthSession.ended_at < grens).delete()
+            states = db.session.query(LoginState).filter(LoginState.created_at < grens).delete()
         click.echo(f"{sessies} sessies en {states} login-states verwijderd.")
 
     @app.cli.command("contactvragen")
@@ -193,7 +207,8 @@ def register(app: Flask) -> None:
         from portal.domain import contact
 
         try:
-            contact.beantwoord(vraag_id, antwoord)
+            with transaction():
+                contact.beantwoord(vraag_id, antwoord, toegang=audit.CLI)
         except contact.VraagFout as fout:
             raise click.ClickException(str(fout)) from None
         click.echo(f"Vraag {vraag_id} beantwoord.")
@@ -230,8 +245,9 @@ def register(app: Flask) -> None:
         if len(contracten) != len(set(nummers)):
             raise click.ClickException("Onbekend contract, of niet van deze organisatie.")
         try:
-            account = accounts.goedkeuren(None, aanvraag, accounts.Rechten(
-                frozenset(rollen), frozenset(c.id for c in contracten)))
+            with transaction():
+                account = accounts.goedkeuren(None, aanvraag, accounts.Rechten(
+                    frozenset(rollen), frozenset(c.id for c in contracten)), toegang=audit.CLI)
         except accounts.AccountFout as fout:
             raise click.ClickException(fout.melding) from None
         click.echo(f"Account {account.id} voor {account.naam} aangemaakt.")
@@ -248,7 +264,8 @@ def register(app: Flask) -> None:
         if aanvraag is None:
             raise click.ClickException(f"Geen aanvraag met nummer {aanvraag_id}.")
         try:
-            accounts.afwijzen(None, aanvraag, reden)
+            with transaction():
+                accounts.afwijzen(None, aanvraag, reden, toegang=audit.CLI)
         except accounts.AccountFout as fout:
             raise click.ClickException(fout.melding) from None
         click.echo(f"Aanvraag {aanvraag_id} afgewezen.")

@@ -59,10 +59,13 @@ def upload_controleren(upload_id: int) -> None:
 @huey.task(retries=2, retry_delay=10)
 @_in_app
 def upload_verwerken(upload_id: int) -> None:
+    """The upload loop is the edge: it commits every line (``uploads.verwerk``). The audit's
+    access point is the request's in immediate mode (tests), else 'cli' (the consumer)."""
     from portal.domain.dates import Vensters
     from portal.intake import uploads
+    from portal.web import audit
 
-    uploads.verwerk(upload_id, Vensters.uit_settings(current_app.config))
+    uploads.verwerk(upload_id, Vensters.uit_settings(current_app.config), audit.toegang())
 
 
 @huey.periodic_task(crontab(minute="*/5"))
@@ -84,8 +87,7 @@ def borderellen_maken() -> None:
 
     Idempotent, so a missed or repeated run is harmless (``flask borderellen-maken`` does the same).
     """
-    from portal.documents.borderel import DOCUMENTEN
-    from portal.domain import borderellen
+    from portal.cli import maak_borderellen
     from portal.domain.dates import vandaag
 
-    borderellen.genereer_alle(vandaag(), documenten=DOCUMENTEN)
+    maak_borderellen(vandaag())

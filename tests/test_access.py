@@ -23,6 +23,7 @@ from portal.models import (
     Upload,
     UploadRegel,
 )
+from portal.transaction import transaction
 from portal.web.navigation import NAVIGATIE
 from tests import factories
 from tests.access_matrix import API, PUBLIC, ROUTES
@@ -78,7 +79,8 @@ def _borderel(contract) -> int:
     from portal.domain import borderellen
     from portal.domain.dates import vandaag
 
-    return borderellen.genereer(contract, vandaag(), documenten=DOCUMENTEN).borderel_id
+    with transaction():
+        return borderellen.genereer(contract, vandaag(), documenten=DOCUMENTEN).borderel_id
 
 
 def _bericht(contract, persoon) -> int:

@@ -253,6 +253,7 @@ def test_screen_lists_and_downloads_with_audit(login_as, world, tarieven):
     vandaag = date.today()
     oud = _genereer(world.contract_a, date(vandaag.year - 2, vandaag.month, 1))
     nieuw = _genereer(world.contract_a, vandaag)
+    db.session.commit()  # the test is the edge here: the screen reads them in its own requests
     fin = login_as("financieel")
     html = fin.client.get("/borderellen").get_data(as_text=True)
     nieuwe = db.session.get(Borderel, nieuw.borderel_id)
@@ -271,6 +272,7 @@ def test_screen_lists_and_downloads_with_audit(login_as, world, tarieven):
 
 def test_foreign_borderel_is_not_found(login_as, world, tarieven):
     vreemd = _genereer(world.contract_b, date.today())
+    db.session.commit()
     fin = login_as("financieel")
     assert fin.client.get(f"/borderellen/{vreemd.borderel_id}/borderel.csv").status_code == 404
     assert fin.client.get(f"/borderellen/{vreemd.borderel_id}/factuur.pdf").status_code == 404

@@ -28,6 +28,7 @@ def test_borderellen_list_and_downloads(portal_page, base_url, live_server, scre
         vorige = vorige_maand(deze)
         borderellen.genereer(contract, vorige, gemaakt_op=vorige, documenten=DOCUMENTEN)
         borderellen.genereer(contract, deze, documenten=DOCUMENTEN)
+        db.session.commit()
         namen = db.session.scalars(select(Borderel.bestandsnaam).where(Borderel.contract_id == contract.id)
                                    .order_by(Borderel.periode.desc())).all()
         totaal = db.session.scalar(select(Borderel.totaal_netto).where(

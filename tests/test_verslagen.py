@@ -13,6 +13,7 @@ from portal.domain import intake
 from portal.domain.dates import vandaag
 from portal.extensions import db
 from portal.models import AuditLog, Deelname, Melding
+from portal.transaction import transaction
 from tests.test_upload import aanmeldregel, admin, als_csv, dmy, laatste_upload, upload  # noqa: F401
 
 pytestmark = pytest.mark.postgres
@@ -27,7 +28,8 @@ def _api_melding(world, melding_id: str, **persoon) -> Melding:
                                   "woonplaats": "Delft"}, **persoon},
             "ingangsdatum": (vandaag() - timedelta(days=2)).isoformat()}
     afzender = intake.Afzender(kanaal="api", bron="api:1", organisatie_id=world.org.id)
-    return intake.ontvang(intake.MeldingIn.uit_json(body), afzender).melding
+    with transaction():
+        return intake.ontvang(intake.MeldingIn.uit_json(body), afzender).melding
 
 
 @pytest.fixture

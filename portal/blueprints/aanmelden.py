@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select, update
 
 from portal.domain import aanmelden as regels
-from portal.domain import audit, premie
+from portal.domain import premie
 from portal.domain.dates import Venster, vandaag
 from portal.domain.fouten import Afgekeurd, Fout
 from portal.extensions import db
@@ -21,7 +21,8 @@ from portal.forms import EmptyForm, choices
 from portal.forms.aanmelden import BetalingForm, ClientForm, GezinsledenForm, StartForm, veld_in, zet_fouten
 from portal.models import AanmeldConcept, Deelname, Persoon, Polis
 from portal.models.types import utcnow
-from portal.web import aanmeld_concept, access, htmx
+from portal.transaction import transaction
+from portal.web import aanmeld_concept, access, audit, htmx
 from portal.web.htmx import is_htmx
 
 bp = Blueprint("aanmelden", __name__)
@@ -298,8 +299,9 @@ def verzekering(token: str):
             fouten = afgekeurd.fouten
         else:
             return _naar(url_for(".bevestiging", token=token))
-    audit.record("deelnemer_aanmelden", "create", contract_nummer=contract.nummer, uitkomst="afgekeurd",
-                 details={"fouten": sorted({f.code for f in fouten})})
+    with transaction():
+        audit.record("deelnemer_aanmelden", "create", contract_nummer=contract.nummer, uitkomst="afgekeurd",
+                     details={"fouten": sorted({f.code for f in fouten})})
     return _render("aanmelden/verzekering.html", concept, contract, "verzekering", 422, form=form,
                    h=h, keuzes=keuzes, gekozen=gekozen,
                    fouten=_samenvatting(fouten, lambda pad: veld_in(form, pad, "betaling."),
@@ -317,33 +319,29 @@ def _veldfouten(fouten) -> dict[str, list[str]]:
 
 
 def _registreer(concept: AanmeldConcept, h: regels.Huishouden) -> None:
-    """Register and close the draft in one transaction; nothing happens when another request
-    closed it first (that one registered)."""
-    gesloten = db.session.execute(
-        update(AanmeldConcept).where(AanmeldConcept.id == concept.id, AanmeldConcept.afgerond_op.is_(None))
-        .values(afgerond_op=utcnow()).execution_options(synchronize_session=False))
-    if gesloten.rowcount != 1:
-        db.session.rollback()
-        return
-    try:
+    """Register, close the draft and audit in one transaction (``Afgekeurd`` leaves the draft
+    open); nothing happens when another request closed it first (that one registered)."""
+    with transaction():
+        gesloten = db.session.execute(
+            update(AanmeldConcept)
+            .where(AanmeldConcept.id == concept.id, AanmeldConcept.afgerond_op.is_(None))
+            .values(afgerond_op=utcnow()).execution_options(synchronize_session=False))
+        if gesloten.rowcount != 1:
+            return
         uitkomst = regels.registreer(h, vandaag=vandaag(), bron=f"portal:{current_user.id}",
                                      venster=_venster())
-    except Afgekeurd:
-        db.session.rollback()
-        raise
-    concept.uitkomst = {
-        "relatienummers": [d.persoon.relatienummer for d in uitkomst.deelnames],
-        "polisnummers": [p.polisnummer for p in uitkomst.polissen],
-        "gekoppeld": [p.polisnummer for p in uitkomst.gekoppelde_polissen],
-    }
-    # The typed data has done its work; the draft keeps only the numbers for the confirmation.
-    concept.gegevens = {"voltooid": concept.gegevens.get("voltooid", []),
-                        "ingangsdatum": h.ingangsdatum}
-    db.session.commit()
-    audit.record("deelnemer_aanmelden", "create", contract_nummer=h.contract.nummer,
-                 relatienummers=concept.uitkomst["relatienummers"],
-                 details={"polisnummers": concept.uitkomst["polisnummers"],
-                          "bijschrijven": h.bestaand_hoofd is not None})
+        concept.uitkomst = {
+            "relatienummers": [d.persoon.relatienummer for d in uitkomst.deelnames],
+            "polisnummers": [p.polisnummer for p in uitkomst.polissen],
+            "gekoppeld": [p.polisnummer for p in uitkomst.gekoppelde_polissen],
+        }
+        # The typed data has done its work; the draft keeps only the numbers for the confirmation.
+        concept.gegevens = {"voltooid": concept.gegevens.get("voltooid", []),
+                            "ingangsdatum": h.ingangsdatum}
+        audit.record("deelnemer_aanmelden", "create", contract_nummer=h.contract.nummer,
+                     relatienummers=concept.uitkomst["relatienummers"],
+                     details={"polisnummers": concept.uitkomst["polisnummers"],
+                              "bijschrijven": h.bestaand_hoofd is not None})
 
 
 # -- the confirmation and the polisblad ---------------------------------------------------------------
@@ -381,9 +379,10 @@ def polisblad_pdf(polisnummer: str):
     from portal.documents import polisblad
 
     inhoud = polisblad.maak(polis, deelname, vandaag())
-    audit.record("polisblad_downloaden", "export", relatienummers=[polis.persoon.relatienummer],
-                 contract_nummer=deelname.contract.nummer if deelname else None,
-                 details={"polisnummer": polisnummer})
+    with transaction():
+        audit.record("polisblad_downloaden", "export", relatienummers=[polis.persoon.relatienummer],
+                     contract_nummer=deelname.contract.nummer if deelname else None,
+                     details={"polisnummer": polisnummer})
     response = make_response(inhoud)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="polisblad-{polisnummer}.pdf"'

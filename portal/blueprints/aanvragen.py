@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, session
 
-from portal.domain import accounts, audit
+from portal.domain import accounts
 from portal.domain.accounts import AccountFout
 from portal.extensions import limiter
 from portal.forms import EmptyForm
 from portal.forms.accounts import AanvraagForm
+from portal.transaction import transaction
+from portal.web import audit
 from portal.web.access import public
 
 bp = Blueprint("aanvragen", __name__)
@@ -41,10 +43,12 @@ def nieuw():
     algemeen = None
     if form.validate_on_submit():
         try:
-            aanvraag = accounts.aanvragen(
-                organisatie_naam=form.organisatie.data, kvk_nummer=identiteit["kvk"],
-                naam=form.naam.data, email=form.email.data, pseudoniem=identiteit["pseudoniem"],
-                rollen=form.rollen.data, contracten=form.contracten.data)
+            with transaction():
+                aanvraag = accounts.aanvragen(
+                    organisatie_naam=form.organisatie.data, kvk_nummer=identiteit["kvk"],
+                    naam=form.naam.data, email=form.email.data, pseudoniem=identiteit["pseudoniem"],
+                    rollen=form.rollen.data, contracten=form.contracten.data,
+                    wie=audit.wie(), toegang=audit.toegang())
         except AccountFout as refused:
             algemeen = refused.melding
         else:
@@ -54,7 +58,8 @@ def nieuw():
                                                       and accounts.beheerders(aanvraag.organisatie_id)))
     status = 422 if (form.errors or algemeen) else 200
     if status == 422:
-        audit.record("account_aanvraag_geweigerd", "create", uitkomst="geweigerd",
-                     details={"velden": sorted(form.errors)})
+        with transaction():
+            audit.record("account_aanvraag_geweigerd", "create", uitkomst="geweigerd",
+                         details={"velden": sorted(form.errors)})
     return render_template("aanvragen/nieuw.html", form=form, kvk_nummer=identiteit["kvk"],
                            algemeen=algemeen), status

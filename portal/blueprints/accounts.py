@@ -8,11 +8,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from portal.blueprints.koppeling import eigen_profielen
-from portal.domain import accounts, audit
+from portal.domain import accounts
 from portal.domain.accounts import AccountFout
 from portal.forms import EmptyForm
 from portal.forms.accounts import AccountForm, AfwijzenForm, RechtenForm
-from portal.web import access
+from portal.transaction import transaction
+from portal.web import access, audit
 
 bp = Blueprint("accounts", __name__)
 
@@ -32,7 +33,8 @@ def index():
     html = render_template("accounts/index.html", accounts=lijst, knop=EmptyForm(),
                            aanvragen=accounts.open_aanvragen(current_user.organisatie_id),
                            profielen=eigen_profielen())
-    audit.record("accounts_bekeken", "read", details={"aantal": len(lijst)})
+    with transaction():
+        audit.record("accounts_bekeken", "read", details={"aantal": len(lijst)})
     return html
 
 
@@ -49,9 +51,10 @@ def nieuw():
     fout = None
     if form.validate_on_submit():
         try:
-            account = accounts.aanmaken(current_user, current_user.organisatie, naam=form.naam.data,
-                                        email=form.email.data, pseudoniem=form.pseudoniem.data,
-                                        rechten=form.rechten())
+            with transaction():
+                account = accounts.aanmaken(current_user, current_user.organisatie, naam=form.naam.data,
+                                            email=form.email.data, pseudoniem=form.pseudoniem.data,
+                                            rechten=form.rechten(), toegang=audit.toegang())
         except AccountFout as refused:
             fout = refused
         else:
@@ -80,7 +83,8 @@ def bewerken(account_id: int):
     fout = None
     if form.validate_on_submit():
         try:
-            accounts.wijzigen(current_user, account, form.rechten())
+            with transaction():
+                accounts.wijzigen(current_user, account, form.rechten(), toegang=audit.toegang())
         except AccountFout as refused:
             fout = refused
         else:
@@ -98,7 +102,8 @@ def _knop(actie, account_id: int, gelukt: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        actie(current_user, account)
+        with transaction():
+            actie(current_user, account, toegang=audit.toegang())
     except AccountFout as refused:
         flash(refused.melding, "fout")
     else:
@@ -151,7 +156,8 @@ def aanvraag(aanvraag_id: int):
     fout = None
     if form.validate_on_submit():
         try:
-            account = accounts.goedkeuren(current_user, verzoek, form.rechten())
+            with transaction():
+                account = accounts.goedkeuren(current_user, verzoek, form.rechten(), toegang=audit.toegang())
         except AccountFout as refused:
             fout = refused
         else:
@@ -168,7 +174,8 @@ def afwijzen(aanvraag_id: int):
     fout = None
     if afwijzen_form.validate_on_submit():
         try:
-            accounts.afwijzen(current_user, verzoek, afwijzen_form.reden.data)
+            with transaction():
+                accounts.afwijzen(current_user, verzoek, afwijzen_form.reden.data, toegang=audit.toegang())
         except AccountFout as refused:
             fout = refused
         else:

@@ -11,10 +11,12 @@ from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import BaseConverter
 
-from portal.domain import audit, credentials, intake
+from portal.domain import credentials, intake
 from portal.domain.dates import Vensters
 from portal.extensions import csrf, limiter
 from portal.intake.api_schema import openapi
+from portal.transaction import transaction
+from portal.web import audit
 from portal.web.access import public
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -66,7 +68,9 @@ def _aanmelden():
         return None
     if "\x00" in auth.username + auth.password:  # never a stored name; PostgreSQL refuses it
         return None
-    return credentials.aanmelden(auth.username, auth.password)
+    # Committed at once (the note of their use), before the melding's work begins.
+    with transaction():
+        return credentials.aanmelden(auth.username, auth.password)
 
 
 def _met_inloggegevens(view):
@@ -85,7 +89,7 @@ def _met_inloggegevens(view):
 
 def _afzender(credential) -> intake.Afzender:
     return intake.Afzender(kanaal="api", bron=f"api:{credential.id}",
-                           organisatie_id=credential.organisatie_id)
+                           organisatie_id=credential.organisatie_id, toegang=audit.toegang())
 
 
 def _verwerk(data, credential) -> tuple[int, dict]:
@@ -95,11 +99,15 @@ def _verwerk(data, credential) -> tuple[int, dict]:
     except intake.GeenMelding as exc:
         return 400, {"fout": "geen_melding", "melding": exc.bericht, "veld": exc.veld}
     try:
-        ontvangst = intake.ontvang(melding, _afzender(credential),
-                                  vensters=Vensters.uit_settings(current_app.config))
+        # Each melding its own unit of work (a batch keeps the ones before a failure).
+        with transaction():
+            ontvangst = intake.ontvang(melding, _afzender(credential),
+                                      vensters=Vensters.uit_settings(current_app.config))
     except intake.NietBevoegd as exc:
-        audit.record("melding_geweigerd", "access", contract_nummer=str(exc), uitkomst="geweigerd",
-                     details={"api_gebruiker": credential.gebruikersnaam, "melding_id": melding.melding_id})
+        with transaction():
+            audit.record("melding_geweigerd", "access", contract_nummer=str(exc), uitkomst="geweigerd",
+                         details={"api_gebruiker": credential.gebruikersnaam,
+                                  "melding_id": melding.melding_id})
         return 403, {"fout": "afzender_niet_bevoegd",
                      "melding": "Deze inloggegevens horen niet bij de werkgever van dit "
                                 "collectiviteitsnummer."}

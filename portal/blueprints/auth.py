@@ -7,11 +7,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.blueprints import aanvragen
-from portal.domain import audit
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
 from portal.models import Gebruiker
-from portal.web import eherkenning
+from portal.transaction import transaction
+from portal.web import audit, eherkenning
 from portal.web import sessions as auth_sessions
 from portal.web.access import public
 
@@ -58,8 +58,9 @@ def assertion_consumer():
     try:
         identiteit = eherkenning.complete(request.args.get("assertion", ""))
     except eherkenning.LoginGeweigerd as refused:
-        audit.record("login_geweigerd", "login", uitkomst="geweigerd",
-                     details={"reden": refused.code})
+        with transaction():
+            audit.record("login_geweigerd", "login", uitkomst="geweigerd",
+                         details={"reden": refused.code})
         status = 403 if refused.code == "niveau_te_laag" else 400
         return render_template("auth/geweigerd.html", melding=refused.melding), status
 
@@ -70,20 +71,23 @@ def assertion_consumer():
         )
     )
     if gebruiker is None:
-        audit.record("login_geweigerd", "login", uitkomst="geweigerd",
-                     details={"reden": "geen_account", "kvk_nummer": identiteit.kvk_nummer})
+        with transaction():
+            audit.record("login_geweigerd", "login", uitkomst="geweigerd",
+                         details={"reden": "geen_account", "kvk_nummer": identiteit.kvk_nummer})
         aanvragen.onthoud_identiteit(identiteit.kvk_nummer, identiteit.pseudoniem)
         return render_template("auth/geen_account.html", kvk_nummer=identiteit.kvk_nummer), 403
     if not gebruiker.actief:
-        audit.record("login_geweigerd", "login", gebruiker=gebruiker, uitkomst="geweigerd",
-                     details={"reden": "account_gedeactiveerd"})
+        with transaction():
+            audit.record("login_geweigerd", "login", gebruiker=gebruiker, uitkomst="geweigerd",
+                         details={"reden": "account_gedeactiveerd"})
         return render_template(
             "auth/geweigerd.html",
             melding="Uw MijnZZ Zakelijk account is gedeactiveerd. Neem contact op met de "
             "accountbeheerder van uw organisatie.",
         ), 403
-    auth_sessions.start(gebruiker, identiteit.niveau)
-    audit.record("login", "login", details={"niveau": identiteit.niveau})
+    with transaction():
+        auth_sessions.start(gebruiker, identiteit.niveau)
+        audit.record("login", "login", details={"niveau": identiteit.niveau})
     return redirect(url_for("dashboard.index"))
 
 
@@ -92,6 +96,7 @@ def logout():
     """End the session on the server; the old cookie is worthless afterwards."""
     form = EmptyForm()
     if form.validate_on_submit():
-        audit.record("logout", "logout")
-        auth_sessions.end("uitgelogd")
+        with transaction():
+            audit.record("logout", "logout")
+            auth_sessions.end("uitgelogd")
     return redirect(url_for("auth.login", uitgelogd=1))

@@ -11,10 +11,11 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.domain import audit, berichten
+from portal.domain import berichten
 from portal.forms import EmptyForm, als_int
 from portal.forms.berichten import BerichtenFilter
-from portal.web import access, contractkeuze, paginering
+from portal.transaction import transaction
+from portal.web import access, audit, contractkeuze, paginering
 from portal.web.htmx import is_htmx
 
 bp = Blueprint("berichten", __name__)
@@ -45,8 +46,9 @@ def index():
                "ongelezen": berichten.ongelezen(current_user, access.contract_ids())}
     template = "berichten/_lijst.html" if is_htmx() else "berichten/index.html"
     html = render_template(template, **context)
-    audit.record("berichten_bekeken", "read", contract_nummer=getattr(contract, "nummer", None),
-                 details={**form.url_params(), "aantal": lijst.aantal})
+    with transaction():
+        audit.record("berichten_bekeken", "read", contract_nummer=getattr(contract, "nummer", None),
+                     details={**form.url_params(), "aantal": lijst.aantal})
     return html
 
 
@@ -75,7 +77,8 @@ def gelezen(bericht_id: int):
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    berichten.markeer_gelezen(current_user, bericht)
+    with transaction():
+        berichten.markeer_gelezen(current_user, bericht)
     if is_htmx():
         return render_template("berichten/_rij.html", b=berichten.vind(current_user, access.contract_ids(),
                                                                        bericht_id),
@@ -89,5 +92,6 @@ def alles_gelezen():
     """'Markeer alles als gelezen'."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    berichten.markeer_alles_gelezen(current_user)
+    with transaction():
+        berichten.markeer_alles_gelezen(current_user)
     return redirect(_terug(), 303)

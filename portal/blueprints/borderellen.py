@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer, selectinload
 
 from portal.documents.borderel import lees_csv
-from portal.domain import audit
 from portal.domain.dates import eerste_dag, maandnaam, vandaag
 from portal.extensions import db
 from portal.models import Borderel, Factuur
-from portal.web import access, contractkeuze
+from portal.transaction import transaction
+from portal.web import access, audit, contractkeuze
 
 bp = Blueprint("borderellen", __name__)
 
@@ -59,8 +59,9 @@ def borderel_csv(borderel_id: int):
     borderel = _borderel(borderel_id)
     nummer = borderel.contract.nummer
     inhoud, naam = lees_csv(borderel), borderel.bestandsnaam
-    audit.record("borderel_downloaden", "export", contract_nummer=nummer,
-                 details={"borderel": naam})
+    with transaction():
+        audit.record("borderel_downloaden", "export", contract_nummer=nummer,
+                     details={"borderel": naam})
     return send_file(io.BytesIO(inhoud), as_attachment=True, download_name=naam,
                      mimetype="text/csv; charset=utf-8")
 
@@ -74,7 +75,8 @@ def factuur_pdf(borderel_id: int):
         abort(404)
     nummer = borderel.contract.nummer
     pdf, naam = factuur.pdf, f"factuur-{factuur.factuurnummer}.pdf"
-    audit.record("factuur_downloaden", "export", contract_nummer=nummer,
-                 details={"factuur": factuur.factuurnummer})
+    with transaction():
+        audit.record("factuur_downloaden", "export", contract_nummer=nummer,
+                     details={"factuur": factuur.factuurnummer})
     return send_file(io.BytesIO(pdf), as_attachment=True, download_name=naam,
                      mimetype="application/pdf")

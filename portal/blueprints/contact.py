@@ -6,12 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.domain import audit
 from portal.domain import contact as contact_domain
 from portal.extensions import db
 from portal.forms.contact import ContactForm
 from portal.models import ContactVraag
-from portal.web import access
+from portal.transaction import transaction
+from portal.web import access, audit
 
 bp = Blueprint("contact", __name__)
 
@@ -24,18 +24,20 @@ def index():
     if request.method == "GET":
         form.fill_context(request.args)
     if form.validate_on_submit():
-        vraag = contact_domain.stel_vraag(
-            current_user,
-            onderwerp=form.onderwerp.data,
-            vraag=form.vraag.data,
-            pagina=form.pagina.data,
-            contract_nummer=form.contract.data,
-            relatienummer=form.relatienummer.data,
-        )
-        audit.record("contactvraag_gesteld", "create",
-                     relatienummers=[form.relatienummer.data] if form.relatienummer.data else [],
-                     contract_nummer=form.contract.data or None,
-                     details={"contactvraag": vraag.id})
+        with transaction():
+            vraag = contact_domain.stel_vraag(
+                current_user,
+                onderwerp=form.onderwerp.data,
+                vraag=form.vraag.data,
+                pagina=form.pagina.data,
+                contract_nummer=form.contract.data,
+                relatienummer=form.relatienummer.data,
+            )
+            db.session.flush()  # the question's id, for the audit record
+            audit.record("contactvraag_gesteld", "create",
+                         relatienummers=[form.relatienummer.data] if form.relatienummer.data else [],
+                         contract_nummer=form.contract.data or None,
+                         details={"contactvraag": vraag.id})
         flash("Uw vraag is verstuurd. U krijgt binnen twee werkdagen antwoord.", "succes")
         return redirect(url_for("contact.index"))
     vragen = db.session.scalars(

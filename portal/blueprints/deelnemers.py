@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from portal.documents import exports
 from portal.domain import afmelden as afmeld_regels
-from portal.domain import audit, zoeken
+from portal.domain import zoeken
 from portal.domain.dates import Venster, vandaag
 from portal.domain.formatting import datum
 from portal.domain.fouten import Afgekeurd
@@ -36,7 +36,8 @@ from portal.domain.validation import parse_datum
 from portal.extensions import db, limiter
 from portal.forms.deelnemers import AfmeldForm, ZoekForm
 from portal.models import Bericht, Deelname, Melding, Persoon, Polis
-from portal.web import access, downloads, paginering
+from portal.transaction import transaction
+from portal.web import access, audit, downloads, paginering
 from portal.web.htmx import is_htmx
 
 bp = Blueprint("deelnemers", __name__)
@@ -97,10 +98,11 @@ def _zoek_en_toon(form: ZoekForm, ids):
         html = render_template("deelnemers/index.html", **context)
     # Written after rendering: the commit would otherwise expire what the page still reads.
     if resultaat is not None:
-        audit.record(
-            "deelnemers_zoeken", "read", relatienummers=[r.relatienummer for r in resultaat.rijen],
-            contract_nummer=contract_nummer,
-            details={"zoekopdracht": _zoekopdracht_voor_audit(form), "aantal": resultaat.aantal})
+        with transaction():
+            audit.record(
+                "deelnemers_zoeken", "read", relatienummers=[r.relatienummer for r in resultaat.rijen],
+                contract_nummer=contract_nummer,
+                details={"zoekopdracht": _zoekopdracht_voor_audit(form), "aantal": resultaat.aantal})
     response = make_response(html, status)
     if is_htmx():
         # A BSN never goes in a URL: such a search pushes the bare screen; a failed one nothing.
@@ -150,8 +152,9 @@ def _persoon(relatienummer: str) -> tuple[Persoon, list[Deelname]]:
             .order_by(Deelname.contract_id, Deelname.ingangsdatum)))
     if not deelnames:
         if persoon is not None:
-            audit.record("toegang_geweigerd", "access", relatienummers=[relatienummer],
-                         uitkomst="geweigerd", details={"reden": "persoon buiten de contracten"})
+            with transaction():
+                audit.record("toegang_geweigerd", "access", relatienummers=[relatienummer],
+                             uitkomst="geweigerd", details={"reden": "persoon buiten de contracten"})
         abort(404)
     g.context_relatienummer = persoon.relatienummer
     return persoon, deelnames
@@ -182,8 +185,9 @@ def details(relatienummer: str):
     contracten = sorted({d.contract.nummer for d in deelnames})
     if len(contracten) == 1:  # 'Stel een vraag' names the contract when there is one
         g.context_contract = contracten[0]
-    audit.record("deelnemer_bekeken", "read", relatienummers=[persoon.relatienummer],
-                 details={"contracten": contracten})
+    with transaction():
+        audit.record("deelnemer_bekeken", "read", relatienummers=[persoon.relatienummer],
+                     details={"contracten": contracten})
     return render_template(
         "deelnemers/details.html", persoon=persoon, deelnames=deelnames, gezin=gezin,
         polissen=polissen, meldingen=meldingen, berichten=berichten)
@@ -221,23 +225,23 @@ def afmelden(relatienummer: str, contract: str):
         mee = set(form.mee.data or [])
         behouden = {lid.id for lid in leden if lid.persoon.relatienummer not in mee}
         try:
-            uitkomst = afmeld_regels.afmelden(
-                deelname, parse_datum(form.einddatum.data), form.reden.data, vandaag=vandaag(),
-                bron=f"portal:{current_user.id}", behouden=behouden,
-                venster=Venster.uit_settings(current_app.config, "AFMELDING"))
+            with transaction():
+                uitkomst = afmeld_regels.afmelden(
+                    deelname, parse_datum(form.einddatum.data), form.reden.data, vandaag=vandaag(),
+                    bron=f"portal:{current_user.id}", behouden=behouden,
+                    venster=Venster.uit_settings(current_app.config, "AFMELDING"))
+                audit.record("deelnemer_afmelden", "update", contract_nummer=contract,
+                             relatienummers=[d.persoon.relatienummer for d in uitkomst.beeindigd],
+                             details={"einddatum": uitkomst.einddatum.isoformat(),
+                                      "reden": uitkomst.reden})
         except Afgekeurd as afgekeurd:
-            db.session.rollback()
             for fout in afgekeurd.fouten:
                 veld = getattr(form, fout.veld or "", None) or form.einddatum
                 veld.errors = [*veld.errors, fout.bericht]
-            audit.record("deelnemer_afmelden", "update", relatienummers=[relatienummer],
-                         contract_nummer=contract, uitkomst="afgekeurd",
-                         details={"fouten": [f.code for f in afgekeurd.fouten]})
-        else:
-            audit.record("deelnemer_afmelden", "update", contract_nummer=contract,
-                         relatienummers=[d.persoon.relatienummer for d in uitkomst.beeindigd],
-                         details={"einddatum": uitkomst.einddatum.isoformat(),
-                                  "reden": uitkomst.reden})
+            with transaction():
+                audit.record("deelnemer_afmelden", "update", relatienummers=[relatienummer],
+                             contract_nummer=contract, uitkomst="afgekeurd",
+                             details={"fouten": [f.code for f in afgekeurd.fouten]})
     context = {"form": form, "persoon": persoon, "deelname": deelname, "leden": leden,
                "rij_id": f"rij-{persoon.relatienummer}-{contract}"}
     if uitkomst is not None:
@@ -276,9 +280,10 @@ def _download(soort: str):
     ids = _scope(contract)  # the number is the user's own contract from here on
     peildatum = vandaag()
     naam = f"deelnemers-{contract or 'alle-contracten'}-{peildatum.isoformat()}"
-    audit.record("deelnemers_downloaden", "export", contract_nummer=contract,
-                 details={"formaat": soort, "peildatum": peildatum.isoformat(),
-                          "alle_contracten": contract is None})
+    with transaction():
+        audit.record("deelnemers_downloaden", "export", contract_nummer=contract,
+                     details={"formaat": soort, "peildatum": peildatum.isoformat(),
+                              "alle_contracten": contract is None})
     if soort == "xlsx":
         return downloads.xlsx_download(KOLOMMEN, zoeken.export_rijen(ids, peildatum), "Deelnemers",
                                      f"{naam}.xlsx")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request, url_for
 
 from portal.documents import exports
-from portal.domain import audit, stroom
+from portal.domain import stroom
 from portal.domain.dates import eerste_dag, vandaag
 from portal.forms.stroom import GebruikForm
-from portal.web import access, contractkeuze, downloads, grafiek
+from portal.transaction import transaction
+from portal.web import access, audit, contractkeuze, downloads, grafiek
 
 bp = Blueprint("gebruik", __name__)
 
@@ -55,8 +56,9 @@ def index():
     html = render_template("gebruik/index.html", **context)
     # Written after rendering: the commit would otherwise expire the contracts the page lists.
     if contract is not None:
-        audit.record("contract_gebruik", "read", contract_nummer=contract.nummer,
-                     details={"periode": form.periode.data})
+        with transaction():
+            audit.record("contract_gebruik", "read", contract_nummer=contract.nummer,
+                         details={"periode": form.periode.data})
     return html, 422 if form.errors else 200
 
 
@@ -67,8 +69,9 @@ def download():
     form, _, contract, periode, cijfers = _cijfers()
     if contract is None:
         return index()
-    audit.record("contract_gebruik", "export", contract_nummer=contract.nummer,
-                 details={"periode": form.periode.data})
+    with transaction():
+        audit.record("contract_gebruik", "export", contract_nummer=contract.nummer,
+                     details={"periode": form.periode.data})
     rijen = ((m.label, m.aantal, m.verschil, m.instroom, m.uitstroom)
              for m in cijfers)
     naam = (f"contract-gebruik-{contract.nummer}-{periode.van.strftime('%Y%m')}-"

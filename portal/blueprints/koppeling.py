@@ -7,11 +7,12 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.domain import audit, credentials
+from portal.domain import credentials
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.models import ApiCredential
-from portal.web import access
+from portal.transaction import transaction
+from portal.web import access, audit
 
 bp = Blueprint("koppeling", __name__)
 
@@ -40,8 +41,8 @@ def vernieuwen(gebruikersnaam: str):
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    wachtwoord = credentials.rotate(profiel)
-    audit.record("api_inloggegevens_vernieuwd", "update", commit=False,
-                 details={"gebruikersnaam": profiel.gebruikersnaam})
-    db.session.commit()
+    with transaction():
+        wachtwoord = credentials.rotate(profiel)
+        audit.record("api_inloggegevens_vernieuwd", "update",
+                     details={"gebruikersnaam": profiel.gebruikersnaam})
     return _pagina((profiel.gebruikersnaam, wachtwoord))

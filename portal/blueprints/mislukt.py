@@ -7,10 +7,9 @@ import hashlib
 import json
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import func, select
 
-from portal.domain import audit, intake
+from portal.domain import intake
 from portal.domain.dates import Vensters
 from portal.extensions import db
 from portal.forms.mislukt import VELDEN, VerwijderForm, als_gegevens, correctie_form, veldnaam
@@ -18,7 +17,8 @@ from portal.intake.bestand import KOP_VAN_PAD
 from portal.intake.verslagen import SOORT_LABELS
 from portal.models import Contract, Melding, Persoon
 from portal.models.types import utcnow
-from portal.web import access
+from portal.transaction import transaction
+from portal.web import access, audit
 
 bp = Blueprint("mislukt", __name__)
 
@@ -86,8 +86,9 @@ def _pagina(melding: Melding, form=None, verwijder=None, status: int = 200):
 @access.requires(access.ADMINISTRATIEF)
 def melding(kenmerk: str):
     m = _melding(kenmerk)
-    audit.record("mislukte_verwerking", "read", relatienummers=_relatienummers(m),
-                 details={"melding": m.kenmerk})
+    with transaction():
+        audit.record("mislukte_verwerking", "read", relatienummers=_relatienummers(m),
+                     details={"melding": m.kenmerk})
     return _pagina(m)
 
 
@@ -118,17 +119,20 @@ def corrigeren(kenmerk: str):
         form[veld if veld in form else veldnaam(VELDEN[origineel.soort][0])].errors.append(exc.bericht)
         return _pagina(origineel, form, status=422)
     afzender = intake.Afzender(kanaal="correctie", bron=f"correctie:{origineel.id}",
-                               contract_ids=frozenset(access.contract_ids()), gebruiker=current_user)
-    uitkomst = intake.ontvang(nieuw, afzender, vensters=Vensters.uit_settings(current_app.config)).melding
-    origineel.afgehandeld_op = utcnow()
-    if uitkomst.status == "verwerkt":
-        origineel.afhandeling = "Gecorrigeerd en verwerkt"
-        db.session.commit()
+                               contract_ids=frozenset(access.contract_ids()),
+                               wie=audit.wie(), toegang=audit.toegang())
+    # The correction and the original's handling are saved together.
+    with transaction():
+        uitkomst = intake.ontvang(nieuw, afzender,
+                                  vensters=Vensters.uit_settings(current_app.config)).melding
+        origineel.afgehandeld_op = utcnow()
+        verwerkt = uitkomst.status == "verwerkt"
+        origineel.afhandeling = ("Gecorrigeerd en verwerkt" if verwerkt
+                                 else "Verbeterd; de nieuwe poging is ook afgekeurd")
+    if verwerkt:
         relatienummer = (uitkomst.antwoord or {}).get("relatienummer")
         flash(f"De melding is verbeterd en verwerkt (relatienummer {relatienummer}).", "succes")
         return redirect(url_for(".index"), code=303)
-    origineel.afhandeling = "Verbeterd; de nieuwe poging is ook afgekeurd"
-    db.session.commit()
     flash("De verbeterde melding is opnieuw afgekeurd. Bekijk de meldingen hieronder.", "fout")
     return redirect(url_for(".melding", kenmerk=uitkomst.kenmerk), code=303)
 
@@ -142,9 +146,9 @@ def verwijderen(kenmerk: str):
         return _pagina(m, status=409)
     if not verwijder.validate_on_submit():
         return _pagina(m, verwijder=verwijder, status=422)
-    m.afgehandeld_op, m.afhandeling = utcnow(), f"Niet verwerkt: {verwijder.reden.data}"
-    audit.record("mislukte_verwerking", "update", relatienummers=_relatienummers(m), commit=False,
-                 details={"melding": m.kenmerk, "afhandeling": "niet verwerkt"})
-    db.session.commit()
+    with transaction():
+        m.afgehandeld_op, m.afhandeling = utcnow(), f"Niet verwerkt: {verwijder.reden.data}"
+        audit.record("mislukte_verwerking", "update", relatienummers=_relatienummers(m),
+                     details={"melding": m.kenmerk, "afhandeling": "niet verwerkt"})
     flash("De melding staat niet meer bij Mislukte verwerkingen.", "succes")
     return redirect(url_for(".index"), code=303)

@@ -19,11 +19,12 @@ from flask import (
 )
 
 from portal.documents import exports
-from portal.domain import audit, stroom
+from portal.domain import stroom
 from portal.domain.dates import vandaag
 from portal.extensions import limiter
 from portal.forms.stroom import StroomForm
-from portal.web import access, contractkeuze, downloads, paginering
+from portal.transaction import transaction
+from portal.web import access, audit, contractkeuze, downloads, paginering
 from portal.web.htmx import is_htmx
 
 bp = Blueprint("stroom", __name__)
@@ -73,9 +74,10 @@ def index():
     else:
         html = render_template("stroom/index.html", toon_fouten=fouten, **context)
     if lijst is not None:
-        audit.record("stroomlijst_bekeken", "read", contract_nummer=contract.nummer,
-                     relatienummers=[r.relatienummer for r in lijst.rijen],
-                     details={**form.url_params(), "aantal": lijst.aantal})
+        with transaction():
+            audit.record("stroomlijst_bekeken", "read", contract_nummer=contract.nummer,
+                         relatienummers=[r.relatienummer for r in lijst.rijen],
+                         details={**form.url_params(), "aantal": lijst.aantal})
     return make_response(html, 422 if fouten else 200)
 
 
@@ -105,8 +107,9 @@ def download():
                         303)
     opdracht = form.opdracht(contract.id)
     periode = opdracht.periode
-    audit.record("stroomlijst_downloaden", "export", contract_nummer=contract.nummer,
-                 details=form.url_params(pagina=None))
+    with transaction():
+        audit.record("stroomlijst_downloaden", "export", contract_nummer=contract.nummer,
+                     details=form.url_params(pagina=None))
     naam = (f"in-en-uitstroom-{contract.nummer}-{periode.van.strftime('%Y%m')}-"
             f"{periode.tot.strftime('%Y%m')}{'-alle' if opdracht.alle else ''}.xlsx")
     return downloads.xlsx_download(KOLOMMEN, stroom.export_rijen(opdracht), "In- en uitstroom", naam)

@@ -17,7 +17,6 @@ from flask_login import current_user
 from sqlalchemy import String, cast, select
 
 from portal.documents import exports
-from portal.domain import audit
 from portal.domain.dates import vandaag
 from portal.extensions import db
 from portal.forms import EmptyForm, choices
@@ -25,7 +24,8 @@ from portal.forms.upload import UploadForm
 from portal.intake import uploads
 from portal.intake.bestand import KOP_VAN_PAD, OngeldigBestand, sjabloon_csv, sjabloon_xlsx
 from portal.models import Contract, Upload, UploadRegel
-from portal.web import access, htmx
+from portal.transaction import transaction
+from portal.web import access, audit, htmx
 
 bp = Blueprint("upload", __name__)
 
@@ -74,15 +74,18 @@ def ontvangen():
     contract = access.get_contract(form.contract.data)
     bestand = form.bestand.data
     try:
-        upload = uploads.ontvang_bestand(bestand.read(), bestand.filename or "bestand", contract,
-                                         current_user, current_app.config["UPLOAD_MAX_REGELS"])
+        with transaction():
+            upload = uploads.ontvang_bestand(bestand.read(), bestand.filename or "bestand", contract,
+                                             current_user, current_app.config["UPLOAD_MAX_REGELS"])
+            audit.record("upload_ontvangen", "create", contract_nummer=contract.nummer,
+                         details={"upload": upload.opslag_naam, "regels": upload.totaal})
     except OngeldigBestand as exc:
         form.bestand.errors.append(str(exc))
-        audit.record("upload_ontvangen", "create", contract_nummer=contract.nummer, uitkomst="afgekeurd",
-                     details={"reden": str(exc)})
+        with transaction():
+            audit.record("upload_ontvangen", "create", contract_nummer=contract.nummer, uitkomst="afgekeurd",
+                         details={"reden": str(exc)})
         return _pagina(form, contracten, 422)
-    audit.record("upload_ontvangen", "create", contract_nummer=contract.nummer,
-                 details={"upload": upload.opslag_naam, "regels": upload.totaal})
+    # Queued after the commit: the worker must find the upload.
     _achtergrond().upload_controleren(upload.id)
     return redirect(url_for(".upload", token=upload.opslag_naam), code=303)
 
@@ -130,9 +133,12 @@ def verwerken(token: str):
     upload = _upload(token)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if uploads.start_verwerking(upload):
-        audit.record("upload_verwerken", "create", contract_nummer=upload.contract.nummer,
-                     details={"upload": upload.opslag_naam, "regels": upload.totaal})
+    with transaction():
+        gestart = uploads.start_verwerking(upload)
+        if gestart:
+            audit.record("upload_verwerken", "create", contract_nummer=upload.contract.nummer,
+                         details={"upload": upload.opslag_naam, "regels": upload.totaal})
+    if gestart:  # after the commit: the worker must find the upload 'verwerken'
         _achtergrond().upload_verwerken(upload.id)
     return redirect(url_for(".upload", token=token), code=303)
 
@@ -143,7 +149,8 @@ def annuleren(token: str):
     upload = _upload(token)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    uploads.annuleer(upload)
+    with transaction():
+        uploads.annuleer(upload)
     return redirect(url_for(".upload", token=token), code=303)
 
 

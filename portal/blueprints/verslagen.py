@@ -6,10 +6,10 @@ from datetime import date
 
 from flask import Blueprint, abort, g, render_template, request, url_for
 
-from portal.domain import audit
 from portal.intake import uploads, verslagen
 from portal.models import Upload
-from portal.web import access, downloads
+from portal.transaction import transaction
+from portal.web import access, audit, downloads
 
 bp = Blueprint("verslagen", __name__)
 
@@ -40,8 +40,10 @@ def _dag(tekst: str) -> date:
 
 
 def _audit(regels, contract, export: bool, **details) -> None:
-    audit.record("verwerkingsverslag", "export" if export else "read", contract_nummer=contract.nummer,
-                 relatienummers=sorted({r.relatienummer for r in regels if r.relatienummer}), details=details)
+    with transaction():
+        audit.record("verwerkingsverslag", "export" if export else "read", contract_nummer=contract.nummer,
+                     relatienummers=sorted({r.relatienummer for r in regels if r.relatienummer}),
+                     details=details)
 
 
 def _toon(titel: str, contract, regels, download: str):

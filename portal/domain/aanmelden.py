@@ -440,7 +440,8 @@ def _lopende_polis(persoon_id: int) -> Polis | None:
 def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal",
                venster: Venster | None = None, melding: Melding | None = None,
                gecontroleerd: bool = False) -> Aanmelding:
-    """Register every person of the household, or raise ``Afgekeurd`` (the caller rolls back).
+    """Register every person of the household, or raise ``Afgekeurd`` with nothing written
+    (the writes are in a savepoint; the caller commits).
 
     Per person: the persoon (a known BSN is reused), the deelname, a melding and the bericht
     "Aanmelding ... ontvangen"; per insured person a polis with its products and the recorded
@@ -459,33 +460,34 @@ def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal
     producten = ({a.product.code: a.product for a in premie.aanbod(h.contract.id, begin.year)}
                  if h.verzekerd else {})
     try:
-        hoofd_deelname = h.bestaand_hoofd
-        for _, p in h.personen:
-            persoon = bekend.get(p.bsn)
-            nieuw = persoon is None
-            if nieuw:
-                persoon = _nieuwe_persoon(p, adres)
-            deelname = Deelname(persoon=persoon, contract_id=h.contract.id, ingangsdatum=begin,
-                                rol=p.rol, hoofd_deelname=hoofd_deelname if p.rol != HOOFD else None)
-            db.session.add(deelname)
+        with db.session.begin_nested():
+            hoofd_deelname = h.bestaand_hoofd
+            for _, p in h.personen:
+                persoon = bekend.get(p.bsn)
+                nieuw = persoon is None
+                if nieuw:
+                    persoon = _nieuwe_persoon(p, adres)
+                deelname = Deelname(persoon=persoon, contract_id=h.contract.id, ingangsdatum=begin,
+                                    rol=p.rol, hoofd_deelname=hoofd_deelname if p.rol != HOOFD else None)
+                db.session.add(deelname)
+                db.session.flush()
+                if p.rol == HOOFD:
+                    hoofd_deelname = deelname
+                uitkomst.deelnames.append(deelname)
+                if p.producten:
+                    uitkomst.polissen.append(_polis(persoon, p, h, begin, producten))
+                elif not nieuw:  # someone new to us has no polis yet
+                    gekoppeld = _koppel_lopende_polis(persoon, h.contract)
+                    if gekoppeld is not None:
+                        uitkomst.gekoppelde_polissen.append(gekoppeld)
+                _melding(deelname, p, bron, kanaal, melding)
+                melding = None
+                berichten.aanmelding_ontvangen(h.contract, persoon)
+            _naam_partner(uitkomst.deelnames)
             db.session.flush()
-            if p.rol == HOOFD:
-                hoofd_deelname = deelname
-            uitkomst.deelnames.append(deelname)
-            if p.producten:
-                uitkomst.polissen.append(_polis(persoon, p, h, begin, producten))
-            elif not nieuw:  # someone new to us has no polis yet
-                gekoppeld = _koppel_lopende_polis(persoon, h.contract)
-                if gekoppeld is not None:
-                    uitkomst.gekoppelde_polissen.append(gekoppeld)
-            _melding(deelname, p, bron, kanaal, melding)
-            melding = None
-            berichten.aanmelding_ontvangen(h.contract, persoon)
-        _naam_partner(uitkomst.deelnames)
-        db.session.flush()
     except IntegrityError as exc:
-        # Two users registering the same person at the same moment: one of them gets this.
-        db.session.rollback()
+        # Two users registering the same person at the same moment: one of them gets this
+        # (and the savepoint has undone its writes).
         raise Afgekeurd([Fout("deelname_bestaat_al", "Een van deze personen is zojuist al aangemeld. "
                               "Zoek hem of haar op bij Huidige deelnemers.")]) from exc
     return uitkomst

@@ -9,7 +9,8 @@ the account requests and the back-office commands all call these functions.
 - A change takes effect at the affected user's next request (roles and contracts are read per
   request; a deactivated or removed account's login sessions end at once).
 - Every change is audited with before and after, and becomes a bericht for the account and the
-  organisation's accountbeheerders.
+  organisation's accountbeheerders. The caller passes the access point (``toegang``) for the
+  audit record and commits; a refused change undoes only its own part (a savepoint).
 """
 
 from __future__ import annotations
@@ -120,10 +121,10 @@ def _vergrendel(organisatie_id: int) -> None:
 
 
 def _houdt_beheerder(account: Gebruiker) -> None:
-    """After the change (flushed), the organisation must still have an active accountbeheerder."""
+    """After the change (flushed), the organisation must still have an active accountbeheerder;
+    raised inside the change's savepoint, so the change is undone."""
     db.session.flush()
     if not beheerders(account.organisatie_id):
-        db.session.rollback()
         raise AccountFout(f"{account.naam} is de laatste actieve accountbeheerder van uw organisatie. "
                           "Geef eerst een collega de rol accountbeheer.", "rollen")
 
@@ -134,12 +135,12 @@ def _beeindig_sessies(account: Gebruiker, reden: str) -> None:
         .values(ended_at=utcnow(), ended_reason=reden))
 
 
-def _vastleggen(gebeurtenis: str, actie: str, beheerder, account, voor, tekst: str) -> None:
-    audit.record(gebeurtenis, actie, gebruiker=beheerder, commit=False,
+def _vastleggen(gebeurtenis: str, actie: str, beheerder, account, voor, tekst: str,
+                toegang: audit.Toegang) -> None:
+    audit.record(gebeurtenis, actie, wie=audit.Wie.van(beheerder), toegang=toegang,
                  details={"account": account.id, "naam": account.naam, "voor": voor,
                           "na": _beschrijving(account) if actie != "delete" else None})
     berichten.account_gewijzigd(account, tekst, beheerders(account.organisatie_id))
-    db.session.commit()
 
 
 def _door(beheerder) -> str:
@@ -158,7 +159,7 @@ def _controleer_gegevens(naam: str, email: str) -> tuple[str, str]:
 
 
 def aanmaken(beheerder: Gebruiker | None, organisatie: Organisatie, *, naam: str, email: str,
-             pseudoniem: str, rechten: Rechten) -> Gebruiker:
+             pseudoniem: str, rechten: Rechten, toegang: audit.Toegang) -> Gebruiker:
     """A new account of ``organisatie`` for the eHerkenning identity (its KvK, ``pseudoniem``)."""
     naam, email = _controleer_gegevens(naam, email)
     pseudoniem = (pseudoniem or "").strip()
@@ -179,66 +180,68 @@ def aanmaken(beheerder: Gebruiker | None, organisatie: Organisatie, *, naam: str
     db.session.flush()
     _vastleggen("account_aangemaakt", "create", beheerder, account, None,
                 f"Account voor {naam} aangemaakt door {_door(beheerder)}: rollen {labels(rollen)}; "
-                f"contracten {', '.join(c.nummer for c in contracten) or 'geen'}.")
+                f"contracten {', '.join(c.nummer for c in contracten) or 'geen'}.", toegang)
     return account
 
 
-def wijzigen(beheerder: Gebruiker, account: Gebruiker, rechten: Rechten) -> None:
+def wijzigen(beheerder: Gebruiker, account: Gebruiker, rechten: Rechten, *, toegang: audit.Toegang) -> None:
     """'Account bewerken': the ticked roles and contracts."""
     rollen = _controleer_rollen(rechten.rollen)
-    _vergrendel(account.organisatie_id)
-    voor = _beschrijving(account)
-    contracten = _nieuwe_contracten(beheerder, account.organisatie_id, rechten.contract_ids,
-                                    account.contracten)
-    zet_rollen(account, rollen)
-    account.contracten = contracten
-    _houdt_beheerder(account)
+    with db.session.begin_nested():
+        _vergrendel(account.organisatie_id)
+        voor = _beschrijving(account)
+        contracten = _nieuwe_contracten(beheerder, account.organisatie_id, rechten.contract_ids,
+                                        account.contracten)
+        zet_rollen(account, rollen)
+        account.contracten = contracten
+        _houdt_beheerder(account)
     na = _beschrijving(account)
     if na == voor:
-        db.session.commit()
         return
     _vastleggen("account_gewijzigd", "update", beheerder, account, voor,
                 f"Rechten van {account.naam} gewijzigd door {_door(beheerder)}: rollen "
-                f"{labels(rollen)}; contracten {', '.join(na['contracten']) or 'geen'}.")
+                f"{labels(rollen)}; contracten {', '.join(na['contracten']) or 'geen'}.", toegang)
 
 
-def deactiveren(beheerder: Gebruiker, account: Gebruiker) -> None:
+def deactiveren(beheerder: Gebruiker, account: Gebruiker, *, toegang: audit.Toegang) -> None:
     """The account can no longer log in; a running session ends at its next request."""
     if not account.actief:
         return
-    _vergrendel(account.organisatie_id)
-    voor = _beschrijving(account)
-    account.actief = False
-    _houdt_beheerder(account)
+    with db.session.begin_nested():
+        _vergrendel(account.organisatie_id)
+        voor = _beschrijving(account)
+        account.actief = False
+        _houdt_beheerder(account)
     _beeindig_sessies(account, "gedeactiveerd")
     _vastleggen("account_gedeactiveerd", "update", beheerder, account, voor,
-                f"Account van {account.naam} gedeactiveerd door {_door(beheerder)}.")
+                f"Account van {account.naam} gedeactiveerd door {_door(beheerder)}.", toegang)
 
 
-def activeren(beheerder: Gebruiker, account: Gebruiker) -> None:
+def activeren(beheerder: Gebruiker, account: Gebruiker, *, toegang: audit.Toegang) -> None:
     if account.actief:
         return
     voor = _beschrijving(account)
     account.actief = True
     _vastleggen("account_geactiveerd", "update", beheerder, account, voor,
-                f"Account van {account.naam} weer geactiveerd door {_door(beheerder)}.")
+                f"Account van {account.naam} weer geactiveerd door {_door(beheerder)}.", toegang)
 
 
-def verwijderen(beheerder: Gebruiker, account: Gebruiker) -> None:
+def verwijderen(beheerder: Gebruiker, account: Gebruiker, *, toegang: audit.Toegang) -> None:
     """Remove the account: it loses its identity (which may get a new account later), roles and
     contracts, and leaves the list; its row stays for the meldingen and questions that name it."""
-    _vergrendel(account.organisatie_id)
-    voor = _beschrijving(account)
-    zet_rollen(account, ())
-    account.actief = False
-    account.contracten = []
-    account.verwijderd_op = utcnow()
-    account.pseudoniem = f"verwijderd-{account.id}"
-    account.email = ""
-    _houdt_beheerder(account)
+    with db.session.begin_nested():
+        _vergrendel(account.organisatie_id)
+        voor = _beschrijving(account)
+        zet_rollen(account, ())
+        account.actief = False
+        account.contracten = []
+        account.verwijderd_op = utcnow()
+        account.pseudoniem = f"verwijderd-{account.id}"
+        account.email = ""
+        _houdt_beheerder(account)
     _beeindig_sessies(account, "verwijderd")
     _vastleggen("account_verwijderd", "delete", beheerder, account, voor,
-                f"Account van {account.naam} verwijderd door {_door(beheerder)}.")
+                f"Account van {account.naam} verwijderd door {_door(beheerder)}.", toegang)
 
 
 # ---------------------------------------------------------------- account requests --------
@@ -263,7 +266,7 @@ def vind_aanvraag(beheerder: Gebruiker, aanvraag_id: int) -> AccountAanvraag | N
 
 
 def aanvragen(*, organisatie_naam: str, kvk_nummer: str, naam: str, email: str, pseudoniem: str,
-              rollen, contracten: str) -> AccountAanvraag:
+              rollen, contracten: str, wie: audit.Wie | None, toegang: audit.Toegang) -> AccountAanvraag:
     """Store a request from someone who logged in with eHerkenning but has no account; it goes to
     the accountbeheerders of the organisation with that KvK-nummer, or else to the back office."""
     naam, email = _controleer_gegevens(naam, email)
@@ -284,10 +287,9 @@ def aanvragen(*, organisatie_naam: str, kvk_nummer: str, naam: str, email: str, 
     db.session.flush()
     ontvangers = beheerders(organisatie.id) if organisatie else []
     berichten.account_aangevraagd(aanvraag, ontvangers)
-    audit.record("account_aangevraagd", "create", commit=False,
+    audit.record("account_aangevraagd", "create", wie=wie, toegang=toegang,
                  details={"aanvraag": aanvraag.id, "kvk_nummer": kvk_nummer,
                           "naar": "accountbeheer" if ontvangers else "backoffice"})
-    db.session.commit()
     return aanvraag
 
 
@@ -307,7 +309,8 @@ def organisatie_van(aanvraag: AccountAanvraag) -> Organisatie | None:
     return organisatie
 
 
-def goedkeuren(beheerder: Gebruiker | None, aanvraag: AccountAanvraag, rechten: Rechten) -> Gebruiker:
+def goedkeuren(beheerder: Gebruiker | None, aanvraag: AccountAanvraag, rechten: Rechten, *,
+               toegang: audit.Toegang) -> Gebruiker:
     """Create the requested account with the chosen roles and contracts."""
     if aanvraag.status != "open":
         raise AccountFout("Deze aanvraag is al behandeld.")
@@ -316,18 +319,18 @@ def goedkeuren(beheerder: Gebruiker | None, aanvraag: AccountAanvraag, rechten: 
         raise AccountFout(f"Er is geen organisatie met KvK-nummer {aanvraag.kvk_nummer}; "
                           "maak die eerst aan.")
     account = aanmaken(beheerder, organisatie, naam=aanvraag.naam, email=aanvraag.email,
-                       pseudoniem=aanvraag.pseudoniem or "", rechten=rechten)
+                       pseudoniem=aanvraag.pseudoniem or "", rechten=rechten, toegang=toegang)
     aanvraag.status = "goedgekeurd"
     aanvraag.gebruiker_id = account.id
     aanvraag.behandeld_door_id = getattr(beheerder, "id", None)
     aanvraag.afgehandeld_op = utcnow()
-    audit.record("account_aanvraag_goedgekeurd", "update", gebruiker=beheerder, commit=False,
+    audit.record("account_aanvraag_goedgekeurd", "update", wie=audit.Wie.van(beheerder), toegang=toegang,
                  details={"aanvraag": aanvraag.id, "account": account.id})
-    db.session.commit()
     return account
 
 
-def afwijzen(beheerder: Gebruiker | None, aanvraag: AccountAanvraag, reden: str) -> None:
+def afwijzen(beheerder: Gebruiker | None, aanvraag: AccountAanvraag, reden: str, *,
+            toegang: audit.Toegang) -> None:
     if aanvraag.status != "open":
         raise AccountFout("Deze aanvraag is al behandeld.")
     reden = (reden or "").strip()
@@ -337,6 +340,5 @@ def afwijzen(beheerder: Gebruiker | None, aanvraag: AccountAanvraag, reden: str)
     aanvraag.reden = reden[:500]
     aanvraag.behandeld_door_id = getattr(beheerder, "id", None)
     aanvraag.afgehandeld_op = utcnow()
-    audit.record("account_aanvraag_afgewezen", "update", gebruiker=beheerder, commit=False,
+    audit.record("account_aanvraag_afgewezen", "update", wie=audit.Wie.van(beheerder), toegang=toegang,
                  details={"aanvraag": aanvraag.id})
-    db.session.commit()

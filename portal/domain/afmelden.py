@@ -105,8 +105,10 @@ def afmelden(deelname: Deelname, einddatum: date | None, reden: str | None, *, v
              venster: Venster | None = None, melding: Melding | None = None) -> Afmelding:
     """End the deelname (and, for einde collectiviteit of a hoofdverzekerde, the gezinsleden
     not in ``behouden``, a set of deelname ids). Raises ``Afgekeurd`` and changes nothing when
-    a rule refuses it. The caller commits. ``melding``, when the intake already holds the
-    received one, records the afmelding of ``deelname`` instead of a new row.
+    a rule refuses it: its writes are in a savepoint, so a refusal found while writing (another
+    afmelding ended the deelname first) undoes them and nothing else. The caller commits.
+    ``melding``, when the intake already holds the received one, records the afmelding of
+    ``deelname`` instead of a new row.
     """
     fouten = controleer(deelname, einddatum, reden, vandaag, venster)
     leden = gezinsleden(deelname) if deelname.rol == "hoofdverzekerde" else []
@@ -123,32 +125,33 @@ def afmelden(deelname: Deelname, einddatum: date | None, reden: str | None, *, v
         raise Afgekeurd(fouten)
 
     uitkomst = Afmelding(deelname=deelname, einddatum=einddatum, reden=reden)
-    for beeindigen in [deelname, *mee]:
-        _beeindig(beeindigen, einddatum, reden)
-        uitkomst.beeindigd.append(beeindigen)
-    if blijven:
-        uitkomst.nieuwe_hoofd, uitkomst.zonder_hoofd = _herschik_gezin(blijven)
-    heeft_polis = _lopende_polissen(deelname.persoon_id)
-    if reden == OVERLEDEN:
-        _beeindig_polissen(heeft_polis, einddatum)
-        uitkomst.polis_beeindigd = bool(heeft_polis)
-    else:
-        uitkomst.polis_loopt_door = bool(heeft_polis)
-    for beeindigd in uitkomst.beeindigd:
-        _melding(beeindigd, einddatum, reden, bron, kanaal, melding)
-        melding = None
-        berichten.afmelding_ontvangen(beeindigd.contract, beeindigd.persoon)
+    with db.session.begin_nested():
+        for beeindigen in [deelname, *mee]:
+            _beeindig(beeindigen, einddatum, reden)
+            uitkomst.beeindigd.append(beeindigen)
+        if blijven:
+            uitkomst.nieuwe_hoofd, uitkomst.zonder_hoofd = _herschik_gezin(blijven)
+        heeft_polis = _lopende_polissen(deelname.persoon_id)
+        if reden == OVERLEDEN:
+            _beeindig_polissen(heeft_polis, einddatum)
+            uitkomst.polis_beeindigd = bool(heeft_polis)
+        else:
+            uitkomst.polis_loopt_door = bool(heeft_polis)
+        for beeindigd in uitkomst.beeindigd:
+            _melding(beeindigd, einddatum, reden, bron, kanaal, melding)
+            melding = None
+            berichten.afmelding_ontvangen(beeindigd.contract, beeindigd.persoon)
     return uitkomst
 
 
 def _beeindig(deelname: Deelname, einddatum: date, reden: str) -> None:
-    """One conditional UPDATE: of two simultaneous afmeldingen only one finds the deelname open."""
+    """One conditional UPDATE: of two simultaneous afmeldingen only one finds the deelname open
+    (the other raises, and ``afmelden``'s savepoint undoes what it wrote before)."""
     result = db.session.execute(
         update(Deelname).where(Deelname.id == deelname.id, Deelname.einddatum.is_(None))
         .values(einddatum=einddatum, reden_einde=reden)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        db.session.rollback()
         raise Afgekeurd([Fout("geen_actieve_deelname",
                               f"{deelname.persoon.volledige_naam} is intussen al afgemeld.")])
     db.session.refresh(deelname)

@@ -1,4 +1,9 @@
-"""Writing the audit trail: one function every feature calls.
+"""Writing the audit trail: one function every feature calls, with who, where and what.
+
+The writer is pure: the caller says who acts (``Wie``, or None) and through which access point
+(``Toegang``: the route and where it came from); the record goes into the current transaction
+and is saved when the edge commits, so a change and its record are saved both or neither.
+``portal.web.audit`` fills who and where from the request for views.
 
 Records never hold a BSN: identify persons by relatienummer. As a second line of
 defence any nine-digit run in free text is masked before it is stored or logged.
@@ -11,22 +16,16 @@ import logging
 import re
 from dataclasses import dataclass
 
-from flask import has_request_context, request
-from flask_login import current_user
-from sqlalchemy import bindparam, insert
+from sqlalchemy import insert
 
 from portal.extensions import db
 from portal.models import AuditLog
 from portal.models.types import utcnow
-from portal.prepared import Prepared
 
 logger = logging.getLogger("portal.domain.audit")
-_KOLOMMEN = ("tijd", "gebeurtenis", "actie", "gebruiker_id", "rollen", "organisatie_id",
-             "contract_nummer", "relatienummers", "route", "bron", "uitkomst", "details")
-_tabel = AuditLog.__table__
-# Prepared: the most frequent write of the portal (every search) skips the unit of work and
-# the per-call statement building.
-_INSERT = Prepared(insert(_tabel).values({k: bindparam(k, type_=_tabel.c[k].type) for k in _KOLOMMEN}))
+# Built once: the most frequent write of the portal (every search). A Core insert, so the
+# record skips the unit of work and is written at once, in the caller's transaction.
+_INSERT = insert(AuditLog.__table__)
 _NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
 
 
@@ -40,8 +39,23 @@ class Wie:
     organisatie_id: int | None
 
     @classmethod
-    def van(cls, gebruiker) -> Wie:
+    def van(cls, gebruiker) -> Wie | None:
+        """Of an account (or anything with id, rollen, organisatie_id); None stays None."""
+        if gebruiker is None or isinstance(gebruiker, Wie):
+            return gebruiker
         return cls(gebruiker.id, frozenset(gebruiker.rollen), gebruiker.organisatie_id)
+
+
+@dataclass(frozen=True)
+class Toegang:
+    """The access point: the route ('POST /api/v1/meldingen', or 'cli') and the source (the
+    client's address, or 'cli')."""
+
+    route: str
+    bron: str
+
+
+CLI = Toegang("cli", "cli")
 
 
 def mask(value):
@@ -59,43 +73,32 @@ def record(
     gebeurtenis: str,
     actie: str,
     *,
+    wie: Wie | None,
+    toegang: Toegang,
     relatienummers: list[str] | None = None,
     contract_nummer: str | None = None,
     uitkomst: str = "ok",
     details: dict | None = None,
-    gebruiker=None,
-    commit: bool = True,
 ) -> dict:
-    """Append one audit record for the current request (or a CLI/API caller)."""
-    user = gebruiker
-    if user is None and has_request_context() and current_user.is_authenticated:
-        user = current_user
+    """Append one audit record to the current transaction (saved when the caller commits)."""
     values = {
         "tijd": utcnow(),
         "gebeurtenis": gebeurtenis,
         "actie": actie,
-        "gebruiker_id": getattr(user, "id", None),
-        "rollen": ",".join(sorted(user.rollen)) if user is not None else None,
-        "organisatie_id": getattr(user, "organisatie_id", None),
+        "gebruiker_id": wie.id if wie is not None else None,
+        "rollen": ",".join(sorted(wie.rollen)) if wie is not None else None,
+        "organisatie_id": wie.organisatie_id if wie is not None else None,
         "contract_nummer": contract_nummer,
         "relatienummers": list(relatienummers or []),
-        "route": f"{request.method} {request.path}" if has_request_context() else "cli",
-        "bron": _bron(),
+        "route": toegang.route,
+        "bron": toegang.bron,
         "uitkomst": uitkomst,
         "details": mask(details or {}),
     }
-    _INSERT.execute(db.session, values)
+    db.session.execute(_INSERT, values)
     if logger.isEnabledFor(logging.INFO):
         # json.dumps escapes CR/LF, so user data cannot start a forged log line.
         logger.info(json.dumps({k: values[k] for k in ("gebeurtenis", "actie", "gebruiker_id",
                                                        "route", "uitkomst", "details")},
                                ensure_ascii=True, default=str))
-    if commit:
-        db.session.commit()
     return values
-
-
-def _bron() -> str:
-    if not has_request_context():
-        return "cli"
-    return (request.remote_addr or "onbekend")[:100]

@@ -192,7 +192,6 @@ def markeer_gelezen(gebruiker, bericht: Rij) -> None:
     """Mark one (visible) bericht read; marking it twice changes nothing."""
     if not bericht.gelezen:
         db.session.add(BerichtGelezen(bericht_id=bericht.id, gebruiker_id=gebruiker.id))
-    db.session.commit()
 
 
 def markeer_alles_gelezen(gebruiker) -> None:
@@ -203,4 +202,3 @@ def markeer_alles_gelezen(gebruiker) -> None:
     db.session.execute(BerichtGelezen.__table__.delete().where(
         BerichtGelezen.gebruiker_id == gebruiker.id, BerichtGelezen.bericht_id.in_(
             select(Bericht.id).where(Bericht.created_at <= nu))))
-    db.session.commit()

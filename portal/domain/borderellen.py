@@ -251,11 +251,10 @@ def genereer(contract: Contract, maand: date, gemaakt_op: date | None = None, *,
     borderel = Borderel(contract_id=contract.id, periode=maand, inhoud=b"",
                         bestandsnaam=f"concept-{contract.id}-{maand:%Y%m}",
                         totaal_bruto=Decimal("0"), totaal_korting=Decimal("0"), totaal_netto=Decimal("0"))
-    db.session.add(borderel)
     try:
-        db.session.flush()
-    except IntegrityError:  # a simultaneous run made it first
-        db.session.rollback()
+        with db.session.begin_nested():
+            db.session.add(borderel)
+    except IntegrityError:  # a simultaneous run made it first (the savepoint undid only this)
         return Uitkomst(contract.nummer, maand, None)
 
     bestand = documenten.borderel()
@@ -293,7 +292,6 @@ def genereer(contract: Contract, maand: date, gemaakt_op: date | None = None, *,
     factuur.pdf = documenten.factuur(contract, borderel, factuur)
     db.session.add(factuur)
     berichten.borderel_klaar(contract, maandnaam(maand))
-    db.session.commit()
     return Uitkomst(contract.nummer, maand, borderel.id, aantal, nieuw=True)
 
 
@@ -326,12 +324,11 @@ def _bewaar(batch: list[tuple]) -> None:
     verbinding.exec_driver_sql(_INSERT_REGEL.format(", ".join([teken] * 11)), batch)
 
 
-def genereer_alle(maand: date, contracten: Iterable[Contract] | None = None,
-                  gemaakt_op: date | None = None, *, documenten: Documenten) -> list[Uitkomst]:
-    """The month's borderel for each running contract (all by default) that has none yet."""
+def lopende_contracten(maand: date) -> list[Contract]:
+    """The contracts running in ``maand``: those a monthly run makes a borderel for. The run
+    (``flask borderellen-maken``, the monthly task) calls ``genereer`` for each and commits each
+    contract on its own, so a long run keeps what it made."""
     maand = eerste_dag(maand)
-    if contracten is None:
-        contracten = db.session.scalars(select(Contract).where(
-            Contract.ingangsdatum <= laatste_dag(maand),
-            func.coalesce(Contract.einddatum, _NOOIT) >= maand).order_by(Contract.nummer)).all()
-    return [genereer(contract, maand, gemaakt_op, documenten=documenten) for contract in contracten]
+    return list(db.session.scalars(select(Contract).where(
+        Contract.ingangsdatum <= laatste_dag(maand),
+        func.coalesce(Contract.einddatum, _NOOIT) >= maand).order_by(Contract.nummer)))

@@ -12,7 +12,8 @@ from portal.models.types import utcnow
 
 def stel_vraag(gebruiker, *, onderwerp: str, vraag: str, pagina: str | None,
                contract_nummer: str | None, relatienummer: str | None) -> ContactVraag:
-    """Store a question with its context (never a BSN: the form only carries relatienummer)."""
+    """Store a question with its context (never a BSN: the form only carries relatienummer);
+    the caller commits."""
     contract = None
     if contract_nummer:
         contract = db.session.scalar(select(Contract).where(Contract.nummer == contract_nummer))
@@ -27,7 +28,6 @@ def stel_vraag(gebruiker, *, onderwerp: str, vraag: str, pagina: str | None,
         context=context,
     )
     db.session.add(entry)
-    db.session.commit()
     return entry
 
 
@@ -41,8 +41,10 @@ def open_vragen() -> list[ContactVraag]:
                                    .order_by(ContactVraag.created_at)))
 
 
-def beantwoord(vraag_id: int, antwoord: str) -> ContactVraag:
-    """Store the back office's answer; the user sees it at Contact and gets a bericht."""
+def beantwoord(vraag_id: int, antwoord: str, *, wie: audit.Wie | None = None,
+               toegang: audit.Toegang = audit.CLI) -> ContactVraag:
+    """Store the back office's answer (from the CLI by default); the user sees it at Contact
+    and gets a bericht. The caller commits."""
     vraag = db.session.get(ContactVraag, vraag_id)
     if vraag is None:
         raise VraagFout(f"Geen vraag met nummer {vraag_id}.")
@@ -55,6 +57,6 @@ def beantwoord(vraag_id: int, antwoord: str) -> ContactVraag:
     vraag.status = "beantwoord"
     vraag.beantwoord_op = utcnow()
     berichten.contactvraag_beantwoord(vraag)
-    audit.record("contactvraag_beantwoord", "update", commit=False, details={"contactvraag": vraag.id})
-    db.session.commit()
+    audit.record("contactvraag_beantwoord", "update", wie=wie, toegang=toegang,
+                 details={"contactvraag": vraag.id})
     return vraag

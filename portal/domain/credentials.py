@@ -96,9 +96,9 @@ def aanmelden(gebruikersnaam: str, wachtwoord: str) -> Inlog | None:
 
 def _gebruikt(credential_id: int, last_used_at) -> None:
     """Record when the credentials were last used, at most once a minute (a write per request
-    would make every melding contend for the same row)."""
+    would make every melding contend for the same row). The caller commits it at once, before
+    the melding's work, so the row is not held while the melding is checked."""
     nu = utcnow()
     if last_used_at is None or nu - last_used_at > timedelta(minutes=1):
         db.session.execute(update(ApiCredential).where(ApiCredential.id == credential_id)
                            .values(last_used_at=nu))
-        db.session.commit()

@@ -8,8 +8,11 @@ belong to the sender, the KvK-nummer must match it, and nothing is accepted befo
 contract's "aanleveren vanaf" date.
 
 A melding is stored once per sender and id (a unique index): a re-send finds the first result
-and changes nothing; a concurrent twin fails on the index at its commit, with everything it
-applied rolled back, and then finds the first result too.
+and changes nothing. Each melding is written in a savepoint of the caller's transaction, which
+the caller (the API view, the upload loop, a correction) commits. A concurrent twin fails on
+the index when it writes its melding (PostgreSQL makes it wait until the first one commits;
+on SQLite the write lock does), the savepoint undoes everything it applied, and it then finds
+the first result too. Nothing here commits or rolls back the caller's work.
 """
 
 from __future__ import annotations
@@ -173,15 +176,18 @@ class Afzender:
     bron: str  # api:<credential id> | upload:<upload id> | correctie:<melding id>
     organisatie_id: int | None = None
     contract_ids: frozenset[int] | None = None
-    gebruiker: object | None = None
     upload_id: int | None = None
+    # Who acts and through which access point, for the audit record (the edge knows them).
+    wie: audit.Wie | None = None
+    toegang: audit.Toegang = audit.CLI
 
 
 @dataclass
 class Ontvangst:
     """What ``ontvang`` did: ``nieuw`` False for a re-send (the first result, nothing changed);
     ``conflict`` when the re-used id came with other content. ``status`` and ``antwoord`` are
-    taken before the commit, which expires the melding (reading them again would be a query)."""
+    taken before the caller's commit, which expires the melding (reading them again would be a
+    query)."""
 
     melding: Melding
     status: str
@@ -348,13 +354,15 @@ def controleer(m: MeldingIn, afzender: Afzender, vandaag: date | None = None,
 def ontvang(m: MeldingIn, afzender: Afzender, *, vandaag: date | None = None,
             regelnummer: int | None = None, vooraf: list[Fout] | None = None,
             vensters: Vensters = STANDAARD_VENSTERS) -> Ontvangst:
-    """Process the melding once and commit; a re-send returns the first result.
+    """Process the melding once, in the caller's transaction (the caller commits); a re-send
+    returns the first result.
 
     ``vooraf`` holds what the channel already found wrong (a line twice in a file): the melding
     is then refused with those and the pipeline's own findings. Raises ``NietBevoegd`` (nothing
     stored). Conflicts between concurrent requests surface as an IntegrityError at a unique
-    index (the melding id, an open deelname, a BSN); the loop then finds the twin's result, or
-    checks again against what the twin wrote.
+    index (the melding id, an open deelname, a BSN); the savepoint of ``_verwerk`` has then
+    undone this attempt, and the loop finds the twin's result, or checks again against what the
+    twin wrote.
     """
     vandaag = vandaag or vandaag_nl()
     vingerafdruk = m.vingerafdruk()
@@ -365,11 +373,9 @@ def ontvang(m: MeldingIn, afzender: Afzender, *, vandaag: date | None = None,
                              conflict=bestaand.body_hash != vingerafdruk)
         try:
             melding = _verwerk(m, afzender, vandaag, vingerafdruk, regelnummer, vooraf or [], vensters)
-            ontvangst = Ontvangst(melding, melding.status, melding.antwoord)
-            db.session.commit()
-            return ontvangst
         except (IntegrityError, OperationalError):
-            db.session.rollback()
+            continue
+        return Ontvangst(melding, melding.status, melding.antwoord)
     raise RuntimeError("melding kon na herhaalde pogingen niet worden vastgelegd")
 
 
@@ -399,26 +405,37 @@ def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
             persoon_id=plan.persoon.id if plan and plan.persoon else None,
             fouten=[asdict(f) for f in fouten], verwerkt_op=utcnow())
 
-    # Every rule is checked before the first write: on SQLite the write lock (on PostgreSQL the
-    # locks of the numbering series) is then held only while the melding is written, so
-    # concurrent senders wait for each other's writes, not for each other's checks. What another
-    # sender writes in between is caught by the unique indexes (a twin's melding id, an open
-    # deelname, a BSN): ``ontvang`` then rolls back and finds the twin's result or checks again.
+    # Every rule is checked before the first write, outside the savepoint: on SQLite the write
+    # lock (on PostgreSQL the locks of the numbering series) is then held only while the melding
+    # is written, so concurrent senders wait for each other's writes, not for each other's
+    # checks. What another sender writes in between is caught by the unique indexes (a twin's
+    # melding id, an open deelname, a BSN): the savepoint undoes this attempt and ``ontvang``
+    # finds the twin's result or checks again.
     plan = None
     try:
         plan = beoordeel(m, afzender, vandaag, vensters)
-        if vooraf or plan.fouten:
-            raise Afgekeurd(vooraf + plan.fouten)
-        melding = nieuwe_melding(status="ontvangen")
-        relatienummer = plan.doe(melding)
+        fouten = vooraf + plan.fouten
     except Afgekeurd as exc:
-        db.session.rollback()
-        melding, relatienummer = afgekeurd(plan, exc.fouten), None
-    melding.antwoord = antwoord(melding, relatienummer)
-    # Added last, complete: one INSERT at the commit instead of an INSERT and two UPDATEs. A twin
-    # with the same id fails there, on the unique index, and ``ontvang`` finds the first result.
-    db.session.add(melding)
-    _audit(melding, afzender, relatienummer)
+        fouten = exc.fouten
+    relatienummer = None
+    with db.session.begin_nested():
+        if not fouten:
+            melding = nieuwe_melding(status="ontvangen")
+            try:
+                # Its own savepoint: a refusal found while applying (a twin registered the
+                # person first) undoes what was applied, and the refused melding is stored.
+                with db.session.begin_nested():
+                    relatienummer = plan.doe(melding)
+            except Afgekeurd as exc:
+                fouten = exc.fouten
+        if fouten:
+            melding, relatienummer = afgekeurd(plan, fouten), None
+        melding.antwoord = antwoord(melding, relatienummer)
+        # Added last, complete: one INSERT when the savepoint ends instead of an INSERT and two
+        # UPDATEs. A twin with the same id fails there, on the unique index, and ``ontvang``
+        # finds the first result.
+        db.session.add(melding)
+        _audit(melding, afzender, relatienummer)
     return melding
 
 
@@ -447,6 +464,6 @@ def _audit(melding: Melding, afzender: Afzender, relatienummer: str | None) -> N
                  relatienummers=[relatienummer] if relatienummer else [],
                  contract_nummer=contract.nummer if contract else None,
                  uitkomst="ok" if melding.status == "verwerkt" else "afgekeurd",
-                 gebruiker=afzender.gebruiker, commit=False,
+                 wie=afzender.wie, toegang=afzender.toegang,
                  details={"kanaal": afzender.kanaal, "bron": afzender.bron, "melding_id": melding.extern_id,
                           "codes": [f["code"] for f in melding.fouten or []]})

@@ -3,6 +3,10 @@
 Both phases run in the background (``portal.tasks``) and keep their progress in the upload's
 row, so any worker can show the progress bar and a restarted run picks up where it stopped:
 every line is a melding with its own id (``upload:<id>`` / ``regel-<n>``), applied once.
+
+The two loops (``controleer``, ``verwerk``) are edges: a long job, so they commit the progress
+and every processed line through ``transaction()`` on their own. The other functions write into
+the caller's transaction.
 """
 
 from __future__ import annotations
@@ -21,13 +25,15 @@ from portal.extensions import db
 from portal.intake.bestand import lees
 from portal.models import Melding, Upload, UploadRegel
 from portal.models.types import utcnow
+from portal.transaction import transaction
 
 VOORTGANG_ELKE = 25
 VASTGELOPEN_NA = timedelta(minutes=5)
 
 
 def ontvang_bestand(inhoud: bytes, bestandsnaam: str, contract, gebruiker, max_regels: int) -> Upload:
-    """Read the file (raises ``OngeldigBestand``, nothing stored) and keep its lines."""
+    """Read the file (raises ``OngeldigBestand``, nothing stored) and keep its lines; the
+    caller commits."""
     regels = lees(inhoud, bestandsnaam, contract.collectiviteitsnummer, max_regels)
     upload = Upload(contract_id=contract.id, gebruiker_id=gebruiker.id,
                     oorspronkelijke_naam=bestandsnaam[-255:], opslag_naam=secrets.token_hex(16),
@@ -37,14 +43,14 @@ def ontvang_bestand(inhoud: bytes, bestandsnaam: str, contract, gebruiker, max_r
     db.session.execute(insert(UploadRegel), [
         {"upload_id": upload.id, "regelnummer": r.regelnummer, "gegevens": r.gegevens,
          "leesfouten": [asdict(f) for f in r.leesfouten]} for r in regels])
-    db.session.commit()
     return upload
 
 
-def afzender(upload: Upload) -> intake.Afzender:
+def afzender(upload: Upload, toegang: audit.Toegang = audit.CLI) -> intake.Afzender:
+    """The upload as sender: its contract, on behalf of the user who sent the file."""
     return intake.Afzender(kanaal="upload", bron=f"upload:{upload.id}",
                            contract_ids=frozenset({upload.contract_id}),
-                           gebruiker=audit.Wie.van(upload.gebruiker), upload_id=upload.id)
+                           wie=audit.Wie.van(upload.gebruiker), toegang=toegang, upload_id=upload.id)
 
 
 def _melding_in(gegevens: dict) -> intake.MeldingIn | None:
@@ -87,8 +93,9 @@ def _heeft_melding():
 
 
 def _voortgang(upload: Upload, gedaan: int) -> None:
-    upload.gedaan, upload.voortgang_op = gedaan, utcnow()
-    db.session.commit()
+    """Save the progress (and what the loop changed since the last time)."""
+    with transaction():
+        upload.gedaan, upload.voortgang_op = gedaan, utcnow()
 
 
 def controleer(upload_id: int, vensters: Vensters = STANDAARD_VENSTERS) -> None:
@@ -116,11 +123,11 @@ def controleer(upload_id: int, vensters: Vensters = STANDAARD_VENSTERS) -> None:
 
 def _na_controle(upload: Upload, **waarden) -> bool:
     """Leave the 'gecontroleerd' state; one conditional UPDATE, so of two clicks only one counts.
-    False when the upload is not (or no longer) checked."""
+    False when the upload is not (or no longer) checked. The caller commits (before it queues
+    the processing: the worker must see the new state)."""
     gezet = db.session.execute(
         update(Upload).where(Upload.id == upload.id, Upload.status == "gecontroleerd").values(**waarden)
         .execution_options(synchronize_session=False)).rowcount
-    db.session.commit()
     db.session.refresh(upload)
     return gezet == 1
 
@@ -130,12 +137,14 @@ def start_verwerking(upload: Upload) -> bool:
     return _na_controle(upload, status="verwerken", gedaan=0, voortgang_op=utcnow())
 
 
-def verwerk(upload_id: int, vensters: Vensters = STANDAARD_VENSTERS) -> None:
-    """Apply every line through the intake pipeline, each on its own; resumable."""
+def verwerk(upload_id: int, vensters: Vensters = STANDAARD_VENSTERS,
+            toegang: audit.Toegang = audit.CLI) -> None:
+    """Apply every line through the intake pipeline, each committed on its own; resumable.
+    ``toegang``: the access point the audit records (the task's)."""
     upload = db.session.get(Upload, upload_id)
     if upload is None or upload.status != "verwerken":
         return
-    van = afzender(upload)
+    van = afzender(upload, toegang)
     open_regels = db.session.scalar(select(func.count()).where(
         UploadRegel.upload_id == upload.id, ~_heeft_melding()))
     gedaan = upload.totaal - open_regels
@@ -143,7 +152,9 @@ def verwerk(upload_id: int, vensters: Vensters = STANDAARD_VENSTERS) -> None:
         m = _melding_in(gegevens)
         if m is not None:
             vooraf = [Fout(**f) for f in leesfouten]
-            intake.ontvang(m, van, regelnummer=regelnummer, vooraf=vooraf, vensters=vensters)
+            with transaction():
+                intake.ontvang(m, van, regelnummer=regelnummer, vooraf=vooraf,
+                               vensters=vensters)
         gedaan += 1
         if gedaan % VOORTGANG_ELKE == 0:
             _voortgang(upload, gedaan)

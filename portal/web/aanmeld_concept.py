@@ -17,6 +17,7 @@ from portal.domain.aanmelden import Betaling, Huishouden, PersoonGegevens
 from portal.extensions import db
 from portal.models import AanmeldConcept, AuthSession, Contract, Deelname
 from portal.models.types import utcnow
+from portal.transaction import transaction
 from portal.web import access
 
 
@@ -26,8 +27,8 @@ def nieuw(contract: Contract, hoofd: Deelname | None = None) -> AanmeldConcept:
                              contract_id=contract.id, hoofd_deelname_id=hoofd.id if hoofd else None,
                              gegevens={"voltooid": []} if hoofd else
                              {"voltooid": [], "hoofd": {"nationaliteit": "Nederlandse"}})
-    db.session.add(concept)
-    db.session.commit()
+    with transaction():
+        db.session.add(concept)
     return concept
 
 
@@ -45,9 +46,9 @@ def laad(token: str) -> tuple[AanmeldConcept, Contract]:
 
 def bewaar(concept: AanmeldConcept, **wijzigingen) -> None:
     """Store typed values (also when they break a rule: the user comes back to them)."""
-    concept.gegevens = {**concept.gegevens, **wijzigingen}
-    concept.updated_at = utcnow()
-    db.session.commit()
+    with transaction():
+        concept.gegevens = {**concept.gegevens, **wijzigingen}
+        concept.updated_at = utcnow()
 
 
 def voltooi_stap(concept: AanmeldConcept, stap: str) -> None:

@@ -15,11 +15,12 @@ from flask import abort, g, jsonify, make_response, redirect, render_template, r
 from flask_login import current_user
 from sqlalchemy import String, bindparam, select
 
-from portal.domain import audit
 from portal.domain.rollen import ELKE_ROL, Rol
 from portal.extensions import db
 from portal.models import Contract, gebruiker_contract
 from portal.prepared import Prepared
+from portal.transaction import transaction
+from portal.web import audit
 from portal.web.htmx import is_htmx
 
 # The roles as the views name them in ``@requires(...)``; spelled once, in ``portal.domain.rollen``.
@@ -47,8 +48,9 @@ def requires(*rollen: str) -> Callable:
             if not current_user.is_authenticated:
                 return unauthorized()
             if not (current_user.rollen & set(rollen)):
-                audit.record("toegang_geweigerd", "access", uitkomst="geweigerd",
-                             details={"endpoint": request.endpoint})
+                with transaction():
+                    audit.record("toegang_geweigerd", "access", uitkomst="geweigerd",
+                                 details={"endpoint": request.endpoint})
                 abort(403)
             return view(*args, **kwargs)
 
@@ -113,8 +115,9 @@ def contract_id(nummer: str) -> int:
 def _geen_toegang(nummer: str) -> NoReturn:
     """404 for a contract that is not the user's; an existing one is logged as refused."""
     if db.session.scalar(select(Contract.id).where(Contract.nummer == nummer)) is not None:
-        audit.record("toegang_geweigerd", "access", contract_nummer=nummer,
-                     uitkomst="geweigerd", details={"reden": "contract niet toegestaan"})
+        with transaction():
+            audit.record("toegang_geweigerd", "access", contract_nummer=nummer,
+                         uitkomst="geweigerd", details={"reden": "contract niet toegestaan"})
     abort(404)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import update
 from portal.extensions import db
 from portal.models import LoginState
 from portal.models.types import utcnow
+from portal.transaction import transaction
 
 # eHerkenning levels as the broker names them, and how users know them.
 NIVEAUS = {"loa1": "EH1", "loa2": "EH2", "loa2plus": "EH2+", "loa3": "EH3", "loa4": "EH4"}
@@ -122,8 +123,8 @@ def broker() -> MockBroker:
 def begin() -> str:
     """Start a login: a one-time state, stored server-side and bound to this browser."""
     state = secrets.token_urlsafe(32)
-    db.session.add(LoginState(state=state))
-    db.session.commit()
+    with transaction():
+        db.session.add(LoginState(state=state))
     session[STATE_KEY] = state
     return broker().authn_url(state)
 
@@ -140,17 +141,18 @@ def complete(assertion: str) -> Identiteit:
     if not expected or not secrets.compare_digest(str(claims.get("state")), expected):
         raise LoginGeweigerd("state_onbekend", ONGELDIG)
     oldest = utcnow() - timedelta(seconds=current_app.config["LOGIN_STATE_MAX_AGE"])
-    # One UPDATE decides single use, also when two workers race with the same assertion.
-    used = db.session.execute(
-        update(LoginState)
-        .where(
-            LoginState.state == expected,
-            LoginState.used_at.is_(None),
-            LoginState.created_at >= oldest,
+    # One UPDATE decides single use, also when two workers race with the same assertion; saved
+    # at once, so a refusal below still leaves the state used.
+    with transaction():
+        used = db.session.execute(
+            update(LoginState)
+            .where(
+                LoginState.state == expected,
+                LoginState.used_at.is_(None),
+                LoginState.created_at >= oldest,
+            )
+            .values(used_at=utcnow())
         )
-        .values(used_at=utcnow())
-    )
-    db.session.commit()
     if used.rowcount != 1:
         raise LoginGeweigerd("hergebruikt", ONGELDIG)
     if identiteit.niveau not in TOEGESTANE_NIVEAUS:

@@ -72,6 +72,8 @@ def register(app: Flask) -> None:
         # so the traceback is masked like every other log line.
         logger.error("onverwachte fout op %s\n%s", request.path,
                      mask("".join(traceback.format_exception(error))))
+        # The request's last resort: work left outside a ``transaction()`` block (or a failed
+        # flush) is dropped, so nothing half-done is saved by a later commit.
         db.session.rollback()
         if app.config.get("RERAISE_ERRORS"):  # tests want the real traceback
             raise error

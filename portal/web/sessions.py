@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete, select
 from portal.extensions import db
 from portal.models import AanmeldConcept, AuthSession, Gebruiker
 from portal.models.types import utcnow
+from portal.transaction import transaction
 
 TOKEN_KEY = "auth"  # noqa: S105 - a session key name, not a secret
 # Writing last_seen on every request would make every page a write; a minute is precise enough.
@@ -28,7 +29,8 @@ def _hash(token: str) -> str:
 
 
 def start(gebruiker: Gebruiker, loa: str) -> None:
-    """Log ``gebruiker`` in with a brand-new session; whatever the old cookie held is gone."""
+    """Log ``gebruiker`` in with a brand-new session; whatever the old cookie held is gone.
+    The login view commits (with its audit record)."""
     end("nieuwe_login")
     session.clear()
     token = secrets.token_urlsafe(32)
@@ -38,13 +40,13 @@ def start(gebruiker: Gebruiker, loa: str) -> None:
                     created_at=now, last_seen_at=now)
     )
     gebruiker.laatste_login = now
-    db.session.commit()
     session[TOKEN_KEY] = token
     login_user(gebruiker)
 
 
 def end(reason: str) -> None:
-    """End the current server-side session, if any, and clear the cookie's contents."""
+    """End the current server-side session, if any, and clear the cookie's contents; the
+    caller commits."""
     token = session.get(TOKEN_KEY)
     if token:
         row = db.session.scalar(select(AuthSession).where(AuthSession.token_hash == _hash(token)))
@@ -53,7 +55,6 @@ def end(reason: str) -> None:
             row.ended_reason = reason
             # Unfinished registrations hold personal data and die with the session.
             db.session.execute(delete(AanmeldConcept).where(AanmeldConcept.auth_session_id == row.id))
-            db.session.commit()
     logout_user()
     session.clear()
 
@@ -82,15 +83,16 @@ def load_current(user_id: str) -> Gebruiker | None:
         reason = "inactief"
     elif now - auth.created_at > current_app.config["SESSION_ABSOLUTE_TIMEOUT"]:
         reason = "maximale_duur"
+    # The user loader is request glue that runs before the view: its writes are their own units.
     if reason:
-        auth.ended_at = now
-        auth.ended_reason = reason
-        db.session.commit()
+        with transaction():
+            auth.ended_at = now
+            auth.ended_reason = reason
         g.session_ended = reason
         return None
     if now - auth.last_seen_at > TOUCH_INTERVAL:
-        auth.last_seen_at = now
-        db.session.commit()
+        with transaction():
+            auth.last_seen_at = now
     g.auth_session = auth
     return gebruiker
 
