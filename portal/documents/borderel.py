@@ -14,7 +14,6 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from portal.documents import factuur as factuur_pdf
 from portal.documents.exports import csv_veilig
 from portal.domain import premie
 from portal.domain.borderellen import Regel
@@ -77,6 +76,9 @@ class Documenten:
         return CsvBestand()
 
     def factuur(self, contract: Contract, borderel: Borderel, factuur: Factuur) -> bytes:
+        # Imported here: a web worker that only downloads borderellen never loads fpdf.
+        from portal.documents import factuur as factuur_pdf
+
         return factuur_pdf.maak(contract, borderel, factuur)
 
 
