@@ -422,11 +422,11 @@ def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
         if not fouten:
             melding = nieuwe_melding(status="ontvangen")
             try:
-                # Its own savepoint: a refusal found while applying (a twin registered the
-                # person first) undoes what was applied, and the refused melding is stored.
-                with db.session.begin_nested():
-                    relatienummer = plan.doe(melding)
+                relatienummer = plan.doe(melding)
             except Afgekeurd as exc:
+                # A refusal found while applying (a twin registered the person first): the rule
+                # has undone its own writes (registreer and afmelden write in a savepoint, wijzig
+                # refuses before it writes), and the refused melding is stored instead.
                 fouten = exc.fouten
         if fouten:
             melding, relatienummer = afgekeurd(plan, fouten), None
