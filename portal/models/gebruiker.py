@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model, db
 from portal.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from portal.models.contract import Contract, Organisatie
 
 gebruiker_contract = Table(
     "gebruiker_contract",
@@ -19,7 +23,7 @@ gebruiker_contract = Table(
 )
 
 
-class Gebruiker(UserMixin, db.Model):
+class Gebruiker(UserMixin, Model):
     """A portal account, reached through one eHerkenning identity (KvK-nummer, pseudonym)."""
 
     __tablename__ = "gebruiker"
@@ -42,8 +46,8 @@ class Gebruiker(UserMixin, db.Model):
     berichten_gelezen_tot: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    organisatie: Mapped["Organisatie"] = relationship()  # noqa: F821, UP037
-    contracten: Mapped[list["Contract"]] = relationship(  # noqa: F821, UP037
+    organisatie: Mapped[Organisatie] = relationship()
+    contracten: Mapped[list[Contract]] = relationship(
         secondary=gebruiker_contract, order_by="Contract.nummer"
     )
 
@@ -67,7 +71,7 @@ class Gebruiker(UserMixin, db.Model):
         }
 
 
-class AuthSession(db.Model):
+class AuthSession(Model):
     """A server-side login session; the cookie only carries its random token.
 
     Ending the row (logout, timeout, deactivation) makes the cookie worthless.
@@ -87,7 +91,7 @@ class AuthSession(db.Model):
     gebruiker: Mapped[Gebruiker] = relationship()
 
 
-class LoginState(db.Model):
+class LoginState(Model):
     """The one-time state of a login attempt, bound to the browser and used once."""
 
     __tablename__ = "login_state"
@@ -98,7 +102,7 @@ class LoginState(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class ApiCredential(db.Model):
+class ApiCredential(Model):
     """The credentials of an employer's communicatieprofiel for the meldingen API."""
 
     __tablename__ = "api_credential"
@@ -112,4 +116,4 @@ class ApiCredential(db.Model):
     rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    organisatie: Mapped["Organisatie"] = relationship()  # noqa: F821, UP037
+    organisatie: Mapped[Organisatie] = relationship()
