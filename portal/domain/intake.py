@@ -56,7 +56,7 @@ class GeenMelding(ValueError):
         self.bericht, self.veld = bericht, veld
 
 
-class NietBevoegd(Exception):  # noqa: N818 - the domain's word
+class NietBevoegd(Exception):  # the domain's word
     """The sender may not send for this collectiviteit; nothing is stored (API: 403)."""
 
 

@@ -44,7 +44,7 @@ def parse_datum(value: str | None) -> date | None:
     text = value.strip()
     for fmt in ("%d-%m-%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, not a time
+            return datetime.strptime(text, fmt).date()  # a date, not a time
         except ValueError:
             continue
     return None
