@@ -17,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -103,7 +105,7 @@ class MeldingIn:
         adres = {k: getattr(self.persoon, k) for k in ADRES_VELDEN if getattr(self.persoon, k)}
         if adres:
             persoon["adres"] = adres
-        data = {"melding_id": self.melding_id, "soort": self.soort}
+        data: dict[str, Any] = {"melding_id": self.melding_id, "soort": self.soort}
         data.update({k: getattr(self, k) for k in MELDING_VELDEN if getattr(self, k)})
         if persoon:
             data["persoon"] = persoon
@@ -127,9 +129,10 @@ def zet(gegevens: dict, pad: str, waarde: str) -> None:
 
 def waarde_op(gegevens: dict, pad: str) -> str:
     """The value at ``pad`` in a melding's JSON, or ''."""
+    waarde: Any = gegevens
     for deel in pad.split("."):
-        gegevens = gegevens.get(deel) if isinstance(gegevens, dict) else None
-    return gegevens or ""
+        waarde = waarde.get(deel) if isinstance(waarde, dict) else None
+    return waarde or ""
 
 
 def naam_van(gegevens: dict) -> str:
@@ -185,7 +188,7 @@ class Ontvangst:
 
     melding: Melding
     status: str
-    antwoord: dict
+    antwoord: dict | None
     nieuw: bool = True
     conflict: bool = False
 
@@ -257,7 +260,7 @@ class _Plan:
 
     contract: Contract | None
     fouten: list[Fout]
-    doe: object = None
+    doe: Callable[[Melding], str] | None = None
     persoon: Persoon | None = None
 
 
@@ -301,6 +304,7 @@ def _afmelding(m, contract, afzender, vandaag) -> _Plan:
         return _Plan(contract, [Fout("geen_actieve_deelname", "Deze persoon heeft geen lopende deelname "
                                      f"in contract {contract.nummer}. Controleer het BSN.", "persoon.bsn")],
                      persoon=persoon)
+    assert persoon is not None  # the deelname was found through the persoon
     reden = m.reden or afmelden.EINDE_COLLECTIVITEIT
     einde = parse_datum(m.einddatum)
     fouten = afmelden.controleer(deelname, einde, reden, vandaag)
@@ -323,6 +327,7 @@ def _wijziging(m, contract, afzender, vandaag) -> _Plan:
         return _Plan(contract, [Fout("deelnemer_onbekend", "Deze persoon is geen deelnemer van contract "
                                      f"{contract.nummer}. Controleer het BSN.", "persoon.bsn")],
                      persoon=persoon)
+    assert persoon is not None  # the deelname was found through the persoon
     fouten = wijzigen.controleer(deelname, m.wijziging, vandaag)
     for veld in ("ingangsdatum", "einddatum"):
         fouten += _aanleveren_vanaf(contract, parse_datum(m.wijziging.get(veld)), f"wijziging.{veld}")
@@ -405,6 +410,7 @@ def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
         plan = beoordeel(m, afzender, vandaag)
         if vooraf or plan.fouten:
             raise Afgekeurd(vooraf + plan.fouten)
+        assert plan.doe is not None  # every plan without fouten has one
         melding = nieuwe_melding(status="ontvangen")
         relatienummer = plan.doe(melding)
     except Afgekeurd as exc:
