@@ -327,10 +327,10 @@ def _wijziging(m, contract, afzender, vandaag) -> _Plan:
         return _Plan(contract, [Fout("deelnemer_onbekend", "Deze persoon is geen deelnemer van contract "
                                      f"{contract.nummer}. Controleer het BSN.", "persoon.bsn")],
                      persoon=persoon)
-    assert persoon is not None  # the deelname was found through the persoon
     fouten = wijzigen.controleer(deelname, m.wijziging, vandaag)
     for veld in ("ingangsdatum", "einddatum"):
         fouten += _aanleveren_vanaf(contract, parse_datum(m.wijziging.get(veld)), f"wijziging.{veld}")
+    assert persoon is not None  # the deelname was found through the persoon
 
     def doe(melding: Melding) -> str:
         wijzigen.wijzig(deelname, m.wijziging, vandaag=vandaag, melding=melding)
