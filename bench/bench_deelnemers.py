@@ -69,7 +69,7 @@ def _wacht_tot_rustig(url: str) -> None:
     time.sleep(RUST_S)
     for _ in range(600):
         t0 = time.perf_counter()
-        urllib.request.urlopen(gezond, timeout=60).read()  # noqa: S310 - the local bench server
+        urllib.request.urlopen(gezond, timeout=60).read()
         if time.perf_counter() - t0 < 0.05:
             return
     raise RuntimeError("de server blijft bezig")

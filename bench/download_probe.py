@@ -46,7 +46,7 @@ def _xlsxwriter_alleen(app, lijst: str) -> dict:
 
     with app.app_context():
         contract_id = db.session.query(Contract.id).filter_by(nummer=BIG_CONTRACT).scalar()
-        KOLOMMEN, rijen = _rijen(lijst, contract_id)  # noqa: N806 - the route's constant
+        KOLOMMEN, rijen = _rijen(lijst, contract_id)  # the route's constant
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     started = time.perf_counter()

@@ -20,7 +20,7 @@ class IdConverter(IntegerConverter):
     """``<int:...>`` in every route: the ids are database integers, so a larger number is no id
     and matches no route (404). Otherwise PostgreSQL refused it in the query: a 500."""
 
-    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
         super().__init__(url_map, fixed_digits, min, max, signed)
 
 

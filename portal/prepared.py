@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
+from typing import overload
 
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.sql import ClauseElement
@@ -111,7 +112,11 @@ def _ordered(names: tuple[str, ...]) -> Callable[[dict], tuple]:
     return getter
 
 
-def als_datum(value) -> date | None:
+@overload
+def als_datum(value: None) -> None: ...
+@overload
+def als_datum(value: date | str) -> date: ...
+def als_datum(value: date | str | None) -> date | None:
     """A date column's value from the driver: SQLite gives 'jjjj-mm-dd' text, PostgreSQL dates."""
     if value is None or isinstance(value, date):
         return value

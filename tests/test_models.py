@@ -107,7 +107,7 @@ def test_timestamps_are_utc_aware(app):
 
 
 def test_naive_timestamps_are_refused(app):
-    db.session.add(AuditLog(gebeurtenis="t", actie="read", tijd=datetime(2026, 6, 1, 12, 0)))  # noqa: DTZ001
+    db.session.add(AuditLog(gebeurtenis="t", actie="read", tijd=datetime(2026, 6, 1, 12, 0)))
     with pytest.raises(Exception, match="naive"):
         db.session.commit()
     db.session.rollback()

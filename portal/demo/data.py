@@ -37,7 +37,7 @@ from portal.models import (
 
 START = date(2014, 1, 1)
 API_GEBRUIKERSNAAM = "flexwerk-demo"
-API_WACHTWOORD = "flexwerk-demo-wachtwoord"  # noqa: S105 - a published demo credential
+API_WACHTWOORD = "flexwerk-demo-wachtwoord"  # a published demo credential
 
 PRODUCTEN = [
     ("BASIS", "Basisverzekering Zeker", "basis", Decimal("105.00"), Decimal("3.80")),

@@ -66,13 +66,13 @@ def xlsx_bestand(kolommen: list[Kolom], rijen: Iterable[tuple], blad: str) -> io
                       else _tekstschrijver(sheet, citaat) for k in kolommen]
         regel = 0
         with _kleine_paginacache():
-            for regel, rij in enumerate(rijen, start=1):  # noqa: B007 - the count is used below
+            for regel, rij in enumerate(rijen, start=1):  # the count is used below
                 for index, value in enumerate(rij):
                     if value is not None:
                         schrijvers[index](regel, index, value)
         sheet.autofilter(0, 0, max(regel, 1), len(kolommen) - 1)
         workbook.close()
-        handle = open(path, "rb")  # noqa: SIM115 - handed to the response, which closes it
+        handle = open(path, "rb")  # handed to the response, which closes it
     finally:
         os.unlink(path)
     return handle

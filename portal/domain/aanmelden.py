@@ -15,8 +15,9 @@ import re
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from stdnum import iban as stdnum_iban
 
@@ -82,7 +83,7 @@ class PersoonGegevens:
     def uit(cls, data: dict | None) -> PersoonGegevens:
         """From stored or sent data, ignoring unknown keys; every value a clean string."""
         data = data or {}
-        waarden = {}
+        waarden: dict[str, Any] = {}
         for naam in cls.__dataclass_fields__:
             if naam not in data:
                 continue
@@ -275,6 +276,7 @@ def controleer_personen(h: Huishouden, vandaag: date, venster: Venster | None = 
 
 def _controleer_bestaand_hoofd(h: Huishouden) -> list[Fout]:
     hoofd = h.bestaand_hoofd
+    assert hoofd is not None  # called for a household that joins one
     if hoofd.einddatum is not None or hoofd.rol != HOOFD:
         return [Fout("hoofd_niet_actief", f"{hoofd.persoon.volledige_naam} is geen lopende "
                      "hoofdverzekerde in dit contract; bijschrijven kan niet.", "leden")]
@@ -353,7 +355,7 @@ def _controleer_bekende_personen(h: Huishouden) -> list[Fout]:
                                "geboortedatum. Controleer het BSN en de geboortedatum.", f"{pad}.bsn"))
             continue
         # Without a valid ingangsdatum (reported on its own) only an open deelname can clash.
-        loopt = Deelname.einddatum.is_(None)
+        loopt: ColumnElement[bool] = Deelname.einddatum.is_(None)
         if begin is not None:
             loopt = loopt | (Deelname.einddatum >= begin)
         lopend = db.session.scalars(select(Deelname).where(
@@ -383,11 +385,11 @@ def controleer_verzekering(h: Huishouden) -> list[Fout]:
     for pad, p in h.personen:
         if not p.producten:
             continue
-        gekozen = [aanbod.get(code) for code in p.producten]
-        if None in gekozen:
+        if any(code not in aanbod for code in p.producten):
             fouten.append(Fout("product_onbekend", "Kies een verzekering die dit contract aanbiedt.",
                                f"{pad}.producten"))
             continue
+        gekozen = [aanbod[code] for code in p.producten]
         if not any(g.product.soort == "basis" for g in gekozen):
             fouten.append(Fout("basis_vereist", "Een aanvullend pakket kan alleen samen met de "
                                "basisverzekering.", f"{pad}.producten"))
@@ -454,9 +456,14 @@ def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal
     if fouten:
         raise Afgekeurd(fouten)
     begin = h.begin
+    assert begin is not None  # controleer refuses a household without a valid ingangsdatum
     uitkomst = Aanmelding(contract=h.contract)
     bekend = _bekend([p.bsn for _, p in h.personen])
-    adres = h.hoofd if h.hoofd is not None else _adres_van(h.bestaand_hoofd.persoon)
+    if h.hoofd is not None:
+        adres = h.hoofd
+    else:
+        assert h.bestaand_hoofd is not None  # without a new hoofdverzekerde they join one
+        adres = _adres_van(h.bestaand_hoofd.persoon)
     producten = ({a.product.code: a.product for a in premie.aanbod(h.contract.id, begin.year)}
                  if h.verzekerd else {})
     try:
@@ -465,7 +472,7 @@ def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal
             for _, p in h.personen:
                 persoon = bekend.get(p.bsn)
                 nieuw = persoon is None
-                if nieuw:
+                if persoon is None:
                     persoon = _nieuwe_persoon(p, adres)
                 deelname = Deelname(persoon=persoon, contract_id=h.contract.id, ingangsdatum=begin,
                                     rol=p.rol, hoofd_deelname=hoofd_deelname if p.rol != HOOFD else None)

@@ -18,8 +18,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from portal.domain import berichten
 from portal.domain.dates import Venster, dd_mm_jjjj
@@ -115,6 +116,7 @@ def afmelden(deelname: Deelname, einddatum: date | None, reden: str | None, *, v
     mee = [lid for lid in leden if reden == EINDE_COLLECTIVITEIT and lid.id not in behouden]
     blijven = [lid for lid in leden if lid not in mee]
     if not fouten:
+        assert einddatum is not None  # controleer refuses a missing einddatum
         for lid in mee:
             if einddatum < lid.ingangsdatum:
                 fouten.append(Fout("einddatum_voor_ingangsdatum",
@@ -123,6 +125,8 @@ def afmelden(deelname: Deelname, einddatum: date | None, reden: str | None, *, v
                                    "latere einddatum.", "einddatum"))
     if fouten:
         raise Afgekeurd(fouten)
+    # controleer refuses a missing einddatum or reden.
+    assert einddatum is not None and reden is not None
 
     uitkomst = Afmelding(deelname=deelname, einddatum=einddatum, reden=reden)
     with db.session.begin_nested():
@@ -147,10 +151,10 @@ def afmelden(deelname: Deelname, einddatum: date | None, reden: str | None, *, v
 def _beeindig(deelname: Deelname, einddatum: date, reden: str) -> None:
     """One conditional UPDATE: of two simultaneous afmeldingen only one finds the deelname open
     (the other raises, and ``afmelden``'s savepoint undoes what it wrote before)."""
-    result = db.session.execute(
+    result = cast("CursorResult[Any]", db.session.execute(
         update(Deelname).where(Deelname.id == deelname.id, Deelname.einddatum.is_(None))
         .values(einddatum=einddatum, reden_einde=reden)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     if result.rowcount != 1:
         raise Afgekeurd([Fout("geen_actieve_deelname",
                               f"{deelname.persoon.volledige_naam} is intussen al afgemeld.")])

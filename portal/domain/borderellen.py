@@ -222,7 +222,8 @@ def _persoonsgegevens(ids: set[int]) -> dict[int, Regel]:
 def _productnamen(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(db.session.execute(select(Product.id, Product.naam).where(Product.id.in_(ids))).all())
+    return dict(db.session.execute(select(Product.id, Product.naam).where(Product.id.in_(ids)))
+                .tuples().all())
 
 
 # -- the documents --------------------------------------------------------------------------------

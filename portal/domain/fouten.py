@@ -15,7 +15,7 @@ class Fout:
     veld: str | None = None
 
 
-class Afgekeurd(Exception):  # noqa: N818 - the domain's word: a rejected melding
+class Afgekeurd(Exception):  # the domain's word: a rejected melding
     """One or more rules refused the melding; nothing was changed."""
 
     def __init__(self, fouten: list[Fout]):

@@ -20,8 +20,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -59,7 +61,7 @@ class GeenMelding(ValueError):
         self.bericht, self.veld = bericht, veld
 
 
-class NietBevoegd(Exception):  # noqa: N818 - the domain's word
+class NietBevoegd(Exception):  # the domain's word
     """The sender may not send for this collectiviteit; nothing is stored (API: 403)."""
 
 
@@ -106,7 +108,7 @@ class MeldingIn:
         adres = {k: getattr(self.persoon, k) for k in ADRES_VELDEN if getattr(self.persoon, k)}
         if adres:
             persoon["adres"] = adres
-        data = {"melding_id": self.melding_id, "soort": self.soort}
+        data: dict[str, Any] = {"melding_id": self.melding_id, "soort": self.soort}
         data.update({k: getattr(self, k) for k in MELDING_VELDEN if getattr(self, k)})
         if persoon:
             data["persoon"] = persoon
@@ -130,9 +132,10 @@ def zet(gegevens: dict, pad: str, waarde: str) -> None:
 
 def waarde_op(gegevens: dict, pad: str) -> str:
     """The value at ``pad`` in a melding's JSON, or ''."""
+    waarde: Any = gegevens
     for deel in pad.split("."):
-        gegevens = gegevens.get(deel) if isinstance(gegevens, dict) else None
-    return gegevens or ""
+        waarde = waarde.get(deel) if isinstance(waarde, dict) else None
+    return waarde or ""
 
 
 def naam_van(gegevens: dict) -> str:
@@ -191,7 +194,7 @@ class Ontvangst:
 
     melding: Melding
     status: str
-    antwoord: dict
+    antwoord: dict | None
     nieuw: bool = True
     conflict: bool = False
 
@@ -263,7 +266,7 @@ class _Plan:
 
     contract: Contract | None
     fouten: list[Fout]
-    doe: object = None
+    doe: Callable[[Melding], str] | None = None
     persoon: Persoon | None = None
 
 
@@ -309,6 +312,7 @@ def _afmelding(m, contract, afzender, vandaag, vensters) -> _Plan:
         return _Plan(contract, [Fout("geen_actieve_deelname", "Deze persoon heeft geen lopende deelname "
                                      f"in contract {contract.nummer}. Controleer het BSN.", "persoon.bsn")],
                      persoon=persoon)
+    assert persoon is not None  # the deelname was found through the persoon
     reden = m.reden or afmelden.EINDE_COLLECTIVITEIT
     einde = parse_datum(m.einddatum)
     fouten = afmelden.controleer(deelname, einde, reden, vandaag, vensters.afmelding)
@@ -334,6 +338,7 @@ def _wijziging(m, contract, afzender, vandaag, vensters) -> _Plan:
     fouten = wijzigen.controleer(deelname, m.wijziging, vandaag, vensters)
     for veld in ("ingangsdatum", "einddatum"):
         fouten += _aanleveren_vanaf(contract, parse_datum(m.wijziging.get(veld)), f"wijziging.{veld}")
+    assert persoon is not None  # the deelname was found through the persoon
 
     def doe(melding: Melding) -> str:
         wijzigen.wijzig(deelname, m.wijziging, vandaag=vandaag, melding=melding, vensters=vensters)
@@ -421,6 +426,7 @@ def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
     with db.session.begin_nested():
         if not fouten:
             melding = nieuwe_melding(status="ontvangen")
+            assert plan is not None and plan.doe is not None  # a plan without fouten has one
             try:
                 relatienummer = plan.doe(melding)
             except Afgekeurd as exc:

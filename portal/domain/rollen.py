@@ -16,6 +16,9 @@ from portal.models import Gebruiker
 class Rol(StrEnum):
     """A role of a portal account; the value is the stored name, ``label`` what users read."""
 
+    label: str
+    vlag: str
+
     ADMINISTRATIEF = "administratief", "Administratief", "is_administratief"
     FINANCIEEL = "financieel", "Financieel", "is_financieel"
     ACCOUNTBEHEER = "accountbeheer", "Accountbeheer", "is_accountbeheerder"

@@ -86,7 +86,7 @@ class Periode:
                 f"{MAANDEN[self.tot.month - 1]} {self.tot.year}")
 
 
-class maand_van(FunctionElement):  # noqa: N801 - reads as a SQL function
+class maand_van(FunctionElement):  # reads as a SQL function
     """'jjjj-mm' of a date column, in SQL."""
 
     type = String()

@@ -16,7 +16,7 @@ BSN_ONGELDIG = "Dit BSN klopt niet: een BSN heeft 9 cijfers en voldoet aan de el
 
 def is_valid_bsn(value: str | None) -> bool:
     """Nine digits that pass the elfproef."""
-    return bool(value) and len(value) == 9 and value.isdigit() and stdnum_bsn.is_valid(value)
+    return value is not None and len(value) == 9 and value.isdigit() and stdnum_bsn.is_valid(value)
 
 
 def controleer_bsn(value: str, veld: str) -> list[Fout]:
@@ -30,7 +30,7 @@ def controleer_bsn(value: str, veld: str) -> list[Fout]:
 
 def is_valid_kvk(value: str | None) -> bool:
     """Eight digits."""
-    return bool(value) and bool(_KVK.match(value))
+    return value is not None and bool(_KVK.match(value))
 
 
 @lru_cache(maxsize=4096)
@@ -44,7 +44,7 @@ def parse_datum(value: str | None) -> date | None:
     text = value.strip()
     for fmt in ("%d-%m-%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a date, not a time
+            return datetime.strptime(text, fmt).date()  # a date, not a time
         except ValueError:
             continue
     return None

@@ -52,7 +52,9 @@ def controleer(deelname: Deelname, nieuw: dict[str, str], vandaag: date,
         eigen = _controleer_ingangsdatum(deelname, nieuw["ingangsdatum"], vandaag, vensters.aanmelding)
         fouten += eigen
         if not eigen:
-            ingang = parse_datum(nieuw["ingangsdatum"])
+            begin = parse_datum(nieuw["ingangsdatum"])
+            assert begin is not None  # _controleer_ingangsdatum refuses anything but a date
+            ingang = begin
     if "geboortedatum" in nieuw:
         fouten += _controleer_geboortedatum(nieuw["geboortedatum"], ingang, vandaag)
     if "einddatum" in nieuw:
@@ -91,6 +93,7 @@ def _controleer_ingangsdatum(deelname: Deelname, waarde: str, vandaag: date, ven
     if fouten:
         return fouten
     begin = parse_datum(waarde)
+    assert begin is not None  # controleer_ingangsdatum refuses anything but a date
     if deelname.einddatum is not None and begin > deelname.einddatum:
         return [Fout("einddatum_voor_ingangsdatum", f"De deelname eindigt op "
                      f"{dd_mm_jjjj(deelname.einddatum)}; de ingangsdatum kan niet later liggen.",
@@ -152,7 +155,7 @@ def wijzig(deelname: Deelname, nieuw: dict[str, str], *, vandaag: date, melding:
         if oud != nieuwe:
             setattr(doel, veld, nieuwe)
             # The old and new BSN are not kept in the outcome: it feeds audit records.
-            uitkomst.gewijzigd[veld] = ("", "") if veld == "bsn" else (oud.isoformat(), nieuwe.isoformat())
+            uitkomst.gewijzigd[veld] = ("", "") if veld == "bsn" else (oud.isoformat(), nieuwe.isoformat())  # type: ignore[union-attr]
     now = utcnow()
     melding.contract_id, melding.persoon_id = deelname.contract_id, persoon.id
     melding.status, melding.verwerkt_op = "verwerkt", now

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Date, Integer, Select, String, bindparam, func, select
+from sqlalchemy import ColumnElement, Date, Integer, Select, String, bindparam, func, select
 
 from portal.domain.names import zoeksleutel
 from portal.extensions import db
@@ -130,7 +130,7 @@ def _waarden(opdracht: Zoekopdracht, vandaag: date) -> dict | None:
     """The values for the shape's placeholders; None when nothing can match (no contracts, or a
     name of punctuation only such as '%' or quotes: text that no name starts with)."""
     ids = sorted(opdracht.contract_ids)
-    waarden = dict(zip(_contractnamen(len(ids)), ids, strict=True))
+    waarden: dict[str, object] = dict(zip(_contractnamen(len(ids)), ids, strict=True))
     if not waarden:
         return None
     if not opdracht.exact:
@@ -157,7 +157,7 @@ def _contractnamen(aantal: int) -> tuple[str, ...]:
 
 def _voorwaarden(vorm: _Vorm) -> tuple[list, bool]:
     """The WHERE terms with placeholders, and whether they need the persoon table."""
-    contract = _d.c.contract_id
+    contract: ColumnElement[int] = _d.c.contract_id
     if vorm.contracten > VEEL_CONTRACTEN:
         # Over many contracts the contract is a mere filter. "+ 0" keeps the planner off the
         # contract indexes: for a name that would mean reading whole contracts and sorting

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime, utcnow
 
+if TYPE_CHECKING:
+    from portal.models.gebruiker import AuthSession
 
-class NummerReeks(db.Model):
+
+class NummerReeks(Model):
     """The next free number of a series (relatienummer, polisnummer), shared by all workers."""
 
     __tablename__ = "nummer_reeks"
@@ -20,7 +24,7 @@ class NummerReeks(db.Model):
     volgende: Mapped[int]
 
 
-class AanmeldConcept(db.Model):
+class AanmeldConcept(Model):
     """What a user typed in the wizard so far: kept per login session, never a deelname.
 
     It lives only as long as the login session (deleted at logout and when stale) and is
@@ -43,4 +47,4 @@ class AanmeldConcept(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     afgerond_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    auth_session: Mapped["AuthSession"] = relationship()  # noqa: F821, UP037
+    auth_session: Mapped[AuthSession] = relationship()

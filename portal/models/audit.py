@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import DDL, JSON, CheckConstraint, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime, utcnow
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """Who did what to whose personal data, when, through which access point."""
 
     __tablename__ = "audit_log"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime, utcnow
 
 
-class Bericht(db.Model):
+class Bericht(Model):
     """A notice for a contract ('Bevestiging: Afmelding de heer D. Groot ... ontvangen').
 
     With ``gebruiker_id`` it is for that user only (an answer to their question, a change to
@@ -37,7 +37,7 @@ class Bericht(db.Model):
     )
 
 
-class BerichtGelezen(db.Model):
+class BerichtGelezen(Model):
     """That a user has read a bericht."""
 
     __tablename__ = "bericht_gelezen"

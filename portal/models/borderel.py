@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import Money, UTCDateTime, utcnow
 
+if TYPE_CHECKING:
+    from portal.models.contract import Contract
 
-class Borderel(db.Model):
+
+class Borderel(Model):
     """The premium statement of one contract for one month; its CSV is kept gzip-compressed."""
 
     __tablename__ = "borderel"
@@ -28,13 +32,13 @@ class Borderel(db.Model):
     totaal_netto: Mapped[Decimal] = mapped_column(Money)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    contract: Mapped["Contract"] = relationship()  # noqa: F821, UP037
+    contract: Mapped[Contract] = relationship()
     factuur: Mapped[Factuur | None] = relationship(back_populates="borderel", uselist=False)
 
     __table_args__ = (UniqueConstraint("contract_id", "periode", name="uq_borderel_contract_periode"),)
 
 
-class BorderelRegel(db.Model):
+class BorderelRegel(Model):
     """One line of a borderel: a person, a product, a period and the amounts."""
 
     __tablename__ = "borderel_regel"
@@ -56,7 +60,7 @@ class BorderelRegel(db.Model):
     __table_args__ = (Index("ix_borderel_regel_gefactureerd", "contract_id", "persoon_id", "maand"),)
 
 
-class Factuur(db.Model):
+class Factuur(Model):
     """The invoice belonging to a borderel; its totals equal the borderel's."""
 
     __tablename__ = "factuur"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime, utcnow
 
 
-class ContactVraag(db.Model):
+class ContactVraag(Model):
     """A question from a portal user, with the page context it was asked from."""
 
     __tablename__ = "contact_vraag"
@@ -32,7 +32,7 @@ class ContactVraag(db.Model):
     )
 
 
-class AccountAanvraag(db.Model):
+class AccountAanvraag(Model):
     """A request for a portal account, from someone not yet logged in."""
 
     __tablename__ = "account_aanvraag"

@@ -8,11 +8,11 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import Money
 
 
-class Organisatie(db.Model):
+class Organisatie(Model):
     """A gemeente or werkgever, known by its KvK-nummer."""
 
     __tablename__ = "organisatie"
@@ -27,7 +27,7 @@ class Organisatie(db.Model):
     __table_args__ = (CheckConstraint("soort IN ('gemeente', 'werkgever')", name="ck_org_soort"),)
 
 
-class Contract(db.Model):
+class Contract(Model):
     """A collective contract (collectiviteit) of one organisatie."""
 
     __tablename__ = "contract"
@@ -67,7 +67,7 @@ class Contract(db.Model):
         return f"{self.nummer} - {self.naam}"
 
 
-class Product(db.Model):
+class Product(Model):
     """A verzekering: the basisverzekering or an aanvullend pakket."""
 
     __tablename__ = "product"
@@ -86,7 +86,7 @@ class Product(db.Model):
     __table_args__ = (CheckConstraint("soort IN ('basis', 'aanvullend')", name="ck_product_soort"),)
 
 
-class ProductTarief(db.Model):
+class ProductTarief(Model):
     """The monthly premium of a product in one calendar year."""
 
     __tablename__ = "product_tarief"
@@ -104,7 +104,7 @@ class ProductTarief(db.Model):
     )
 
 
-class ContractProduct(db.Model):
+class ContractProduct(Model):
     """A product offered in a contract, with its collective discount."""
 
     __tablename__ = "contract_product"
@@ -125,7 +125,7 @@ class ContractProduct(db.Model):
     )
 
 
-class Contactpersoon(db.Model):
+class Contactpersoon(Model):
     """A contact person of the organisatie for this contract."""
 
     __tablename__ = "contactpersoon"

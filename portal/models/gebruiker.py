@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model, db
 from portal.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from portal.models.contract import Contract, Organisatie
 
 gebruiker_contract = Table(
     "gebruiker_contract",
@@ -20,7 +23,7 @@ gebruiker_contract = Table(
 )
 
 
-class Gebruiker(db.Model):
+class Gebruiker(Model):
     """A portal account, reached through one eHerkenning identity (KvK-nummer, pseudonym).
 
     It is also Flask-Login's user (``is_active``, ``is_authenticated``, ``is_anonymous``,
@@ -47,8 +50,8 @@ class Gebruiker(db.Model):
     berichten_gelezen_tot: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    organisatie: Mapped["Organisatie"] = relationship()  # noqa: F821, UP037
-    contracten: Mapped[list["Contract"]] = relationship(  # noqa: F821, UP037
+    organisatie: Mapped[Organisatie] = relationship()
+    contracten: Mapped[list[Contract]] = relationship(
         secondary=gebruiker_contract, order_by="Contract.nummer"
     )
 
@@ -62,7 +65,7 @@ class Gebruiker(db.Model):
     @property
     def rollen(self) -> frozenset[str]:
         """The user's roles (``portal.domain.rollen.Rol``, equal to their names)."""
-        return self.rollen_van(self)
+        return type(self).rollen_van(self)
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this on every request
@@ -89,7 +92,7 @@ class Gebruiker(db.Model):
     __hash__ = object.__hash__
 
 
-class AuthSession(db.Model):
+class AuthSession(Model):
     """A server-side login session; the cookie only carries its random token.
 
     Ending the row (logout, timeout, deactivation) makes the cookie worthless.
@@ -109,7 +112,7 @@ class AuthSession(db.Model):
     gebruiker: Mapped[Gebruiker] = relationship()
 
 
-class LoginState(db.Model):
+class LoginState(Model):
     """The one-time state of a login attempt, bound to the browser and used once."""
 
     __tablename__ = "login_state"
@@ -120,7 +123,7 @@ class LoginState(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class ApiCredential(db.Model):
+class ApiCredential(Model):
     """The credentials of an employer's communicatieprofiel for the meldingen API."""
 
     __tablename__ = "api_credential"
@@ -134,4 +137,4 @@ class ApiCredential(db.Model):
     rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    organisatie: Mapped["Organisatie"] = relationship()  # noqa: F821, UP037
+    organisatie: Mapped[Organisatie] = relationship()

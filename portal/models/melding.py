@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.types import UTCDateTime, utcnow
 
+if TYPE_CHECKING:
+    from portal.models.contract import Contract
+    from portal.models.gebruiker import Gebruiker
 
-class Upload(db.Model):
+
+class Upload(Model):
     """An uploaded file of aan- en afmeldingen for one contract; its processing report
     (verwerkingsverslag). The file itself is not kept: its lines are, as ``UploadRegel``.
 
@@ -39,8 +44,8 @@ class Upload(db.Model):
     voortgang_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    contract: Mapped["Contract"] = relationship()  # noqa: F821, UP037
-    gebruiker: Mapped["Gebruiker"] = relationship()  # noqa: F821, UP037
+    contract: Mapped[Contract | None] = relationship()
+    gebruiker: Mapped[Gebruiker | None] = relationship()
 
     __table_args__ = (
         CheckConstraint(
@@ -51,7 +56,7 @@ class Upload(db.Model):
     )
 
 
-class UploadRegel(db.Model):
+class UploadRegel(Model):
     """One line of an upload: the melding it holds (API shape), the dry run's findings and,
     once processed, the melding row with its result."""
 
@@ -66,12 +71,12 @@ class UploadRegel(db.Model):
     controle: Mapped[list | None] = mapped_column(JSON)
     melding_id: Mapped[int | None] = mapped_column(ForeignKey("melding.id"))
 
-    melding: Mapped["Melding | None"] = relationship()  # noqa: UP037
+    melding: Mapped[Melding | None] = relationship()
 
     __table_args__ = (UniqueConstraint("upload_id", "regelnummer", name="uq_upload_regel"),)
 
 
-class Melding(db.Model):
+class Melding(Model):
     """One aanmelding, afmelding or wijziging and its processing result.
 
     ``bron`` names the sender (``api:<credential id>``, ``portal:<gebruiker id>``,

@@ -17,7 +17,8 @@ def zoeksleutel(text: str | None) -> str:
     kept = [c for c in decomposed if not unicodedata.combining(c)]
     folded = "".join(kept).casefold()
     # Letters that NFKD does not decompose.
-    folded = folded.translate(str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae"}))
+    ontleding: dict[str, str | int | None] = {"ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae"}
+    folded = folded.translate(str.maketrans(ontleding))
     return "".join(c for c in folded if c.isalnum())
 
 

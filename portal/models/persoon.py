@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -14,12 +15,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import Model
 from portal.models.names import volledige_naam, zoekvelden
 from portal.models.types import UTCDateTime, search_key, utcnow
 
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Mapper
 
-class Persoon(db.Model):
+    from portal.models.contract import Contract, Product
+
+
+class Persoon(Model):
     """A person known to the insurer, identified to users by relatienummer."""
 
     __tablename__ = "persoon"
@@ -63,13 +70,13 @@ class Persoon(db.Model):
 
 @event.listens_for(Persoon, "before_insert")
 @event.listens_for(Persoon, "before_update")
-def _zoeksleutels(mapper, connection, persoon: Persoon) -> None:
+def _zoeksleutels(mapper: Mapper[Persoon], connection: Connection, persoon: Persoon) -> None:
     for key, value in zoekvelden(persoon.voorletters, persoon.voorvoegsel, persoon.achternaam).items():
         setattr(persoon, key, value)
 
 
 @event.listens_for(Persoon, "after_update")
-def _zoeksleutels_naar_deelnames(mapper, connection, persoon: Persoon) -> None:
+def _zoeksleutels_naar_deelnames(mapper: Mapper[Persoon], connection: Connection, persoon: Persoon) -> None:
     connection.execute(
         Deelname.__table__.update()
         .where(Deelname.__table__.c.persoon_id == persoon.id)
@@ -77,7 +84,7 @@ def _zoeksleutels_naar_deelnames(mapper, connection, persoon: Persoon) -> None:
     )
 
 
-class Deelname(db.Model):
+class Deelname(Model):
     """A persoon in a contract from ingangsdatum to einddatum (t/m).
 
     A gezinslid (partner, kind) hangs under the deelname of its hoofdverzekerde.
@@ -103,7 +110,7 @@ class Deelname(db.Model):
     zoek_volledig: Mapped[str] = mapped_column(search_key())
 
     persoon: Mapped[Persoon] = relationship(back_populates="deelnames")
-    contract: Mapped["Contract"] = relationship()  # noqa: F821, UP037
+    contract: Mapped[Contract] = relationship()
     hoofd_deelname: Mapped[Deelname | None] = relationship(remote_side=[id])
 
     __table_args__ = (
@@ -141,7 +148,7 @@ class Deelname(db.Model):
     )
 
 @event.listens_for(Deelname, "before_insert")
-def _deelname_zoeksleutels(mapper, connection, deelname: Deelname) -> None:
+def _deelname_zoeksleutels(mapper: Mapper[Deelname], connection: Connection, deelname: Deelname) -> None:
     persoon = deelname.__dict__.get("persoon")
     if persoon is not None and persoon.zoek_achternaam:
         deelname.zoek_achternaam, deelname.zoek_volledig = (persoon.zoek_achternaam,
@@ -155,7 +162,7 @@ def _deelname_zoeksleutels(mapper, connection, deelname: Deelname) -> None:
     deelname.zoek_achternaam, deelname.zoek_volledig = row
 
 
-class Polis(db.Model):
+class Polis(Model):
     """An insurance policy of one person: products and betalingswijze."""
 
     __tablename__ = "polis"
@@ -189,7 +196,7 @@ class Polis(db.Model):
     )
 
 
-class PolisProduct(db.Model):
+class PolisProduct(Model):
     """A product on a polis for a period."""
 
     __tablename__ = "polis_product"
@@ -201,7 +208,7 @@ class PolisProduct(db.Model):
     einddatum: Mapped[date | None]
 
     polis: Mapped[Polis] = relationship(back_populates="producten")
-    product: Mapped["Product"] = relationship()  # noqa: F821, UP037
+    product: Mapped[Product] = relationship()
 
     __table_args__ = (
         CheckConstraint(
@@ -210,7 +217,7 @@ class PolisProduct(db.Model):
     )
 
 
-class PolisVerzending(db.Model):
+class PolisVerzending(Model):
     """The recorded mailing of a polisblad or verzekeringspas."""
 
     __tablename__ = "polis_verzending"

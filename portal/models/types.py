@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import DateTime, Numeric, String, TypeDecorator
+from sqlalchemy import DateTime, Dialect, Numeric, String, TypeDecorator
+from sqlalchemy.types import TypeEngine
 
 
 def utcnow() -> datetime:
@@ -13,7 +15,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always returned timezone-aware.
 
     SQLite keeps no zone; PostgreSQL's ``timestamptz`` does. Both come back as aware UTC.
@@ -22,14 +24,14 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime; use portal.models.types.utcnow()")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -37,24 +39,24 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-class Money(TypeDecorator):
+class Money(TypeDecorator[Decimal]):
     """Euro amounts, exact to the cent (never float)."""
 
     impl = Numeric(12, 2, asdecimal=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: Decimal | int | str | None, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         return Decimal(value).quantize(Decimal("0.01"))
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         return Decimal(value).quantize(Decimal("0.01"))
 
 
-def search_key():
+def search_key() -> TypeEngine[str]:
     """A search key column type: byte order everywhere, so a prefix is one index range.
 
     PostgreSQL's default collation orders by locale rules (spaces ignored); "C" is byte order,

@@ -7,7 +7,7 @@ Create Date: 2026-11-23 15:59:23.468482
 """
 from alembic import op
 import sqlalchemy as sa
-import portal.models.types  # noqa: F401  (custom column types)
+import portal.models.types
 
 
 # revision identifiers, used by Alembic.
