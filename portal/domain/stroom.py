@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import String, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy import String, func, literal, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -235,20 +235,18 @@ def _volgorde(sorteer: str) -> tuple[list, bool]:
 
 
 def _kolommen():
-    """The list's columns; dates as text where SQLite keeps them so (see ``_als_rijen``)."""
-    return (select(_c.c.nummer, zoeken.NAAM, _p.c.bsn, _p.c.relatienummer,
-                   type_coerce(_p.c.geboortedatum, String), type_coerce(_d.c.ingangsdatum, String),
-                   type_coerce(_d.c.einddatum, String), _d.c.reden_einde)
+    """The list's columns, in the download's order."""
+    return (select(_c.c.nummer, zoeken.NAAM, _p.c.bsn, _p.c.relatienummer, _p.c.geboortedatum,
+                   _d.c.ingangsdatum, _d.c.einddatum, _d.c.reden_einde)
             .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id)))
 
 
 def _als_rijen(rows, periode: Periode) -> Iterator[Rij]:
     """Rows of ``_kolommen`` as lines of the list; a plain loop, as a year of a big contract is
     tens of thousands of them."""
-    als_datum, reden = zoeken.als_datum, REDENEN.get
-    for contract, naam, bsn, relatienummer, geboren, ingang, einde, reden_einde in rows:
-        ingangsdatum, einddatum = als_datum(ingang), als_datum(einde)
-        yield Rij(contract, naam, bsn, relatienummer, als_datum(geboren), ingangsdatum, einddatum,
+    reden = REDENEN.get
+    for contract, naam, bsn, relatienummer, geboren, ingangsdatum, einddatum, reden_einde in rows:
+        yield Rij(contract, naam, bsn, relatienummer, geboren, ingangsdatum, einddatum,
                   beweging(ingangsdatum, einddatum, periode), reden(reden_einde or "", ""))
 
 

@@ -1,7 +1,8 @@
 """Searching deelnemers: one query shape for the screen, the row refresh and the downloads.
 
 Rows come back as plain SQL rows (no ORM objects): the screen shows 25 of them per request,
-the download 100,000, and neither needs more than the columns.
+the download 100,000, and neither needs more than the columns. Each shape of search is one
+statement with bound values (``_statements``), so SQLAlchemy's compiled cache serves it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from sqlalchemy import Date, Integer, Select, String, bindparam, func, select
 from portal.domain.names import zoeksleutel
 from portal.extensions import db
 from portal.models import Contract, Deelname, Persoon
-from portal.prepared import Prepared, als_datum
 
 PER_PAGINA = (10, 25, 50, 100)
 STANDAARD_PER_PAGINA = 25
@@ -101,7 +101,7 @@ class _Vorm:
     """The shape of a search: what its SQL looks like, whatever the values. Each shape is built
     and compiled once (``_statements``); a request only binds its values."""
 
-    contracten: int
+    contracten: str  # "een", "enkele" or "veel" (above VEEL_CONTRACTEN)
     exact: bool
     naam: str  # "", "achternaam" or "volledig"
     bsn: bool
@@ -118,8 +118,12 @@ class _Vorm:
         return bool(self.naam or self.bsn or self.relatienummer or self.geboortedatum)
 
 
+def _contractsoort(aantal: int) -> str:
+    return "een" if aantal == 1 else "veel" if aantal > VEEL_CONTRACTEN else "enkele"
+
+
 def _vorm(opdracht: Zoekopdracht) -> _Vorm:
-    return _Vorm(contracten=len(opdracht.contract_ids), exact=opdracht.exact,
+    return _Vorm(contracten=_contractsoort(len(opdracht.contract_ids)), exact=opdracht.exact,
                  naam=_naamsoort(opdracht.achternaam), bsn=bool(opdracht.bsn),
                  relatienummer=bool(opdracht.relatienummer),
                  geboortedatum=opdracht.geboortedatum is not None,
@@ -129,10 +133,10 @@ def _vorm(opdracht: Zoekopdracht) -> _Vorm:
 def _waarden(opdracht: Zoekopdracht, vandaag: date) -> dict | None:
     """The values for the shape's placeholders; None when nothing can match (no contracts, or a
     name of punctuation only such as '%' or quotes: text that no name starts with)."""
-    ids = sorted(opdracht.contract_ids)
-    waarden = dict(zip(_contractnamen(len(ids)), ids, strict=True))
-    if not waarden:
+    if not opdracht.contract_ids:
         return None
+    ids = sorted(opdracht.contract_ids)
+    waarden = {"contract": ids[0]} if len(ids) == 1 else {"contracten": ids}
     if not opdracht.exact:
         waarden.update(nooit=_NOOIT, vandaag=vandaag)
     if opdracht.achternaam:
@@ -149,22 +153,20 @@ def _waarden(opdracht: Zoekopdracht, vandaag: date) -> dict | None:
     return waarden
 
 
-@lru_cache(maxsize=64)
-def _contractnamen(aantal: int) -> tuple[str, ...]:
-    """The placeholders of ``aantal`` contract ids: c0, c1, ..."""
-    return tuple(f"c{i}" for i in range(aantal))
-
-
 def _voorwaarden(vorm: _Vorm) -> tuple[list, bool]:
     """The WHERE terms with placeholders, and whether they need the persoon table."""
     contract = _d.c.contract_id
-    if vorm.contracten > VEEL_CONTRACTEN:
+    if vorm.contracten == "veel":
         # Over many contracts the contract is a mere filter. "+ 0" keeps the planner off the
         # contract indexes: for a name that would mean reading whole contracts and sorting
         # them, for a person (geboortedatum) an index probe per contract instead of one.
         contract = _d.c.contract_id + 0
-    ids = [bindparam(naam, type_=Integer) for naam in _contractnamen(vorm.contracten)]
-    terms = [contract == ids[0] if len(ids) == 1 else contract.in_(ids)]
+    if vorm.contracten == "een":
+        terms = [contract == bindparam("contract", type_=Integer)]
+    else:
+        # One expanding parameter: the statement (and its cache entry) is the same for any
+        # number of contracts.
+        terms = [contract.in_(bindparam("contracten", expanding=True, type_=Integer))]
     if not vorm.exact:
         # Not "einddatum IS NULL OR ...": an OR makes SQLite merge two index scans and sort
         # everything, where this filter is checked while walking the name index in order.
@@ -193,7 +195,7 @@ def _volgorde(vorm: _Vorm) -> list:
 
 
 @lru_cache(maxsize=256)
-def _statements(vorm: _Vorm) -> tuple[Prepared, Prepared]:
+def _statements(vorm: _Vorm) -> tuple[Select, Select]:
     """The count and the page of this shape of search."""
     terms, needs_persoon = _voorwaarden(vorm)
     bron = _d.join(_p, _p.c.id == _d.c.persoon_id) if needs_persoon else _d
@@ -204,7 +206,7 @@ def _statements(vorm: _Vorm) -> tuple[Prepared, Prepared]:
         telling = select(func.count()).select_from(bron).where(*terms)
     pagina = (_kolommen().where(*terms).order_by(*_volgorde(vorm))
               .limit(bindparam("limiet", type_=Integer)).offset(bindparam("vanaf", type_=Integer)))
-    return Prepared(telling), Prepared(pagina)
+    return telling, pagina
 
 
 def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
@@ -219,7 +221,7 @@ def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
         return Resultaat(rijen=[], aantal=0, pagina=1, per_pagina=per_pagina)
     vorm = _vorm(opdracht)
     telling, pagina_sql = _statements(vorm)
-    aantal = telling.execute(db.session, waarden).scalar_one()
+    aantal = db.session.execute(telling, waarden).scalar_one()
     begrensd = vorm.heeft_criteria
     meer = begrensd and aantal > MAX_TELLING
     aantal = min(aantal, MAX_TELLING) if begrensd else aantal
@@ -227,9 +229,7 @@ def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
     rijen = []
     if aantal:
         waarden.update(limiet=per_pagina, vanaf=(pagina - 1) * per_pagina)
-        rijen = [Rij(c, rel, vl, vv, an, bsn, als_datum(geb), gs, als_datum(ingang), als_datum(einde), rol)
-                 for c, rel, vl, vv, an, bsn, geb, gs, ingang, einde, rol
-                 in pagina_sql.rijen(db.session, waarden)]
+        rijen = [Rij._make(row) for row in db.session.execute(pagina_sql, waarden)]
     return Resultaat(rijen=rijen, aantal=aantal, pagina=pagina, per_pagina=per_pagina,
                      meer=meer)
 
@@ -237,25 +237,29 @@ def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
 def export_rijen(contract_ids, vandaag: date, batch: int = 5000) -> Iterator[tuple]:
     """Every current deelname of these contracts in name order, streamed as plain tuples:
     (contract, volledige naam, BSN, relatienummer, geboortedatum, geslacht, ingangsdatum,
-    einddatum). The name is joined in SQL and the rows come straight from the driver, ``batch``
-    at a time: 100,000 rows should cost little beside writing the file."""
+    einddatum). The name is joined in SQL and the rows are streamed ``batch`` at a time (on
+    PostgreSQL from a server-side cursor): 100,000 rows should cost little memory beside
+    writing the file."""
     opdracht = Zoekopdracht(contract_ids=frozenset(contract_ids))
     waarden = _waarden(opdracht, vandaag)
     if waarden is None:
         return
-    for c, n, bsn, rel, geboren, geslacht, ingang, einde in _export(_vorm(opdracht)).stroom(
-            db.session, waarden, batch):
-        yield (c, n, bsn, rel, als_datum(geboren), geslacht, als_datum(ingang), als_datum(einde))
+    result = db.session.execute(_export(_vorm(opdracht)).execution_options(yield_per=batch), waarden)
+    try:
+        for rijen in result.partitions():
+            yield from rijen
+    finally:
+        # A download broken off midway must still give its cursor back.
+        result.close()
 
 
 @lru_cache(maxsize=64)
-def _export(vorm: _Vorm) -> Prepared:
+def _export(vorm: _Vorm) -> Select:
     terms, _ = _voorwaarden(vorm)
-    return Prepared(
-        select(_c.c.nummer, NAAM, _p.c.bsn, _p.c.relatienummer, _p.c.geboortedatum, _p.c.geslacht,
-               _d.c.ingangsdatum, _d.c.einddatum)
-        .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
-        .where(*terms).order_by(*_volgorde(vorm)))
+    return (select(_c.c.nummer, NAAM, _p.c.bsn, _p.c.relatienummer, _p.c.geboortedatum, _p.c.geslacht,
+                   _d.c.ingangsdatum, _d.c.einddatum)
+            .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
+            .where(*terms).order_by(*_volgorde(vorm)))
 
 
 def rij(deelname_id: int):
