@@ -11,13 +11,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from portal.domain import audit, intake
+from portal.domain.pagina import Pagina
 from portal.extensions import db
 from portal.forms.mislukt import VELDEN, VerwijderForm, als_gegevens, correctie_form, veldnaam
 from portal.intake.bestand import KOP_VAN_PAD
 from portal.intake.verslagen import SOORT_LABELS
 from portal.models import Contract, Melding, Persoon
 from portal.models.types import utcnow
-from portal.web import access
+from portal.web import access, paginering
 
 bp = Blueprint("mislukt", __name__)
 
@@ -40,14 +41,17 @@ def index():
         ids = {contract.id}
         g.context_contract = contract.nummer
     aantal = db.session.scalar(select(func.count()).select_from(Melding).where(*_open(ids))) if ids else 0
-    paginas = max(1, -(-aantal // PER_PAGINA))
-    # Within the pages there are: an offset beyond any number PostgreSQL takes was a 500.
-    pagina = min(max(request.args.get("pagina", 1, type=int), 1), paginas)
+    pagina = Pagina.kies(request.args.get("pagina", 1, type=int), PER_PAGINA, aantal)
     meldingen = db.session.scalars(
         select(Melding).where(*_open(ids)).order_by(Melding.ontvangen_op.desc(), Melding.id.desc())
-        .offset((pagina - 1) * PER_PAGINA).limit(PER_PAGINA)).all() if ids else []
-    return render_template("mislukt/index.html", meldingen=meldingen, aantal=aantal, pagina=pagina,
-                           paginas=paginas, contracten=access.contracten(),
+        .offset(pagina.vanaf).limit(pagina.per_pagina)).all() if ids else []
+    basis = url_for("mislukt.index")
+    filter_ = {"contract": gekozen} if gekozen else {}
+    # Every page is linked: a list to work through, seldom more than a few pages.
+    links = paginering.links(pagina.nummer, pagina.paginas, rondom=pagina.paginas,
+                             href=lambda n: paginering.url(basis, {**filter_, "pagina": n}))
+    return render_template("mislukt/index.html", meldingen=meldingen, aantal=aantal, pagina=pagina.nummer,
+                           paginas=pagina.paginas, links=links, contracten=access.contracten(),
                            gekozen=gekozen, kanalen=KANAAL_LABELS, soorten=SOORT_LABELS)
 
 

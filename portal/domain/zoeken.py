@@ -7,7 +7,6 @@ statement with bound values (``_statements``), so SQLAlchemy's compiled cache se
 
 from __future__ import annotations
 
-import math
 from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,11 +16,10 @@ from functools import lru_cache
 from sqlalchemy import Date, Integer, Select, String, bindparam, func, select
 
 from portal.domain.names import zoeksleutel
+from portal.domain.pagina import STANDAARD_PER_PAGINA, Pagina, Resultaat
 from portal.extensions import db
 from portal.models import Contract, Deelname, Persoon
 
-PER_PAGINA = (10, 25, 50, 100)
-STANDAARD_PER_PAGINA = 25
 # "naam" and each date column, ascending or (with "-") descending.
 SORTERINGEN = ("naam", "geboortedatum", "-geboortedatum", "ingangsdatum", "-ingangsdatum",
                "einddatum", "-einddatum")
@@ -61,20 +59,6 @@ class Zoekopdracht:
     @property
     def heeft_criteria(self) -> bool:
         return bool(self.achternaam or self.bsn or self.relatienummer or self.geboortedatum)
-
-
-@dataclass(frozen=True)
-class Resultaat:
-    rijen: list
-    aantal: int
-    pagina: int
-    per_pagina: int
-    # True when more than MAX_TELLING matched (``aantal`` is then MAX_TELLING).
-    meer: bool = False
-
-    @property
-    def paginas(self) -> int:
-        return max(1, math.ceil(self.aantal / self.per_pagina))
 
 
 def _kolommen() -> Select:
@@ -215,23 +199,21 @@ def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
     With a search term the count stops at ``MAX_TELLING`` (shown as "meer dan 1000": whoever
     looks for a person refines the search); the full list of a contract is counted exactly.
     """
-    per_pagina = opdracht.per_pagina if opdracht.per_pagina in PER_PAGINA else STANDAARD_PER_PAGINA
     waarden = _waarden(opdracht, vandaag)
     if waarden is None:
-        return Resultaat(rijen=[], aantal=0, pagina=1, per_pagina=per_pagina)
+        return Resultaat.van([], Pagina.kies(1, opdracht.per_pagina, 0))
     vorm = _vorm(opdracht)
     telling, pagina_sql = _statements(vorm)
     aantal = db.session.execute(telling, waarden).scalar_one()
     begrensd = vorm.heeft_criteria
     meer = begrensd and aantal > MAX_TELLING
-    aantal = min(aantal, MAX_TELLING) if begrensd else aantal
-    pagina = min(max(1, opdracht.pagina), max(1, math.ceil(aantal / per_pagina)))
+    pagina = Pagina.kies(opdracht.pagina, opdracht.per_pagina,
+                         min(aantal, MAX_TELLING) if begrensd else aantal)
     rijen = []
-    if aantal:
-        waarden.update(limiet=per_pagina, vanaf=(pagina - 1) * per_pagina)
+    if pagina.aantal:
+        waarden.update(limiet=pagina.per_pagina, vanaf=pagina.vanaf)
         rijen = [Rij._make(row) for row in db.session.execute(pagina_sql, waarden)]
-    return Resultaat(rijen=rijen, aantal=aantal, pagina=pagina, per_pagina=per_pagina,
-                     meer=meer)
+    return Resultaat.van(rijen, pagina, meer)
 
 
 def export_rijen(contract_ids, vandaag: date, batch: int = 5000) -> Iterator[tuple]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import Form, HiddenField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.domain.pagina import PER_PAGINA, STANDAARD_PER_PAGINA
 
 
 class EmptyForm(FlaskForm):
@@ -35,3 +37,35 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class LijstForm(Form):
+    """The GET form of a paged list (shareable URL, no CSRF needed): its page, its rows per page,
+    and the list as query parameters for the links under it."""
+
+    pagina = HiddenField(default="1")
+    per_pagina = SelectField("Resultaten per pagina", choices=choices((str(n), str(n)) for n in PER_PAGINA),
+                             default=str(STANDAARD_PER_PAGINA), validate_choice=False)
+    # Values a URL leaves out: what the list shows without them.
+    STANDAARD = {"sorteer": "naam", "per_pagina": str(STANDAARD_PER_PAGINA), "pagina": "1"}
+
+    def parameters(self) -> dict:
+        """The list's values by query parameter name, in the URL's order."""
+        raise NotImplementedError
+
+    @property
+    def pagina_getal(self) -> int:
+        return als_int(self.pagina.data, 1)
+
+    @property
+    def per_pagina_getal(self) -> int:
+        gekozen = als_int(self.per_pagina.data, STANDAARD_PER_PAGINA)
+        return gekozen if gekozen in PER_PAGINA else STANDAARD_PER_PAGINA
+
+    def url_params(self, **override) -> dict:
+        """The list as query parameters, defaults and empty values left out; ``override``
+        replaces values (None drops one)."""
+        params = {k: None if v == self.STANDAARD.get(k) else v for k, v in self.parameters().items()}
+        params.update(override)
+        return {k: v for k, v in params.items() if v not in (None, "")}
+
