@@ -46,7 +46,7 @@ def nieuw():
                 naam=form.naam.data, email=form.email.data, pseudoniem=identiteit["pseudoniem"],
                 rollen=form.rollen.data, contracten=form.contracten.data)
         except AccountFout as refused:
-            algemeen = refused.melding
+            algemeen = refused.bericht
         else:
             session.pop(IDENTITEIT, None)
             return render_template("aanvragen/ontvangen.html", aanvraag=aanvraag,

@@ -31,6 +31,7 @@ from portal.domain.dates import vandaag
 from portal.domain.fouten import Afgekeurd
 from portal.domain.validation import parse_datum
 from portal.extensions import db, limiter
+from portal.forms import zet_fouten
 from portal.forms.deelnemers import AfmeldForm, ZoekForm
 from portal.models import Bericht, Deelname, Melding, Persoon, Polis
 from portal.web import access, paginering
@@ -213,9 +214,7 @@ def afmelden(relatienummer: str, contract: str):
                 bron=f"portal:{current_user.id}", behouden=behouden)
         except Afgekeurd as afgekeurd:
             db.session.rollback()
-            for fout in afgekeurd.fouten:
-                veld = getattr(form, fout.veld or "", None) or form.einddatum
-                veld.errors = [*veld.errors, fout.bericht]
+            zet_fouten(afgekeurd.fouten, form, anders=form.einddatum)
             audit.record("deelnemer_afmelden", "update", relatienummers=[relatienummer],
                          contract_nummer=contract, uitkomst="afgekeurd",
                          details={"fouten": [f.code for f in afgekeurd.fouten]})

@@ -11,8 +11,10 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from portal.domain import audit, intake
+from portal.domain.fouten import Fout
 from portal.domain.pagina import Pagina
 from portal.extensions import db
+from portal.forms import zet_fouten
 from portal.forms.mislukt import VELDEN, VerwijderForm, als_gegevens, correctie_form, veldnaam
 from portal.intake.bestand import KOP_VAN_PAD
 from portal.intake.verslagen import SOORT_LABELS
@@ -62,21 +64,16 @@ def _melding(kenmerk: str) -> Melding:
     return melding
 
 
-def _fouten_op_velden(form, melding: Melding) -> list[dict]:
-    """Put each error above its field; the rest (no field on this form) go to the summary only."""
-    overig = []
-    for fout in melding.fouten or []:
-        naam = veldnaam(fout.get("veld") or "")
-        if naam in form:
-            form[naam].errors = [*form[naam].errors, fout["bericht"]]
-        else:
-            overig.append(fout)
-    return overig
+def _velden(form):
+    """The field of a melding's path on the correction form, or None."""
+    return lambda pad: form[veldnaam(pad)] if veldnaam(pad) in form else None
 
 
 def _pagina(melding: Melding, form=None, verwijder=None, status: int = 200):
     form = form or correctie_form(melding.soort, melding.gegevens)
-    overig = _fouten_op_velden(form, melding) if not form.errors else []
+    overig = []
+    if not form.errors:  # each error above its field; the rest (no field here) in the summary only
+        overig = zet_fouten([Fout.uit(f) for f in melding.fouten or []], _velden(form)).overig
     g.context_contract = db.session.scalar(select(Contract.nummer).where(Contract.id == melding.contract_id))
     html = render_template("mislukt/melding.html", melding=melding, form=form, overig=overig,
                            velden=[veldnaam(p) for p in VELDEN[melding.soort]],
@@ -117,8 +114,7 @@ def corrigeren(kenmerk: str):
     try:
         nieuw = intake.MeldingIn.uit_json(gegevens)
     except intake.GeenMelding as exc:  # a control character typed into a field
-        veld = veldnaam(exc.veld or "")
-        form[veld if veld in form else veldnaam(VELDEN[origineel.soort][0])].errors.append(exc.bericht)
+        zet_fouten(exc.fouten, _velden(form), anders=form[veldnaam(VELDEN[origineel.soort][0])])
         return _pagina(origineel, form, status=422)
     afzender = intake.Afzender(kanaal="correctie", bron=f"correctie:{origineel.id}",
                                contract_ids=frozenset(access.contract_ids()), gebruiker=current_user)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from portal.domain import audit, berichten
+from portal.domain.fouten import Geweigerd
 from portal.extensions import db
 from portal.models import AccountAanvraag, AuthSession, Contract, Gebruiker, Organisatie
 from portal.models.types import utcnow
@@ -33,13 +34,10 @@ _VLAGGEN = {ADMINISTRATIEF: "is_administratief", FINANCIEEL: "is_financieel",
             ACCOUNTBEHEER: "is_accountbeheerder"}
 
 
-class AccountFout(Exception):
+class AccountFout(Geweigerd):
     """A change the rules refuse; ``veld`` names the form field it is about."""
 
-    def __init__(self, melding: str, veld: str | None = None):
-        super().__init__(melding)
-        self.melding = melding
-        self.veld = veld
+    CODE = "account_geweigerd"
 
 
 @dataclass(frozen=True)

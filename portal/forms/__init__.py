@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from flask_wtf import FlaskForm
 from wtforms import Form, HiddenField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.domain.fouten import Fout
 from portal.domain.pagina import PER_PAGINA, STANDAARD_PER_PAGINA
 
 
@@ -69,3 +73,29 @@ class LijstForm(Form):
         params.update(override)
         return {k: v for k, v in params.items() if v not in (None, "")}
 
+
+class Geplaatst(NamedTuple):
+    """Where ``zet_fouten`` put a refusal's errors."""
+
+    # (anchor, message) for the error summary, in the order given: the field's id, or for an
+    # error without a field here the place its path names.
+    samenvatting: list[tuple[str, str]]
+    # The errors that found no field (shown in the summary only).
+    overig: list[Fout]
+
+
+def zet_fouten(fouten, velden, anders=None) -> Geplaatst:
+    """Put each domain error (``portal.domain.fouten.Fout``) on its field: ``velden`` is the form
+    (its field of the error's name) or a function from the error's path to a field or None.
+    An error without a field goes on ``anders`` when given, else to the summary only."""
+    zoek: Callable = velden if callable(velden) else (lambda pad: velden[pad] if pad in velden else None)
+    samenvatting, overig = [], []
+    for fout in fouten:
+        veld = zoek(fout.veld or "") or anders
+        if veld is not None:
+            veld.errors = [*(veld.errors or []), fout.bericht]
+            samenvatting.append((veld.id, fout.bericht))
+        else:
+            samenvatting.append(((fout.veld or "inhoud").replace(".", "-"), fout.bericht))
+            overig.append(fout)
+    return Geplaatst(samenvatting, overig)
