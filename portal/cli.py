@@ -249,7 +249,7 @@ def register(app: Flask) -> None:
                 account = accounts.goedkeuren(None, aanvraag, accounts.Rechten(
                     frozenset(rollen), frozenset(c.id for c in contracten)), toegang=audit.CLI)
         except accounts.AccountFout as fout:
-            raise click.ClickException(fout.melding) from None
+            raise click.ClickException(fout.bericht) from None
         click.echo(f"Account {account.id} voor {account.naam} aangemaakt.")
 
     @app.cli.command("accountaanvraag-afwijzen")
@@ -267,5 +267,5 @@ def register(app: Flask) -> None:
             with transaction():
                 accounts.afwijzen(None, aanvraag, reden, toegang=audit.CLI)
         except accounts.AccountFout as fout:
-            raise click.ClickException(fout.melding) from None
+            raise click.ClickException(fout.bericht) from None
         click.echo(f"Aanvraag {aanvraag_id} afgewezen.")

@@ -17,8 +17,8 @@ from portal.domain import premie
 from portal.domain.dates import Venster, vandaag
 from portal.domain.fouten import Afgekeurd, Fout
 from portal.extensions import db
-from portal.forms import EmptyForm, choices
-from portal.forms.aanmelden import BetalingForm, ClientForm, GezinsledenForm, StartForm, veld_in, zet_fouten
+from portal.forms import EmptyForm, choices, zet_fouten
+from portal.forms.aanmelden import BetalingForm, ClientForm, GezinsledenForm, StartForm, veld_in
 from portal.models import AanmeldConcept, Deelname, Persoon, Polis
 from portal.models.types import utcnow
 from portal.transaction import transaction
@@ -138,7 +138,7 @@ def client(token: str):
     h.hoofd, h.ingangsdatum, h.leden = hoofd, form.ingangsdatum.data or "", []
     fouten = regels.controleer_personen(h, vandaag(), _venster())
     if fouten:
-        samenvatting = zet_fouten(fouten, lambda pad: veld_in(form, pad, "hoofd."))
+        samenvatting = zet_fouten(fouten, lambda pad: veld_in(form, pad, "hoofd.")).samenvatting
         return _render("aanmelden/client.html", concept, contract, "client", 422, form=form,
                        fouten=samenvatting)
     aanmeld_concept.voltooi_stap(concept, "client")
@@ -221,7 +221,7 @@ def _samenvatting(fouten, zoek, concept, stap: str) -> list[tuple[str, str]]:
     bijschrijven = bool(concept.hoofd_deelname_id)
     hier = [f for f in fouten if _stap_van(f.veld or "", bijschrijven) == stap]
     elders = [f for f in fouten if f not in hier]
-    samenvatting = zet_fouten(hier, zoek)
+    samenvatting = zet_fouten(hier, zoek).samenvatting
     for fout in elders:
         andere = _stap_van(fout.veld or "", bijschrijven)
         samenvatting.append((url_for(f".{andere}", token=concept.token), fout.bericht))

@@ -50,7 +50,7 @@ def nieuw():
                     rollen=form.rollen.data, contracten=form.contracten.data,
                     wie=audit.wie(), toegang=audit.toegang())
         except AccountFout as refused:
-            algemeen = refused.melding
+            algemeen = refused.bericht
         else:
             session.pop(IDENTITEIT, None)
             return render_template("aanvragen/ontvangen.html", aanvraag=aanvraag,

@@ -10,7 +10,7 @@ from flask_login import current_user
 from portal.blueprints.koppeling import eigen_profielen
 from portal.domain import accounts
 from portal.domain.accounts import AccountFout
-from portal.forms import EmptyForm
+from portal.forms import EmptyForm, zet_fouten
 from portal.forms.accounts import AccountForm, AfwijzenForm, RechtenForm
 from portal.transaction import transaction
 from portal.web import access, audit
@@ -64,10 +64,8 @@ def nieuw():
 
 
 def _formulier(template: str, form, fout: AccountFout | None, **context):
-    velden = {fout.veld: [fout.melding]} if fout and fout.veld in form else {}
-    for naam, fouten in velden.items():
-        form[naam].errors = list(form[naam].errors) + fouten
-    algemeen = fout.melding if fout and not velden else None
+    overig = zet_fouten(fout.fouten, form).overig if fout else []
+    algemeen = overig[0].bericht if overig else None
     status = 422 if fout or form.errors else 200
     return render_template(template, form=form, algemeen=algemeen, **context), status
 
@@ -105,7 +103,7 @@ def _knop(actie, account_id: int, gelukt: str):
         with transaction():
             actie(current_user, account, toegang=audit.toegang())
     except AccountFout as refused:
-        flash(refused.melding, "fout")
+        flash(refused.bericht, "fout")
     else:
         flash(gelukt.format(naam=account.naam), "succes")
     return redirect(url_for("accounts.index"), 303)
@@ -182,6 +180,6 @@ def afwijzen(aanvraag_id: int):
             flash(f"De aanvraag van {verzoek.naam} is afgewezen.", "succes")
             return redirect(url_for("accounts.index"), 303)
     if fout:
-        afwijzen_form.reden.errors = [fout.melding]
+        zet_fouten(fout.fouten, afwijzen_form, anders=afwijzen_form.reden)
     return render_template("accounts/aanvraag.html", form=_goedkeuring(verzoek, voorstel=True), algemeen=None,
                            aanvraag=verzoek, afwijzen=afwijzen_form), 422

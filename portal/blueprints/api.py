@@ -97,7 +97,7 @@ def _verwerk(data, credential) -> tuple[int, dict]:
     try:
         melding = intake.MeldingIn.uit_json(data)
     except intake.GeenMelding as exc:
-        return 400, {"fout": "geen_melding", "melding": exc.bericht, "veld": exc.veld}
+        return 400, {"fout": exc.code, "melding": exc.bericht, "veld": exc.veld}
     try:
         # Each melding its own unit of work (a batch keeps the ones before a failure).
         with transaction():

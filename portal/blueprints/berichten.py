@@ -6,13 +6,11 @@ filters or pages. "Markeer als gelezen" swaps the one row.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.domain import berichten
-from portal.forms import EmptyForm, als_int
+from portal.forms import EmptyForm
 from portal.forms.berichten import BerichtenFilter
 from portal.transaction import transaction
 from portal.web import access, audit, contractkeuze, paginering
@@ -38,11 +36,12 @@ def _filter():
 def index():
     form, contracten, contract = _filter()
     lijst = berichten.lijst(current_user, access.contract_ids(), contract_id=getattr(contract, "id", None),
-                           categorie=form.categorie.data or "", pagina=als_int(form.pagina.data, 1),
+                           categorie=form.categorie.data or "", pagina=form.pagina_getal,
                            per_pagina=form.per_pagina_getal)
     form.pagina.data = str(lijst.pagina)
     context = {"form": form, "contracten": contracten, "lijst": lijst, "knop": EmptyForm(),
-               "links": _links(form, lijst), "terug": request.full_path.rstrip("?"),
+               "links": paginering.lijstlinks(url_for("berichten.index"), form, lijst),
+               "terug": request.full_path.rstrip("?"),
                "ongelezen": berichten.ongelezen(current_user, access.contract_ids())}
     template = "berichten/_lijst.html" if is_htmx() else "berichten/index.html"
     html = render_template(template, **context)
@@ -50,16 +49,6 @@ def index():
         audit.record("berichten_bekeken", "read", contract_nummer=getattr(contract, "nummer", None),
                      details={**form.url_params(), "aantal": lijst.aantal})
     return html
-
-
-def _links(form: BerichtenFilter, lijst) -> dict:
-    basis = url_for("berichten.index")
-
-    def href(**override) -> str:
-        params = form.url_params(**override)
-        return f"{basis}?{urlencode(params)}" if params else basis
-
-    return paginering.links(lijst.pagina, lijst.paginas, lambda n: href(pagina=n))
 
 
 def _terug() -> str:

@@ -7,7 +7,6 @@ a redirect to the same search as a shareable GET URL, and htmx gets that URL to 
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -34,6 +33,7 @@ from portal.domain.formatting import datum
 from portal.domain.fouten import Afgekeurd
 from portal.domain.validation import parse_datum
 from portal.extensions import db, limiter
+from portal.forms import zet_fouten
 from portal.forms.deelnemers import AfmeldForm, ZoekForm
 from portal.models import Bericht, Deelname, Melding, Persoon, Polis
 from portal.transaction import transaction
@@ -113,22 +113,11 @@ def _zoek_en_toon(form: ZoekForm, ids):
 
 
 def zoeklinks(form: ZoekForm, resultaat: zoeken.Resultaat) -> dict:
-    """The hrefs of sorting, paging and downloads, built once with urlencode (not a url_for
-    per link: this fragment is the portal's most requested)."""
-    basis = url_for("deelnemers.index")
-
-    def href(**override) -> str:
-        params = form.url_params(**override)
-        return f"{basis}?{urlencode(params)}" if params else basis
-
-    huidig = form.sorteer.data or "naam"
-    sorteren = {kolom: href(sorteer=f"-{kolom}" if huidig == kolom else kolom, pagina=None)
-                for kolom in ("geboortedatum", "ingangsdatum", "einddatum")}
+    """The hrefs of sorting, paging and downloads."""
     contract = {"contract": form.contract.data} if form.contract.data else {}
     return {
-        "basis": basis,
-        "sorteren": sorteren,
-        **paginering.links(resultaat.pagina, resultaat.paginas, lambda n: href(pagina=n), rondom=2),
+        **paginering.lijstlinks(url_for("deelnemers.index"), form, resultaat,
+                                ("geboortedatum", "ingangsdatum", "einddatum"), rondom=2),
         "xlsx": url_for("deelnemers.download_xlsx", **contract),
         "csv": url_for("deelnemers.download_csv", **contract),
     }
@@ -235,9 +224,7 @@ def afmelden(relatienummer: str, contract: str):
                              details={"einddatum": uitkomst.einddatum.isoformat(),
                                       "reden": uitkomst.reden})
         except Afgekeurd as afgekeurd:
-            for fout in afgekeurd.fouten:
-                veld = getattr(form, fout.veld or "", None) or form.einddatum
-                veld.errors = [*veld.errors, fout.bericht]
+            zet_fouten(afgekeurd.fouten, form, anders=form.einddatum)
             with transaction():
                 audit.record("deelnemer_afmelden", "update", relatienummers=[relatienummer],
                              contract_nummer=contract, uitkomst="afgekeurd",

@@ -11,14 +11,17 @@ from sqlalchemy import func, select
 
 from portal.domain import intake
 from portal.domain.dates import Vensters
+from portal.domain.fouten import Fout
+from portal.domain.pagina import Pagina
 from portal.extensions import db
+from portal.forms import zet_fouten
 from portal.forms.mislukt import VELDEN, VerwijderForm, als_gegevens, correctie_form, veldnaam
 from portal.intake.bestand import KOP_VAN_PAD
 from portal.intake.verslagen import SOORT_LABELS
 from portal.models import Contract, Melding, Persoon
 from portal.models.types import utcnow
 from portal.transaction import transaction
-from portal.web import access, audit
+from portal.web import access, audit, paginering
 
 bp = Blueprint("mislukt", __name__)
 
@@ -41,14 +44,17 @@ def index():
         ids = {contract.id}
         g.context_contract = contract.nummer
     aantal = db.session.scalar(select(func.count()).select_from(Melding).where(*_open(ids))) if ids else 0
-    paginas = max(1, -(-aantal // PER_PAGINA))
-    # Within the pages there are: an offset beyond any number PostgreSQL takes was a 500.
-    pagina = min(max(request.args.get("pagina", 1, type=int), 1), paginas)
+    pagina = Pagina.kies(request.args.get("pagina", 1, type=int), PER_PAGINA, aantal)
     meldingen = db.session.scalars(
         select(Melding).where(*_open(ids)).order_by(Melding.ontvangen_op.desc(), Melding.id.desc())
-        .offset((pagina - 1) * PER_PAGINA).limit(PER_PAGINA)).all() if ids else []
-    return render_template("mislukt/index.html", meldingen=meldingen, aantal=aantal, pagina=pagina,
-                           paginas=paginas, contracten=access.contracten(),
+        .offset(pagina.vanaf).limit(pagina.per_pagina)).all() if ids else []
+    basis = url_for("mislukt.index")
+    filter_ = {"contract": gekozen} if gekozen else {}
+    # Every page is linked: a list to work through, seldom more than a few pages.
+    links = paginering.links(pagina.nummer, pagina.paginas, rondom=pagina.paginas,
+                             href=lambda n: paginering.url(basis, {**filter_, "pagina": n}))
+    return render_template("mislukt/index.html", meldingen=meldingen, aantal=aantal, pagina=pagina.nummer,
+                           paginas=pagina.paginas, links=links, contracten=access.contracten(),
                            gekozen=gekozen, kanalen=KANAAL_LABELS, soorten=SOORT_LABELS)
 
 
@@ -59,21 +65,16 @@ def _melding(kenmerk: str) -> Melding:
     return melding
 
 
-def _fouten_op_velden(form, melding: Melding) -> list[dict]:
-    """Put each error above its field; the rest (no field on this form) go to the summary only."""
-    overig = []
-    for fout in melding.fouten or []:
-        naam = veldnaam(fout.get("veld") or "")
-        if naam in form:
-            form[naam].errors = [*form[naam].errors, fout["bericht"]]
-        else:
-            overig.append(fout)
-    return overig
+def _velden(form):
+    """The field of a melding's path on the correction form, or None."""
+    return lambda pad: form[veldnaam(pad)] if veldnaam(pad) in form else None
 
 
 def _pagina(melding: Melding, form=None, verwijder=None, status: int = 200):
     form = form or correctie_form(melding.soort, melding.gegevens)
-    overig = _fouten_op_velden(form, melding) if not form.errors else []
+    overig = []
+    if not form.errors:  # each error above its field; the rest (no field here) in the summary only
+        overig = zet_fouten([Fout.uit(f) for f in melding.fouten or []], _velden(form)).overig
     g.context_contract = db.session.scalar(select(Contract.nummer).where(Contract.id == melding.contract_id))
     html = render_template("mislukt/melding.html", melding=melding, form=form, overig=overig,
                            velden=[veldnaam(p) for p in VELDEN[melding.soort]],
@@ -115,8 +116,7 @@ def corrigeren(kenmerk: str):
     try:
         nieuw = intake.MeldingIn.uit_json(gegevens)
     except intake.GeenMelding as exc:  # a control character typed into a field
-        veld = veldnaam(exc.veld or "")
-        form[veld if veld in form else veldnaam(VELDEN[origineel.soort][0])].errors.append(exc.bericht)
+        zet_fouten(exc.fouten, _velden(form), anders=form[veldnaam(VELDEN[origineel.soort][0])])
         return _pagina(origineel, form, status=422)
     afzender = intake.Afzender(kanaal="correctie", bron=f"correctie:{origineel.id}",
                                contract_ids=frozenset(access.contract_ids()),

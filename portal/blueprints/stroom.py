@@ -6,8 +6,6 @@ or sorts. The download takes the same parameters.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import (
     Blueprint,
     g,
@@ -82,17 +80,10 @@ def index():
 
 
 def _links(form: StroomForm, lijst) -> dict:
-    basis = url_for("stroom.index")
-
-    def href(**override) -> str:
-        return f"{basis}?{urlencode(form.url_params(**override))}"
-
-    huidig = form.sorteer.data or "naam"
     return {
-        "sorteren": {kolom: href(sorteer=f"-{kolom}" if huidig == kolom else kolom, pagina=None)
-                     for kolom in ("naam", "geboortedatum", "ingangsdatum", "einddatum")},
-        **paginering.links(lijst.pagina, lijst.paginas, lambda n: href(pagina=n)),
-        "xlsx": url_for("stroom.download") + "?" + urlencode(form.url_params(pagina=None)),
+        **paginering.lijstlinks(url_for("stroom.index"), form, lijst,
+                                ("naam", "geboortedatum", "ingangsdatum", "einddatum")),
+        "xlsx": paginering.url(url_for("stroom.download"), form.url_params(pagina=None)),
     }
 
 

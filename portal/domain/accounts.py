@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from portal.domain import audit, berichten
+from portal.domain.fouten import Geweigerd
 from portal.domain.rollen import Rol, in_volgorde, labels, zet_rollen
 from portal.extensions import db
 from portal.models import AccountAanvraag, AuthSession, Contract, Gebruiker, Organisatie
@@ -32,13 +33,10 @@ E_MAIL_FOUT = "Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl."
 MAX_LENGTE = 200
 
 
-class AccountFout(Exception):
+class AccountFout(Geweigerd):
     """A change the rules refuse; ``veld`` names the form field it is about."""
 
-    def __init__(self, melding: str, veld: str | None = None):
-        super().__init__(melding)
-        self.melding = melding
-        self.veld = veld
+    CODE = "account_geweigerd"
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,13 @@ marked it, marked everything up to a later moment, or it is older than their acc
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select, update
 
-from portal.domain import zoeken
 from portal.domain.names import naam_met_aanhef
+from portal.domain.pagina import STANDAARD_PER_PAGINA, Pagina, Resultaat
 from portal.extensions import db
 from portal.models import Bericht, BerichtGelezen, Contract, Gebruiker
 from portal.models.types import utcnow
@@ -160,17 +159,17 @@ def _als_rij(row) -> Rij:
 
 
 def lijst(gebruiker, contract_ids, *, contract_id: int | None = None, categorie: str = "",
-          pagina: int = 1, per_pagina: int = zoeken.STANDAARD_PER_PAGINA) -> zoeken.Resultaat:
+          pagina: int = 1, per_pagina: int = STANDAARD_PER_PAGINA) -> Resultaat:
     """The page of berichten, newest first."""
     voorwaarden = [_zichtbaar(gebruiker, contract_ids, contract_id)]
     if categorie:
         voorwaarden.append(Bericht.categorie == categorie)
     aantal = db.session.scalar(select(func.count()).select_from(Bericht).where(*voorwaarden)) or 0
-    pagina = min(max(1, pagina), max(1, math.ceil(aantal / per_pagina)))
+    gekozen = Pagina.kies(pagina, per_pagina, aantal)
     rows = db.session.execute(
         _rijen(gebruiker, *voorwaarden).order_by(Bericht.created_at.desc(), Bericht.id.desc())
-        .limit(per_pagina).offset((pagina - 1) * per_pagina)).all()
-    return zoeken.Resultaat([_als_rij(r) for r in rows], aantal, pagina, per_pagina)
+        .limit(gekozen.per_pagina).offset(gekozen.vanaf)).all()
+    return Resultaat.van([_als_rij(r) for r in rows], gekozen)
 
 
 def ongelezen(gebruiker, contract_ids) -> int:

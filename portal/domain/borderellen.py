@@ -27,7 +27,6 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.domain import berichten, premie, zoeken
 from portal.domain.dates import eerste_dag, laatste_dag, maandnaam, vandaag
-from portal.domain.zoeken import als_datum
 from portal.extensions import db
 from portal.models import (
     Borderel,
@@ -91,15 +90,13 @@ class Documenten(Protocol):
 def _segmenten(contract_id: int, van: date, tm: date, persoon_ids: Iterable[int] | None = None):
     """Rows of (persoon, deelname, polis, product) whose periods all touch ``van``..``tm``.
 
-    Dates come back as text on SQLite (``als_datum`` turns them into dates): a million rows
-    should not pay SQLAlchemy's per-value conversion.
+    Amounts come back as text: exact as Decimal, and few distinct values for ``_bedrag``'s cache.
     """
     stmt = (
-        select(_p.c.id, _p.c.relatienummer, _p.c.bsn, zoeken.NAAM, type_coerce(_p.c.geboortedatum, String),
-               type_coerce(_d.c.ingangsdatum, String), type_coerce(_d.c.einddatum, String),
-               type_coerce(_pol.c.ingangsdatum, String), type_coerce(_pol.c.einddatum, String),
-               type_coerce(_pp.c.ingangsdatum, String), type_coerce(_pp.c.einddatum, String),
-               _pr.c.id, _pr.c.naam, _pr.c.soort, type_coerce(_pt.c.jaar, String),
+        select(_p.c.id, _p.c.relatienummer, _p.c.bsn, zoeken.NAAM, _p.c.geboortedatum,
+               _d.c.ingangsdatum, _d.c.einddatum, _pol.c.ingangsdatum, _pol.c.einddatum,
+               _pp.c.ingangsdatum, _pp.c.einddatum, _pr.c.id, _pr.c.naam, _pr.c.soort,
+               type_coerce(_pt.c.jaar, String),
                type_coerce(_pt.c.maandpremie, String), type_coerce(_cp.c.korting_percentage, String))
         .select_from(
             _d.join(_p, _p.c.id == _d.c.persoon_id)
@@ -133,14 +130,11 @@ def _bedrag(maandpremie: str, korting: str, dagen: int, dagen_in_maand: int,
 def _regels(rijen, maanden: list[date]) -> Iterator[Regel]:
     """The lines of each month in ``maanden`` that the rows cover."""
     per_maand = [(maand, laatste_dag(maand), laatste_dag(maand).day) for maand in maanden]
-    for (persoon_id, relatienummer, bsn, naam, geboren, d_van, d_tm, pol_van, pol_tm, pp_van,
+    for (persoon_id, relatienummer, bsn, naam, geboortedatum, d_van, d_tm, pol_van, pol_tm, pp_van,
          pp_tm, product_id, product, soort, jaar, maandpremie, korting) in rijen:
-        geboortedatum = als_datum(geboren)
-        # The dates are all text (SQLite, ISO order) or all dates (PostgreSQL): compare first,
-        # convert the winners only.
-        begin = als_datum(max(d_van, pol_van, pp_van))
+        begin = max(d_van, pol_van, pp_van)
         einden = [e for e in (d_tm, pol_tm, pp_tm) if e is not None]
-        eind = als_datum(min(einden)) if einden else _NOOIT
+        eind = min(einden) if einden else _NOOIT
         jaar = int(jaar)
         korting = korting if korting is not None else "0"
         for maand, einde_maand, dagen_in_maand in per_maand:
@@ -187,10 +181,10 @@ def correctieregels(contract_id: int, maand: date, sinds: datetime) -> list[Rege
             gegevens.setdefault(regel.persoon_id, regel)
             producten[regel.product_id] = regel.product
         gefactureerd = {
-            (persoon_id, product_id, als_datum(m)): premie.Bedrag(Decimal(b), Decimal(k), Decimal(n))
+            (persoon_id, product_id, m): premie.Bedrag(Decimal(b), Decimal(k), Decimal(n))
             for persoon_id, product_id, m, b, k, n in db.session.execute(
                 select(BorderelRegel.persoon_id, BorderelRegel.product_id,
-                       type_coerce(BorderelRegel.maand, String), func.sum(BorderelRegel.bruto),
+                       BorderelRegel.maand, func.sum(BorderelRegel.bruto),
                        func.sum(BorderelRegel.korting), func.sum(BorderelRegel.netto))
                 .where(BorderelRegel.contract_id == contract_id,
                        BorderelRegel.persoon_id.in_(personen), BorderelRegel.maand < maand)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.domain import audit, berichten
+from portal.domain.fouten import Geweigerd
 from portal.extensions import db
 from portal.models import ContactVraag, Contract
 from portal.models.types import utcnow
@@ -31,8 +32,10 @@ def stel_vraag(gebruiker, *, onderwerp: str, vraag: str, pagina: str | None,
     return entry
 
 
-class VraagFout(Exception):
+class VraagFout(Geweigerd):
     """A question that cannot be answered (unknown, or answered already)."""
+
+    CODE = "vraag_geweigerd"
 
 
 def open_vragen() -> list[ContactVraag]:

@@ -33,7 +33,7 @@ from portal.domain import aanmelden, afmelden, audit, wijzigen
 from portal.domain.aanmelden import HOOFD, Huishouden, PersoonGegevens
 from portal.domain.dates import AMSTERDAM, STANDAARD_VENSTERS, Vensters, dd_mm_jjjj
 from portal.domain.dates import vandaag as vandaag_nl
-from portal.domain.fouten import Afgekeurd, Fout
+from portal.domain.fouten import Afgekeurd, Fout, Geweigerd
 from portal.domain.validation import controleer_bsn, is_valid_kvk, parse_datum
 from portal.extensions import db
 from portal.models import Contract, Deelname, Melding, Persoon
@@ -53,12 +53,10 @@ MAX_TEKST = 300
 _ONGELDIG_TEKEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
-class GeenMelding(ValueError):
+class GeenMelding(Geweigerd):
     """The input is not a melding at all (wrong shape or types): nothing is stored."""
 
-    def __init__(self, bericht: str, veld: str | None = None):
-        super().__init__(bericht)
-        self.bericht, self.veld = bericht, veld
+    CODE = "geen_melding"
 
 
 class NietBevoegd(Exception):  # the domain's word

@@ -13,25 +13,24 @@ the same month is in- and uitstroom of that month and no deelnemer at its end.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import String, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy import String, func, literal, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from portal.domain import zoeken
 from portal.domain.afmelden import REDENEN
 from portal.domain.dates import MAANDEN, laatste_dag, volgende_maand
+from portal.domain.pagina import PER_PAGINA, STANDAARD_PER_PAGINA, Pagina, Resultaat
 from portal.extensions import db
 from portal.models import Contract, Deelname, Persoon
 
 MAAND_AFKORTINGEN = ["jan.", "feb.", "mrt.", "apr.", "mei", "jun.",
                      "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
-PER_PAGINA = zoeken.PER_PAGINA
 SORTERINGEN = zoeken.SORTERINGEN
 IN, UIT, IN_EN_UIT = "In", "Uit", "In en uit"
 
@@ -187,7 +186,7 @@ class Lijstopdracht:
     alle: bool = False  # "Toon alle deelnemers" instead of only in- and uitstromers
     sorteer: str = "naam"
     pagina: int = 1
-    per_pagina: int = zoeken.STANDAARD_PER_PAGINA
+    per_pagina: int = STANDAARD_PER_PAGINA
 
 
 class Rij(NamedTuple):
@@ -235,24 +234,22 @@ def _volgorde(sorteer: str) -> tuple[list, bool]:
 
 
 def _kolommen():
-    """The list's columns; dates as text where SQLite keeps them so (see ``_als_rijen``)."""
-    return (select(_c.c.nummer, zoeken.NAAM, _p.c.bsn, _p.c.relatienummer,
-                   type_coerce(_p.c.geboortedatum, String), type_coerce(_d.c.ingangsdatum, String),
-                   type_coerce(_d.c.einddatum, String), _d.c.reden_einde)
+    """The list's columns, in the download's order."""
+    return (select(_c.c.nummer, zoeken.NAAM, _p.c.bsn, _p.c.relatienummer, _p.c.geboortedatum,
+                   _d.c.ingangsdatum, _d.c.einddatum, _d.c.reden_einde)
             .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id)))
 
 
 def _als_rijen(rows, periode: Periode) -> Iterator[Rij]:
     """Rows of ``_kolommen`` as lines of the list; a plain loop, as a year of a big contract is
     tens of thousands of them."""
-    als_datum, reden = zoeken.als_datum, REDENEN.get
-    for contract, naam, bsn, relatienummer, geboren, ingang, einde, reden_einde in rows:
-        ingangsdatum, einddatum = als_datum(ingang), als_datum(einde)
-        yield Rij(contract, naam, bsn, relatienummer, als_datum(geboren), ingangsdatum, einddatum,
+    reden = REDENEN.get
+    for contract, naam, bsn, relatienummer, geboren, ingangsdatum, einddatum, reden_einde in rows:
+        yield Rij(contract, naam, bsn, relatienummer, geboren, ingangsdatum, einddatum,
                   beweging(ingangsdatum, einddatum, periode), reden(reden_einde or "", ""))
 
 
-def lijst(opdracht: Lijstopdracht) -> zoeken.Resultaat:
+def lijst(opdracht: Lijstopdracht) -> Resultaat:
     """One page of the list, and how many deelnames it holds.
 
     The page is chosen on the deelname table alone (its ids), and only those rows are then
@@ -260,19 +257,18 @@ def lijst(opdracht: Lijstopdracht) -> zoeken.Resultaat:
     """
     voorwaarden = _voorwaarden(opdracht)
     aantal = db.session.execute(select(func.count()).select_from(_d).where(*voorwaarden)).scalar_one()
-    per_pagina = opdracht.per_pagina if opdracht.per_pagina in PER_PAGINA else zoeken.STANDAARD_PER_PAGINA
-    pagina = min(max(1, opdracht.pagina), max(1, math.ceil(aantal / per_pagina)))
+    pagina = Pagina.kies(opdracht.pagina, opdracht.per_pagina, aantal, PER_PAGINA)
     rijen = []
     if aantal:
         volgorde, met_persoon = _volgorde(opdracht.sorteer)
         bron = _d.join(_p, _p.c.id == _d.c.persoon_id) if met_persoon else _d
         ids = db.session.scalars(
             select(_d.c.id).select_from(bron).where(*voorwaarden).order_by(*volgorde)
-            .limit(per_pagina).offset((pagina - 1) * per_pagina)).all()
+            .limit(pagina.per_pagina).offset(pagina.vanaf)).all()
         per_id = {row[-1]: row[:-1] for row in db.session.execute(
             _kolommen().add_columns(_d.c.id).where(_d.c.id.in_(ids)))}
         rijen = list(_als_rijen((per_id[i] for i in ids), opdracht.periode))
-    return zoeken.Resultaat(rijen=rijen, aantal=aantal, pagina=pagina, per_pagina=per_pagina)
+    return Resultaat.van(rijen, pagina)
 
 
 def export_rijen(opdracht: Lijstopdracht, batch: int = 5000) -> Iterator[Rij]:

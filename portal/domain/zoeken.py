@@ -1,27 +1,25 @@
 """Searching deelnemers: one query shape for the screen, the row refresh and the downloads.
 
 Rows come back as plain SQL rows (no ORM objects): the screen shows 25 of them per request,
-the download 100,000, and neither needs more than the columns.
+the download 100,000, and neither needs more than the columns. Each shape of search is one
+statement with bound values (``_statements``), so SQLAlchemy's compiled cache serves it.
 """
 
 from __future__ import annotations
 
-import math
 from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Date, Integer, Select, String, bindparam, func, select
+from sqlalchemy import Date, Integer, Select, String, bindparam, func, select
 
 from portal.domain.names import zoeksleutel
+from portal.domain.pagina import STANDAARD_PER_PAGINA, Pagina, Resultaat
 from portal.extensions import db
 from portal.models import Contract, Deelname, Persoon
-from portal.prepared import Prepared, als_datum
 
-PER_PAGINA = (10, 25, 50, 100)
-STANDAARD_PER_PAGINA = 25
 # "naam" and each date column, ascending or (with "-") descending.
 SORTERINGEN = ("naam", "geboortedatum", "-geboortedatum", "ingangsdatum", "-ingangsdatum",
                "einddatum", "-einddatum")
@@ -63,20 +61,6 @@ class Zoekopdracht:
         return bool(self.achternaam or self.bsn or self.relatienummer or self.geboortedatum)
 
 
-@dataclass(frozen=True)
-class Resultaat:
-    rijen: list
-    aantal: int
-    pagina: int
-    per_pagina: int
-    # True when more than MAX_TELLING matched (``aantal`` is then MAX_TELLING).
-    meer: bool = False
-
-    @property
-    def paginas(self) -> int:
-        return max(1, math.ceil(self.aantal / self.per_pagina))
-
-
 def _kolommen() -> Select:
     return select(
         _c.c.nummer.label("contract"), _p.c.relatienummer, _p.c.voorletters, _p.c.voorvoegsel,
@@ -101,7 +85,7 @@ class _Vorm:
     """The shape of a search: what its SQL looks like, whatever the values. Each shape is built
     and compiled once (``_statements``); a request only binds its values."""
 
-    contracten: int
+    contracten: str  # "een", "enkele" or "veel" (above VEEL_CONTRACTEN)
     exact: bool
     naam: str  # "", "achternaam" or "volledig"
     bsn: bool
@@ -118,8 +102,12 @@ class _Vorm:
         return bool(self.naam or self.bsn or self.relatienummer or self.geboortedatum)
 
 
+def _contractsoort(aantal: int) -> str:
+    return "een" if aantal == 1 else "veel" if aantal > VEEL_CONTRACTEN else "enkele"
+
+
 def _vorm(opdracht: Zoekopdracht) -> _Vorm:
-    return _Vorm(contracten=len(opdracht.contract_ids), exact=opdracht.exact,
+    return _Vorm(contracten=_contractsoort(len(opdracht.contract_ids)), exact=opdracht.exact,
                  naam=_naamsoort(opdracht.achternaam), bsn=bool(opdracht.bsn),
                  relatienummer=bool(opdracht.relatienummer),
                  geboortedatum=opdracht.geboortedatum is not None,
@@ -129,10 +117,10 @@ def _vorm(opdracht: Zoekopdracht) -> _Vorm:
 def _waarden(opdracht: Zoekopdracht, vandaag: date) -> dict | None:
     """The values for the shape's placeholders; None when nothing can match (no contracts, or a
     name of punctuation only such as '%' or quotes: text that no name starts with)."""
-    ids = sorted(opdracht.contract_ids)
-    waarden: dict[str, object] = dict(zip(_contractnamen(len(ids)), ids, strict=True))
-    if not waarden:
+    if not opdracht.contract_ids:
         return None
+    ids = sorted(opdracht.contract_ids)
+    waarden = {"contract": ids[0]} if len(ids) == 1 else {"contracten": ids}
     if not opdracht.exact:
         waarden.update(nooit=_NOOIT, vandaag=vandaag)
     if opdracht.achternaam:
@@ -149,22 +137,20 @@ def _waarden(opdracht: Zoekopdracht, vandaag: date) -> dict | None:
     return waarden
 
 
-@lru_cache(maxsize=64)
-def _contractnamen(aantal: int) -> tuple[str, ...]:
-    """The placeholders of ``aantal`` contract ids: c0, c1, ..."""
-    return tuple(f"c{i}" for i in range(aantal))
-
-
 def _voorwaarden(vorm: _Vorm) -> tuple[list, bool]:
     """The WHERE terms with placeholders, and whether they need the persoon table."""
-    contract: ColumnElement[int] = _d.c.contract_id
-    if vorm.contracten > VEEL_CONTRACTEN:
+    contract = _d.c.contract_id
+    if vorm.contracten == "veel":
         # Over many contracts the contract is a mere filter. "+ 0" keeps the planner off the
         # contract indexes: for a name that would mean reading whole contracts and sorting
         # them, for a person (geboortedatum) an index probe per contract instead of one.
         contract = _d.c.contract_id + 0
-    ids = [bindparam(naam, type_=Integer) for naam in _contractnamen(vorm.contracten)]
-    terms = [contract == ids[0] if len(ids) == 1 else contract.in_(ids)]
+    if vorm.contracten == "een":
+        terms = [contract == bindparam("contract", type_=Integer)]
+    else:
+        # One expanding parameter: the statement (and its cache entry) is the same for any
+        # number of contracts.
+        terms = [contract.in_(bindparam("contracten", expanding=True, type_=Integer))]
     if not vorm.exact:
         # Not "einddatum IS NULL OR ...": an OR makes SQLite merge two index scans and sort
         # everything, where this filter is checked while walking the name index in order.
@@ -193,7 +179,7 @@ def _volgorde(vorm: _Vorm) -> list:
 
 
 @lru_cache(maxsize=256)
-def _statements(vorm: _Vorm) -> tuple[Prepared, Prepared]:
+def _statements(vorm: _Vorm) -> tuple[Select, Select]:
     """The count and the page of this shape of search."""
     terms, needs_persoon = _voorwaarden(vorm)
     bron = _d.join(_p, _p.c.id == _d.c.persoon_id) if needs_persoon else _d
@@ -204,7 +190,7 @@ def _statements(vorm: _Vorm) -> tuple[Prepared, Prepared]:
         telling = select(func.count()).select_from(bron).where(*terms)
     pagina = (_kolommen().where(*terms).order_by(*_volgorde(vorm))
               .limit(bindparam("limiet", type_=Integer)).offset(bindparam("vanaf", type_=Integer)))
-    return Prepared(telling), Prepared(pagina)
+    return telling, pagina
 
 
 def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
@@ -213,49 +199,49 @@ def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
     With a search term the count stops at ``MAX_TELLING`` (shown as "meer dan 1000": whoever
     looks for a person refines the search); the full list of a contract is counted exactly.
     """
-    per_pagina = opdracht.per_pagina if opdracht.per_pagina in PER_PAGINA else STANDAARD_PER_PAGINA
     waarden = _waarden(opdracht, vandaag)
     if waarden is None:
-        return Resultaat(rijen=[], aantal=0, pagina=1, per_pagina=per_pagina)
+        return Resultaat.van([], Pagina.kies(1, opdracht.per_pagina, 0))
     vorm = _vorm(opdracht)
     telling, pagina_sql = _statements(vorm)
-    aantal = telling.execute(db.session, waarden).scalar_one()
+    aantal = db.session.execute(telling, waarden).scalar_one()
     begrensd = vorm.heeft_criteria
     meer = begrensd and aantal > MAX_TELLING
-    aantal = min(aantal, MAX_TELLING) if begrensd else aantal
-    pagina = min(max(1, opdracht.pagina), max(1, math.ceil(aantal / per_pagina)))
+    pagina = Pagina.kies(opdracht.pagina, opdracht.per_pagina,
+                         min(aantal, MAX_TELLING) if begrensd else aantal)
     rijen = []
-    if aantal:
-        waarden.update(limiet=per_pagina, vanaf=(pagina - 1) * per_pagina)
-        rijen = [Rij(c, rel, vl, vv, an, bsn, als_datum(geb), gs, als_datum(ingang), als_datum(einde), rol)
-                 for c, rel, vl, vv, an, bsn, geb, gs, ingang, einde, rol
-                 in pagina_sql.rijen(db.session, waarden)]
-    return Resultaat(rijen=rijen, aantal=aantal, pagina=pagina, per_pagina=per_pagina,
-                     meer=meer)
+    if pagina.aantal:
+        waarden.update(limiet=pagina.per_pagina, vanaf=pagina.vanaf)
+        rijen = [Rij._make(row) for row in db.session.execute(pagina_sql, waarden)]
+    return Resultaat.van(rijen, pagina, meer)
 
 
 def export_rijen(contract_ids, vandaag: date, batch: int = 5000) -> Iterator[tuple]:
     """Every current deelname of these contracts in name order, streamed as plain tuples:
     (contract, volledige naam, BSN, relatienummer, geboortedatum, geslacht, ingangsdatum,
-    einddatum). The name is joined in SQL and the rows come straight from the driver, ``batch``
-    at a time: 100,000 rows should cost little beside writing the file."""
+    einddatum). The name is joined in SQL and the rows are streamed ``batch`` at a time (on
+    PostgreSQL from a server-side cursor): 100,000 rows should cost little memory beside
+    writing the file."""
     opdracht = Zoekopdracht(contract_ids=frozenset(contract_ids))
     waarden = _waarden(opdracht, vandaag)
     if waarden is None:
         return
-    for c, n, bsn, rel, geboren, geslacht, ingang, einde in _export(_vorm(opdracht)).stroom(
-            db.session, waarden, batch):
-        yield (c, n, bsn, rel, als_datum(geboren), geslacht, als_datum(ingang), als_datum(einde))
+    result = db.session.execute(_export(_vorm(opdracht)).execution_options(yield_per=batch), waarden)
+    try:
+        for rijen in result.partitions():
+            yield from rijen
+    finally:
+        # A download broken off midway must still give its cursor back.
+        result.close()
 
 
 @lru_cache(maxsize=64)
-def _export(vorm: _Vorm) -> Prepared:
+def _export(vorm: _Vorm) -> Select:
     terms, _ = _voorwaarden(vorm)
-    return Prepared(
-        select(_c.c.nummer, NAAM, _p.c.bsn, _p.c.relatienummer, _p.c.geboortedatum, _p.c.geslacht,
-               _d.c.ingangsdatum, _d.c.einddatum)
-        .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
-        .where(*terms).order_by(*_volgorde(vorm)))
+    return (select(_c.c.nummer, NAAM, _p.c.bsn, _p.c.relatienummer, _p.c.geboortedatum, _p.c.geslacht,
+                   _d.c.ingangsdatum, _d.c.einddatum)
+            .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
+            .where(*terms).order_by(*_volgorde(vorm)))
 
 
 def rij(deelname_id: int):

@@ -1,7 +1,7 @@
 """Forms of the Nieuwe deelnemer wizard.
 
 They only carry what is typed: every rule is in ``portal.domain.aanmelden``, whose errors (paths
-such as ``leden.0.bsn``) are put on the fields by ``zet_fouten``.
+such as ``leden.0.bsn``) are put on the fields by ``portal.forms.zet_fouten`` (with ``veld_in``).
 """
 
 from __future__ import annotations
@@ -88,24 +88,6 @@ class BetalingForm(FlaskForm):
     def gegevens(self) -> regels.Betaling:
         return regels.Betaling.uit({"wijze": self.wijze.data, "iban": self.iban.data,
                                     "rekeninghouder": self.rekeninghouder.data})
-
-
-def zet_fouten(fouten, zoek) -> list[tuple[str, str]]:
-    """Put each domain error on its field (``zoek(pad)`` returns the field or None) and return
-    the (anchor, message) pairs of the error summary, in the order given."""
-    samenvatting = []
-    for fout in fouten:
-        veld = zoek(fout.veld or "")
-        if veld is not None:
-            veld.errors = [*(veld.errors or []), fout.bericht]
-            samenvatting.append((veld.id, fout.bericht))
-        else:
-            samenvatting.append((_anker(fout.veld), fout.bericht))
-    return samenvatting
-
-
-def _anker(pad: str | None) -> str:
-    return (pad or "inhoud").replace(".", "-")
 
 
 def veld_in(form, pad: str, voorvoegsel: str = ""):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from portal.domain import afmelden as afmeld_regels
 from portal.domain import zoeken
+from portal.domain.pagina import STANDAARD_PER_PAGINA
 from portal.domain.validation import BSN_ONGELDIG, is_valid_bsn, parse_datum
-from portal.forms import MultiCheckboxField, als_int, choices, strip
+from portal.forms import LijstForm, MultiCheckboxField, als_int, choices, strip
 
 
 def _datum(message: str):
@@ -20,7 +21,7 @@ def _datum(message: str):
     return check
 
 
-class ZoekForm(Form):
+class ZoekForm(LijstForm):
     """The search. A plain Form: a GET search needs no CSRF token, the POST one is checked by
     the app-wide CSRF protection."""
 
@@ -34,10 +35,6 @@ class ZoekForm(Form):
     # The user's contracts are checked by the view (a foreign number answers 404).
     contract = SelectField("Contract", validate_choice=False)
     sorteer = HiddenField(default="naam")
-    pagina = HiddenField(default="1")
-    per_pagina = SelectField("Resultaten per pagina",
-                             choices=choices((str(n), str(n)) for n in zoeken.PER_PAGINA),
-                             default=str(zoeken.STANDAARD_PER_PAGINA), validate_choice=False)
 
     def validate_bsn(self, field) -> None:
         if field.data and not is_valid_bsn(field.data):
@@ -56,21 +53,16 @@ class ZoekForm(Form):
             relatienummer=self.relatienummer.data or "",
             geboortedatum=parse_datum(self.geboortedatum.data),
             sorteer=self.sorteer.data if self.sorteer.data in zoeken.SORTERINGEN else "naam",
-            pagina=als_int(self.pagina.data, 1),
-            per_pagina=als_int(self.per_pagina.data, zoeken.STANDAARD_PER_PAGINA),
+            pagina=self.pagina_getal,
+            per_pagina=als_int(self.per_pagina.data, STANDAARD_PER_PAGINA),
         )
 
-    def url_params(self, **override) -> dict:
-        """The search as query parameters: never the BSN, and defaults left out."""
-        params = {
-            "achternaam": self.achternaam.data, "relatienummer": self.relatienummer.data,
-            "geboortedatum": self.geboortedatum.data, "contract": self.contract.data,
-            "sorteer": None if self.sorteer.data in (None, "", "naam") else self.sorteer.data,
-            "per_pagina": None if self.per_pagina.data in (None, "", "25") else self.per_pagina.data,
-            "pagina": None if self.pagina.data in (None, "", "1") else self.pagina.data,
-        }
-        params.update(override)
-        return {k: v for k, v in params.items() if v not in (None, "")}
+    def parameters(self) -> dict:
+        """The search's values: never the BSN."""
+        return {"achternaam": self.achternaam.data, "relatienummer": self.relatienummer.data,
+                "geboortedatum": self.geboortedatum.data, "contract": self.contract.data,
+                "sorteer": self.sorteer.data, "per_pagina": self.per_pagina.data,
+                "pagina": self.pagina.data}
 
 
 

@@ -8,9 +8,10 @@ from datetime import date
 from wtforms import Form, HiddenField, SelectField, StringField
 from wtforms.validators import ValidationError
 
-from portal.domain import stroom, zoeken
+from portal.domain import stroom
 from portal.domain.dates import eerste_dag, vorige_maand
-from portal.forms import als_int, choices, strip
+from portal.domain.pagina import STANDAARD_PER_PAGINA
+from portal.forms import LijstForm, als_int, choices, strip
 
 ANDERE_PERIODE = "anders"
 _MAAND = re.compile(r"^\s*(\d{1,2})\s*[-/ ]\s*(\d{4})\s*$|^\s*(\d{4})-(\d{2})\s*$")
@@ -30,7 +31,7 @@ def lees_maand(tekst: str | None) -> date | None:
 
 
 
-class StroomForm(Form):
+class StroomForm(LijstForm):
     """Contract, period and what to show."""
 
     contract = StringField("Contract", filters=[strip])
@@ -40,10 +41,6 @@ class StroomForm(Form):
     weergave = SelectField("Weergave", default="stroom", choices=choices([
         ("stroom", "Toon alleen in- en uitstromers"), ("alle", "Toon alle deelnemers")]))
     sorteer = HiddenField(default="naam")
-    pagina = HiddenField(default="1")
-    per_pagina = SelectField("Resultaten per pagina",
-                             choices=choices((str(n), str(n)) for n in stroom.PER_PAGINA),
-                             default=str(zoeken.STANDAARD_PER_PAGINA), validate_choice=False)
 
     def vul_periodes(self, eerste_jaar: int, laatste_jaar: int) -> None:
         """One choice per calendar year of the contract, newest first, and 'Andere periode'."""
@@ -86,22 +83,17 @@ class StroomForm(Form):
             contract_id=contract_id, periode=self.gekozen_periode(),
             alle=self.weergave.data == "alle",
             sorteer=self.sorteer.data if self.sorteer.data in stroom.SORTERINGEN else "naam",
-            pagina=als_int(self.pagina.data, 1),
-            per_pagina=als_int(self.per_pagina.data, zoeken.STANDAARD_PER_PAGINA))
+            pagina=self.pagina_getal,
+            per_pagina=als_int(self.per_pagina.data, STANDAARD_PER_PAGINA))
 
-    def url_params(self, **override) -> dict:
-        """The list as query parameters, defaults left out."""
+    def parameters(self) -> dict:
+        """The list's values: van and tot only for another period."""
         anders = self.periode.data == ANDERE_PERIODE
-        params = {
-            "contract": self.contract.data, "periode": self.periode.data,
-            "van": self.van.data if anders else None, "tot": self.tot.data if anders else None,
-            "weergave": None if self.weergave.data == "stroom" else self.weergave.data,
-            "sorteer": None if self.sorteer.data in (None, "", "naam") else self.sorteer.data,
-            "per_pagina": None if self.per_pagina.data in (None, "", "25") else self.per_pagina.data,
-            "pagina": None if self.pagina.data in (None, "", "1") else self.pagina.data,
-        }
-        params.update(override)
-        return {k: v for k, v in params.items() if v not in (None, "")}
+        return {"contract": self.contract.data, "periode": self.periode.data,
+                "van": self.van.data if anders else None, "tot": self.tot.data if anders else None,
+                "weergave": None if self.weergave.data == "stroom" else self.weergave.data,
+                "sorteer": self.sorteer.data, "per_pagina": self.per_pagina.data,
+                "pagina": self.pagina.data}
 
 
 # Contract gebruik: how many months back from the current one.

@@ -18,7 +18,6 @@ from sqlalchemy import String, bindparam, select
 from portal.domain.rollen import ELKE_ROL, Rol
 from portal.extensions import db
 from portal.models import Contract, gebruiker_contract
-from portal.prepared import Prepared
 from portal.transaction import transaction
 from portal.web import audit
 from portal.web.htmx import is_htmx
@@ -65,10 +64,10 @@ def may(rol_set) -> bool:
     return current_user.is_authenticated and bool(current_user.rollen & set(rol_set))
 
 
-# Prepared: every search asks these (``portal.prepared``).
-_EIGEN_IDS = Prepared(select(gebruiker_contract.c.contract_id)
-                      .where(gebruiker_contract.c.gebruiker_id == bindparam("gebruiker")))
-_EIGEN_CONTRACT = Prepared(
+# Every search asks these: built once, with bound values, so each request only binds.
+_EIGEN_IDS = (select(gebruiker_contract.c.contract_id)
+              .where(gebruiker_contract.c.gebruiker_id == bindparam("gebruiker")))
+_EIGEN_CONTRACT = (
     select(Contract.id).join(gebruiker_contract, gebruiker_contract.c.contract_id == Contract.id)
     .where(Contract.nummer == bindparam("nummer", type_=String),
            gebruiker_contract.c.gebruiker_id == bindparam("gebruiker")))
@@ -80,7 +79,7 @@ def contract_ids() -> set[int]:
         if not current_user.is_authenticated:
             g.contract_ids = set()
         else:
-            g.contract_ids = {i for (i,) in _EIGEN_IDS.rijen(db.session, {"gebruiker": current_user.id})}
+            g.contract_ids = set(db.session.scalars(_EIGEN_IDS, {"gebruiker": current_user.id}))
     return g.contract_ids
 
 
@@ -106,7 +105,7 @@ def get_contract(nummer: str) -> Contract:
 
 def contract_id(nummer: str) -> int:
     """``get_contract`` for the hottest route: only the id, without loading the contract."""
-    contract = _EIGEN_CONTRACT.execute(db.session, {"nummer": nummer, "gebruiker": current_user.id}).scalar()
+    contract = db.session.scalar(_EIGEN_CONTRACT, {"nummer": nummer, "gebruiker": current_user.id})
     if contract is None:
         _geen_toegang(nummer)
     return contract
