@@ -56,6 +56,21 @@ def pytest_configure(config):
     tasks.huey.immediate = True
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Schemathesis gives the items of one test, one per API operation, the same node id; xdist
+    runs tests by node id, so it would run only one of them. Each gets the id pytest itself would
+    build from its name (``test[POST /meldingen]``)."""
+    seen: dict[str, int] = {}
+    for item in items:
+        seen[item.nodeid] = seen.get(item.nodeid, 0) + 1
+    for item in items:
+        if seen[item.nodeid] > 1 and hasattr(item, "_id") and hasattr(item.parent, "id"):
+            item._id = item.parent.id.child(item.name)
+    ids = [item.nodeid for item in items]
+    assert len(ids) == len(set(ids)), "two tests share a node id: xdist would run one of them"
+
+
 BASE_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key-not-for-production",
