@@ -1,6 +1,14 @@
-"""Fixtures: an app with a fresh database per test, logged-in clients per role, a browser.
+"""Fixtures: one app per test session (per xdist worker) with a fresh database per test,
+logged-in clients per role, a browser.
 
-Set ``TEST_DATABASE_URL`` to run against PostgreSQL instead of SQLite.
+Set ``TEST_DATABASE_URL`` to run against PostgreSQL instead of SQLite; each xdist worker then
+works in a database of its own, created next to the one the URL names.
+
+Building an app compiles every template again, so the app lives for the whole session and only
+what a test can change is put back before the next one: the database (a copy of the empty
+template file on SQLite, one TRUNCATE on PostgreSQL), ``app.config``, the Jinja globals and the
+rate limiter's counters. A test that changes the app itself (adds a route) is marked
+``own_app`` and gets an app of its own on the same database.
 """
 
 from __future__ import annotations
@@ -15,29 +23,52 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from jinja2 import StrictUndefined
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
-from portal import create_app
+from portal import create_app, models  # noqa: F401 - the whole schema in db.metadata
 from portal.config import normalise_database_url
 from portal.extensions import db, limiter
 from tests import factories
-from tests.login import csrf_token, mock_login
+from tests.login import csrf_token, direct_login, mock_login
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "tests" / ".cache"
-PG_URL = normalise_database_url(os.environ.get("TEST_DATABASE_URL", "")) or None
-
+# "gw0", "gw1", ... under pytest-xdist; "main" in a run without it.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+_PG_BASE = normalise_database_url(os.environ.get("TEST_DATABASE_URL", "")) or None
+# This worker's own database: the URL's database name with the worker id appended.
+PG_URL = (make_url(_PG_BASE).set(database=f"{make_url(_PG_BASE).database}_{WORKER}")
+          .render_as_string(hide_password=False) if _PG_BASE else None)
 
 
 def pytest_configure(config):
     """Background tasks run inline, in the request that queues them. Browser tests that want a
-    real consumer switch that off for a moment; their queue lives in tests/.cache, not instance/."""
+    real consumer switch that off for a moment; their queue lives in tests/.cache, not instance/,
+    one file per worker (and per database) so parallel runs do not share a queue."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("HUEY_SQLITE_PATH", str(CACHE / "huey.sqlite"))
+    shared = str(CACHE / "huey.sqlite")
+    if os.environ.get("HUEY_SQLITE_PATH", shared) == shared:  # ours, or inherited from the controller
+        suffix = "" if WORKER == "main" and not _PG_BASE else f"-{WORKER}{'-pg' if _PG_BASE else ''}"
+        os.environ["HUEY_SQLITE_PATH"] = str(CACHE / f"huey{suffix}.sqlite")
     from portal import tasks
 
     tasks.huey.immediate = True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Schemathesis gives the items of one test, one per API operation, the same node id; xdist
+    runs tests by node id, so it would run only one of them. Each gets the id pytest itself would
+    build from its name (``test[POST /meldingen]``)."""
+    seen: dict[str, int] = {}
+    for item in items:
+        seen[item.nodeid] = seen.get(item.nodeid, 0) + 1
+    for item in items:
+        if seen[item.nodeid] > 1 and hasattr(item, "_id") and hasattr(item.parent, "id"):
+            item._id = item.parent.id.child(item.name)
+    ids = [item.nodeid for item in items]
+    assert len(ids) == len(set(ids)), "two tests share a node id: xdist would run one of them"
 
 
 BASE_CONFIG = {
@@ -63,47 +94,98 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-@pytest.fixture(scope="session")
-def template_db(tmp_path_factory):
-    """Create the schema once; each test copies it (SQLite) or truncates (PostgreSQL)."""
-    if PG_URL:
-        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": PG_URL})
-        with app.app_context():
-            db.drop_all()
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP FUNCTION IF EXISTS audit_log_append_only() CASCADE"))
-            db.create_all()
-            db.engine.dispose()
-        return None
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
-    with app.app_context():
-        db.create_all()
-        db.engine.dispose()
-    return path
-
-
-@pytest.fixture
-def app(template_db, tmp_path):
-    """A fresh app and database for one test."""
-    if PG_URL:
-        uri = PG_URL
-    else:
-        path = tmp_path / "portal.sqlite"
-        shutil.copy(template_db, path)
-        uri = f"sqlite:///{path}"
+def _test_app(uri: str):
     application = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": uri})
     application.jinja_env.undefined = StrictUndefined
     application.test_client_class = FreshContextClient
+    return application
+
+
+def _create_pg_database() -> None:
+    """(Re)create this worker's PostgreSQL database, empty."""
+    engine = create_engine(_PG_BASE, isolation_level="AUTOCOMMIT")
+    name = make_url(PG_URL).database
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory):
+    """This worker's database with the schema: its URI and, on SQLite, the empty template file
+    every test starts from."""
+    if PG_URL:
+        _create_pg_database()
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            db.metadata.create_all(conn)
+        engine.dispose()
+        return PG_URL, None
+    folder = tmp_path_factory.mktemp("database")
+    template = folder / "template.sqlite"
+    engine = create_engine(f"sqlite:///{template}")
+    with engine.begin() as conn:
+        db.metadata.create_all(conn)
+    engine.dispose()
+    return f"sqlite:///{folder / 'portal.sqlite'}", template
+
+
+@pytest.fixture(scope="session")
+def template_db(database):
+    """The empty SQLite database with the schema (None on PostgreSQL)."""
+    return database[1]
+
+
+@pytest.fixture(scope="session")
+def session_app(database):
+    """The app all tests of this worker share (see the module docstring)."""
+    return _test_app(database[0])
+
+
+_TABLES = ", ".join(t.name for t in db.metadata.sorted_tables)
+
+
+def _reset_database(application, template: Path | None) -> None:
+    """Empty the database the shared app works on."""
     with application.app_context():
-        if PG_URL:
-            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            db.session.commit()
-        limiter.reset()
+        if template is None:
+            # One statement for all tables; TRUNCATE fires no row triggers, so the append-only
+            # audit_log empties too. The timeout turns a connection left in a transaction into
+            # an error instead of a hang.
+            with db.engine.begin() as conn:
+                conn.execute(text("SET LOCAL lock_timeout = '10s'"))
+                conn.execute(text(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE"))
+            return
+        # No connection may stay open on the old file; the copy then replaces it whole (no
+        # DELETE, which the audit_log triggers refuse).
+        db.engine.dispose()
+        path = Path(db.engine.url.database)
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        extra.unlink(missing_ok=True)
+    shutil.copyfile(template, path)
+
+
+@pytest.fixture
+def app(request, session_app, database):
+    """The app, on an empty database; what the test changes on it is undone afterwards."""
+    uri, template = database
+    own = request.node.get_closest_marker("own_app") is not None
+    _reset_database(session_app, template)
+    application = _test_app(uri) if own else session_app
+    config = dict(application.config)
+    jinja_globals = dict(application.jinja_env.globals)
+    limiter.reset()
+    with application.app_context():
         yield application
         db.session.remove()
-        db.engine.dispose()
+    if own:
+        with application.app_context():
+            db.engine.dispose()
+    application.config.clear()
+    application.config.update(config)
+    application.jinja_env.globals.clear()
+    application.jinja_env.globals.update(jinja_globals)
 
 
 @pytest.fixture
@@ -153,7 +235,7 @@ def world(app) -> World:
 
 
 class Portal:
-    """A test client that logs in through the mock eHerkenning flow and knows CSRF."""
+    """A test client that logs in and knows CSRF."""
 
     def __init__(self, client):
         self.client = client
@@ -163,11 +245,17 @@ class Portal:
         return csrf_token(self.client.get(path).get_data(as_text=True))
 
     def login_identity(self, kvk: str, pseudoniem: str, niveau: str = "loa3"):
-        """Run the whole login; return the final response of the assertion consumer."""
+        """Run the whole mock eHerkenning login; return the assertion consumer's final response."""
         return mock_login(self.client, kvk, pseudoniem, niveau)
 
-    def login(self, gebruiker, niveau: str = "loa3"):
-        """Log in as an existing account."""
+    def login(self, gebruiker, niveau: str = "loa3", *, flow: bool = False):
+        """Log in as an existing account. By default the session starts directly (the login's
+        one database write, see ``tests.login.direct_login``); ``flow=True`` runs the real mock
+        eHerkenning pages and returns the assertion consumer's response, for tests about the
+        login itself."""
+        if not flow:
+            direct_login(self.client, gebruiker, niveau)
+            return None
         response = self.login_identity(gebruiker.kvk_nummer, gebruiker.pseudoniem, niveau)
         assert response.status_code == 302, response.get_data(as_text=True)
         return response
@@ -185,11 +273,12 @@ def portal(client) -> Portal:
 
 @pytest.fixture
 def login_as(app, world):
-    """Return a logged-in Portal for a role of ``world`` (or 'vreemd' for the foreign user)."""
+    """Return a logged-in Portal for a role of ``world`` (or 'vreemd' for the foreign user);
+    ``flow=True`` logs in through the mock eHerkenning pages instead of directly."""
 
-    def make(rol: str) -> Portal:
+    def make(rol: str, *, flow: bool = False) -> Portal:
         p = Portal(app.test_client())
-        p.login(world.users[rol])
+        p.login(world.users[rol], flow=flow)
         return p
 
     return make

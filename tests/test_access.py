@@ -241,6 +241,7 @@ def test_dashboard_shows_only_what_the_role_may_use(login_as, app, rol):
         assert shown == (rol in item.rollen), item.label
 
 
+@pytest.mark.own_app  # adds a route
 def test_htmx_request_without_the_role_gets_a_fragment(login_as, app):
     from portal.web import access
 
@@ -257,6 +258,7 @@ def test_htmx_request_without_the_role_gets_a_fragment(login_as, app):
     assert "geen toegang" in response.get_data(as_text=True)
 
 
+@pytest.mark.own_app  # adds a route
 def test_contract_scope_helper_answers_404_for_foreign_contracts(app, world, login_as):
     from portal.web import access
 

@@ -22,7 +22,7 @@ def _entries(gebeurtenis: str) -> list[AuditLog]:
 
 
 def test_login_and_logout_are_recorded(login_as, world):
-    portal = login_as("administratief")
+    portal = login_as("administratief", flow=True)
     portal.post("/uitloggen")
     [login] = _entries("login")
     user = world.users["administratief"]
@@ -33,6 +33,7 @@ def test_login_and_logout_are_recorded(login_as, world):
     assert _entries("logout")[0].gebruiker_id == user.id
 
 
+@pytest.mark.own_app  # adds a route
 def test_refused_access_is_recorded(login_as, app):
     from portal.web import access
 
@@ -68,6 +69,7 @@ def test_mask_covers_nested_values():
         "a": ["x ********* y"], "b": "1234567890"}
 
 
+@pytest.mark.own_app  # adds a route
 def test_database_errors_are_logged_without_personal_data(app, client, caplog):
     from portal.web.access import PUBLIC_ENDPOINTS
     from tests import factories

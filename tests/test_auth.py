@@ -44,7 +44,7 @@ def _refusals(reason: str) -> int:
 
 def test_eh3_login_reaches_the_dashboard(portal, world):
     user = world.users["administratief"]
-    response = portal.login(user)
+    response = portal.login(user, flow=True)
     assert response.headers["Location"] == "/"
     page = portal.client.get("/")
     assert page.status_code == 200
@@ -53,7 +53,7 @@ def test_eh3_login_reaches_the_dashboard(portal, world):
 
 
 def test_eh2plus_is_accepted(portal, world):
-    portal.login(world.users["financieel"], niveau="loa2plus")
+    portal.login(world.users["financieel"], niveau="loa2plus", flow=True)
     assert _logged_in(portal.client)
 
 
@@ -166,7 +166,7 @@ def test_replayed_assertion_is_refused(app, portal, world):
 def test_login_gives_a_new_session_cookie(portal, world):
     portal.csrf()
     before = portal.client.get_cookie("portal_session").value
-    portal.login(world.users["administratief"])
+    portal.login(world.users["administratief"], flow=True)
     after = portal.client.get_cookie("portal_session").value
     assert before != after
     # The pre-login cookie is useless after login.
@@ -176,7 +176,7 @@ def test_login_gives_a_new_session_cookie(portal, world):
 
 
 def test_logout_ends_the_session_on_the_server(app, portal, world):
-    portal.login(world.users["administratief"])
+    portal.login(world.users["administratief"], flow=True)
     cookie = portal.client.get_cookie("portal_session").value
     response = portal.post("/uitloggen")
     assert response.status_code == 302 and "uitgelogd=1" in response.headers["Location"]
@@ -188,7 +188,7 @@ def test_logout_ends_the_session_on_the_server(app, portal, world):
 
 
 def test_idle_timeout_logs_out_and_htmx_gets_hx_redirect(portal, world, monkeypatch):
-    portal.login(world.users["administratief"])
+    portal.login(world.users["administratief"], flow=True)
     assert _logged_in(portal.client)
     later = utcnow() + timedelta(minutes=16)
     monkeypatch.setattr("portal.web.sessions.utcnow", lambda: later)
@@ -199,7 +199,7 @@ def test_idle_timeout_logs_out_and_htmx_gets_hx_redirect(portal, world, monkeypa
 
 
 def test_activity_keeps_the_session_alive_until_the_absolute_limit(portal, world, monkeypatch):
-    portal.login(world.users["administratief"])
+    portal.login(world.users["administratief"], flow=True)
     start = utcnow()
     for minutes in range(10, 8 * 60, 10):  # active every 10 minutes
         moment = start + timedelta(minutes=minutes)
@@ -214,7 +214,7 @@ def test_activity_keeps_the_session_alive_until_the_absolute_limit(portal, world
 
 def test_deactivated_account_is_out_at_its_next_request(portal, world):
     user = world.users["administratief"]
-    portal.login(user)
+    portal.login(user, flow=True)
     assert _logged_in(portal.client)
     user.actief = False
     db.session.commit()

@@ -76,6 +76,7 @@ def test_user_data_is_encoded(login_as, world):
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
 
 
+@pytest.mark.own_app  # adds a route
 def test_error_pages_are_generic(app, client):
     app.config["RERAISE_ERRORS"] = False
 
