@@ -50,12 +50,20 @@ def run(database_url: str) -> dict:
     made with CREATE DATABASE ... TEMPLATE (not done here: SQLite only)."""
     if not database_url.startswith("sqlite:///"):
         return {"overgeslagen": "alleen SQLite"}
-    bron = Path(database_url.removeprefix("sqlite:///")) if database_url != f"sqlite:///{DEFAULT_DB}" \
+    bron = (
+        Path(database_url.removeprefix("sqlite:///"))
+        if database_url != f"sqlite:///{DEFAULT_DB}"
         else DEFAULT_DB
+    )
     with tempfile.TemporaryDirectory() as tmp:
         kopie = Path(tmp) / "bench.sqlite"
         shutil.copyfile(bron, kopie)
-        out = subprocess.run([sys.executable, "-c", PROBE, f"sqlite:///{kopie}", "2026-11-01"],
-                             cwd=ROOT, capture_output=True, text=True, check=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", PROBE, f"sqlite:///{kopie}", "2026-11-01"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        ).stdout
     return json.loads(out.strip().splitlines()[-1])

@@ -81,8 +81,9 @@ def _wrk(url: str, method: str = "GET", body: str | None = None, headers: dict |
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
     try:
-        out = subprocess.run(["wrk", "-t2", "-c16", f"-d{DUUR}", "-s", f.name, url],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["wrk", "-t2", "-c16", f"-d{DUUR}", "-s", f.name, url], capture_output=True, text=True, check=True
+        ).stdout
     finally:
         os.unlink(f.name)
     _wacht_tot_rustig(url)
@@ -93,17 +94,19 @@ def _voorbeelden(database_url: str) -> dict:
     """A real person of the big contract to search for, by each identifier."""
     engine = create_engine(normalise_database_url(database_url))
     with engine.connect() as conn:
-        row = conn.execute(text(
-            "SELECT p.bsn, p.relatienummer, p.geboortedatum FROM deelname d "
-            "JOIN persoon p ON p.id = d.persoon_id JOIN contract c ON c.id = d.contract_id "
-            "WHERE c.nummer = :n AND d.einddatum IS NULL ORDER BY d.id LIMIT 1 OFFSET 500"),
-            {"n": BIG_CONTRACT}).one()
+        row = conn.execute(
+            text(
+                "SELECT p.bsn, p.relatienummer, p.geboortedatum FROM deelname d "
+                "JOIN persoon p ON p.id = d.persoon_id JOIN contract c ON c.id = d.contract_id "
+                "WHERE c.nummer = :n AND d.einddatum IS NULL ORDER BY d.id LIMIT 1 OFFSET 500"
+            ),
+            {"n": BIG_CONTRACT},
+        ).one()
     engine.dispose()
     geboren = row.geboortedatum
     if isinstance(geboren, str):
         geboren = __import__("datetime").date.fromisoformat(geboren)
-    return {"bsn": row.bsn, "relatienummer": row.relatienummer,
-            "geboortedatum": geboren.strftime("%d-%m-%Y")}
+    return {"bsn": row.bsn, "relatienummer": row.relatienummer, "geboortedatum": geboren.strftime("%d-%m-%Y")}
 
 
 def _zoeken(database_url: str) -> dict:
@@ -111,8 +114,19 @@ def _zoeken(database_url: str) -> dict:
     base = f"http://127.0.0.1:{poort}"
     env = {**os.environ, "BENCH_DATABASE_URL": database_url}
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{poort}",
-         "--log-level", "warning", "bench.wsgi:create()"], cwd=ROOT, env=env)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{poort}",
+            "--log-level",
+            "warning",
+            "bench.wsgi:create()",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         client = HttpClient(base)
         for _ in range(100):
@@ -139,16 +153,27 @@ def _zoeken(database_url: str) -> dict:
             }
             for naam, params in zoektermen.items():
                 query = "&".join(f"{k}={v}" for k, v in {**params, "contract": contract}.items() if v)
-                gevallen[f"{scope}: {naam}"] = (f"{base}/deelnemers?{query}".replace(" ", "+"), "GET",
-                                                None, hx)
+                gevallen[f"{scope}: {naam}"] = (
+                    f"{base}/deelnemers?{query}".replace(" ", "+"),
+                    "GET",
+                    None,
+                    hx,
+                )
             body = f"csrf_token={token}&bsn={voorbeeld['bsn']}&contract={contract}"
             gevallen[f"{scope}: BSN (POST)"] = (
-                f"{base}/deelnemers", "POST", body,
-                {**hx, "X-CSRFToken": token, "Content-Type": "application/x-www-form-urlencoded"})
+                f"{base}/deelnemers",
+                "POST",
+                body,
+                {**hx, "X-CSRFToken": token, "Content-Type": "application/x-www-form-urlencoded"},
+            )
         rondes = []
         for _ in range(RONDES):
-            rondes.append({naam: _wrk(url, method, body, headers)
-                           for naam, (url, method, body, headers) in gevallen.items()})
+            rondes.append(
+                {
+                    naam: _wrk(url, method, body, headers)
+                    for naam, (url, method, body, headers) in gevallen.items()
+                }
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -163,21 +188,29 @@ def _samenvatting(rondes: list[dict]) -> dict:
     for naam in rondes[0]:
         metingen = sorted((r[naam] for r in rondes), key=lambda m: m["rps"])
         verhoudingen = sorted(r[naam]["rps"] / r[REFERENTIE]["rps"] for r in rondes)
-        uitkomst = {**metingen[len(metingen) // 2],
-                    "rps_per_ronde": [r[naam]["rps"] for r in rondes],
-                    "p95_ms_per_ronde": [r[naam]["p95_ms"] for r in rondes],
-                    "verhouding": round(verhoudingen[len(verhoudingen) // 2], 2),
-                    "verhouding_per_ronde": [round(v, 2) for v in verhoudingen]}
-        uitkomst["haalt_doel"] = (naam == REFERENTIE
-                                  or (uitkomst["verhouding"] >= 0.5 and uitkomst["p95_ms"] <= 20))
+        uitkomst = {
+            **metingen[len(metingen) // 2],
+            "rps_per_ronde": [r[naam]["rps"] for r in rondes],
+            "p95_ms_per_ronde": [r[naam]["p95_ms"] for r in rondes],
+            "verhouding": round(verhoudingen[len(verhoudingen) // 2], 2),
+            "verhouding_per_ronde": [round(v, 2) for v in verhoudingen],
+        }
+        uitkomst["haalt_doel"] = naam == REFERENTIE or (
+            uitkomst["verhouding"] >= 0.5 and uitkomst["p95_ms"] <= 20
+        )
         uitkomsten[naam] = uitkomst
     return uitkomsten
 
 
 def download(database_url: str, soort: str, lijst: str = "deelnemers") -> dict:
     """One download measured in a fresh process (``bench.download_probe``)."""
-    out = subprocess.run([sys.executable, "-m", "bench.download_probe", database_url, soort, lijst],
-                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.download_probe", database_url, soort, lijst],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -193,9 +226,13 @@ def run(database_url: str) -> dict:
     downloads = {}
     for soort, metingen in rondes.items():
         metingen.sort(key=lambda m: m["seconden"])
-        downloads[soort] = {**metingen[1], "seconden_alle_rondes": [m["seconden"] for m in metingen],
-                            "piek_rss_mb_max": max(m["piek_rss_mb"] for m in metingen)}
+        downloads[soort] = {
+            **metingen[1],
+            "seconden_alle_rondes": [m["seconden"] for m in metingen],
+            "piek_rss_mb_max": max(m["piek_rss_mb"] for m in metingen),
+        }
     downloads["xlsx"]["verhouding_tot_xlsxwriter"] = round(
-        downloads["xlsx"]["seconden"] / downloads["xlsxwriter-alleen"]["seconden"], 2)
+        downloads["xlsx"]["seconden"] / downloads["xlsxwriter-alleen"]["seconden"], 2
+    )
     resultaat["downloads"] = downloads
     return resultaat

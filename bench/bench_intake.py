@@ -107,17 +107,32 @@ def _belast(poort: int, verzoek, duur: float) -> dict:
         t.join()
     verstreken = time.perf_counter() - start
     tijden.sort()
-    return {"per_seconde": round(len(tijden) / verstreken, 1), "n": len(tijden),
-            "mediaan_ms": round(statistics.median(tijden) * 1000, 1),
-            "p95_ms": round(tijden[int(len(tijden) * 0.95) - 1] * 1000, 1), "statussen": statussen}
+    return {
+        "per_seconde": round(len(tijden) / verstreken, 1),
+        "n": len(tijden),
+        "mediaan_ms": round(statistics.median(tijden) * 1000, 1),
+        "p95_ms": round(tijden[int(len(tijden) * 0.95) - 1] * 1000, 1),
+        "statussen": statussen,
+    }
 
 
 def _api(database_url: str, gegevens: dict) -> dict:
     poort = _vrije_poort()
     env = {**os.environ, "BENCH_DATABASE_URL": database_url}
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{poort}",
-         "--log-level", "warning", "bench.wsgi:create()"], cwd=ROOT, env=env)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{poort}",
+            "--log-level",
+            "warning",
+            "bench.wsgi:create()",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _ in range(200):
             try:
@@ -142,17 +157,34 @@ def _api(database_url: str, gegevens: dict) -> dict:
             with slot:
                 n, bsn = next(teller), next(bsns)
             return {
-                "melding_id": f"bench-{n}", "soort": "aanmelding", "kvk_nummer": gegevens["kvk"],
+                "melding_id": f"bench-{n}",
+                "soort": "aanmelding",
+                "kvk_nummer": gegevens["kvk"],
                 "collectiviteitsnummer": gegevens["collectiviteit"],
-                "persoon": {"bsn": bsn, "voorletters": "B.", "achternaam": f"Bench{n}", "geslacht": "M",
-                            "geboortedatum": "1990-01-01", "nationaliteit": "Pools",
-                            "adres": {"straat": "Weg", "huisnummer": "1", "postcode": "2671 AB",
-                                      "woonplaats": "Naaldwijk"}},
-                "ingangsdatum": ingang}
+                "persoon": {
+                    "bsn": bsn,
+                    "voorletters": "B.",
+                    "achternaam": f"Bench{n}",
+                    "geslacht": "M",
+                    "geboortedatum": "1990-01-01",
+                    "nationaliteit": "Pools",
+                    "adres": {
+                        "straat": "Weg",
+                        "huisnummer": "1",
+                        "postcode": "2671 AB",
+                        "woonplaats": "Naaldwijk",
+                    },
+                },
+                "ingangsdatum": ingang,
+            }
 
         def post(conn, pad: str, body: dict) -> tuple[int, bytes]:
-            conn.request("POST", pad, body=json.dumps(body),
-                         headers={"Authorization": auth, "Content-Type": "application/json"})
+            conn.request(
+                "POST",
+                pad,
+                body=json.dumps(body),
+                headers={"Authorization": auth, "Content-Type": "application/json"},
+            )
             response = conn.getresponse()
             return response.status, response.read()
 
@@ -160,8 +192,9 @@ def _api(database_url: str, gegevens: dict) -> dict:
             return post(conn, "/api/v1/meldingen", aanmelding())[0]
 
         def batch(conn) -> int:
-            status, body = post(conn, "/api/v1/meldingen/batch",
-                                {"meldingen": [aanmelding() for _ in range(BATCH)]})
+            status, body = post(
+                conn, "/api/v1/meldingen/batch", {"meldingen": [aanmelding() for _ in range(BATCH)]}
+            )
             verwerkt = sum(r["http_status"] == 201 for r in json.loads(body)["resultaten"])
             return status if verwerkt == BATCH else -status
 
@@ -170,11 +203,16 @@ def _api(database_url: str, gegevens: dict) -> dict:
         meldingen = _belast(poort, melding, DUUR)
         batches = _belast(poort, batch, DUUR)
         per_seconde = round(batches["per_seconde"] * BATCH, 1)
-        return {"triviaal /gezond": triviaal, "POST /api/v1/meldingen (aanmelding)": meldingen,
-                "verhouding": round(meldingen["per_seconde"] / triviaal["per_seconde"], 2),
-                f"POST /api/v1/meldingen/batch ({BATCH} aanmeldingen)": {
-                    **batches, "meldingen_per_seconde": per_seconde,
-                    "verhouding": round(per_seconde / triviaal["per_seconde"], 2)}}
+        return {
+            "triviaal /gezond": triviaal,
+            "POST /api/v1/meldingen (aanmelding)": meldingen,
+            "verhouding": round(meldingen["per_seconde"] / triviaal["per_seconde"], 2),
+            f"POST /api/v1/meldingen/batch ({BATCH} aanmeldingen)": {
+                **batches,
+                "meldingen_per_seconde": per_seconde,
+                "verhouding": round(per_seconde / triviaal["per_seconde"], 2),
+            },
+        }
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -186,10 +224,14 @@ def _upload(database_url: str, gegevens: dict) -> dict:
     app = bench_app(database_url)
     bsns = bsn_generator("7")
     ingang = (vandaag() - timedelta(days=3)).strftime("%d-%m-%Y")
-    regels = ["Soort;BSN;Voorletters;Achternaam;Geslacht;Geboortedatum;Nationaliteit;Straat;Huisnummer;"
-              "Postcode;Woonplaats;Ingangsdatum"]
-    regels += [f"aanmelding;{next(bsns)};U.;Upload{i};V;12-04-1990;Pools;Havenweg;3;2671 AB;"
-               f"Naaldwijk;{ingang}" for i in range(UPLOAD_REGELS)]
+    regels = [
+        "Soort;BSN;Voorletters;Achternaam;Geslacht;Geboortedatum;Nationaliteit;Straat;Huisnummer;"
+        "Postcode;Woonplaats;Ingangsdatum"
+    ]
+    regels += [
+        f"aanmelding;{next(bsns)};U.;Upload{i};V;12-04-1990;Pools;Havenweg;3;2671 AB;Naaldwijk;{ingang}"
+        for i in range(UPLOAD_REGELS)
+    ]
     inhoud = ("\ufeff" + "\r\n".join(regels) + "\r\n").encode()
     with app.app_context():
         contract = db.session.scalar(select(Contract).where(Contract.nummer == BIG_CONTRACT))
@@ -206,10 +248,16 @@ def _upload(database_url: str, gegevens: dict) -> dict:
         t3 = time.perf_counter()
         piek = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         db.session.refresh(upload)
-        return {"regels": upload.totaal, "inlezen_s": round(t1 - t0, 2), "controle_s": round(t2 - t1, 2),
-                "verwerking_s": round(t3 - t2, 2), "verwerkt": upload.verwerkt, "afgekeurd": upload.afgekeurd,
-                "regels_per_seconde_verwerking": round(upload.totaal / (t3 - t2), 1),
-                "piek_rss_mb": round(piek / 1e6, 1)}
+        return {
+            "regels": upload.totaal,
+            "inlezen_s": round(t1 - t0, 2),
+            "controle_s": round(t2 - t1, 2),
+            "verwerking_s": round(t3 - t2, 2),
+            "verwerkt": upload.verwerkt,
+            "afgekeurd": upload.afgekeurd,
+            "regels_per_seconde_verwerking": round(upload.totaal / (t3 - t2), 1),
+            "piek_rss_mb": round(piek / 1e6, 1),
+        }
 
 
 def run(database_url: str) -> dict:

@@ -32,7 +32,8 @@ def run(database_url: str) -> dict:
     resultaat = {
         "contract_gebruik_5_jaar": _pagina(client, f"/contract-gebruik?contract={BIG_CONTRACT}&periode=60"),
         "contract_gebruik_hele_looptijd": _pagina(
-            client, f"/contract-gebruik?contract={BIG_CONTRACT}&periode=alles"),
+            client, f"/contract-gebruik?contract={BIG_CONTRACT}&periode=alles"
+        ),
         "stroomlijst_jaar_eerste_pagina": _pagina(client, lijst),
         "stroomlijst_jaar_alle_deelnemers": _pagina(client, f"{lijst}&weergave=alle"),
         "stroomlijst_jaar_op_einddatum": _pagina(client, f"{lijst}&sorteer=-einddatum"),
@@ -46,6 +47,7 @@ def run(database_url: str) -> dict:
         metingen.sort(key=lambda m: m["seconden"])
         excel[soort] = {**metingen[1], "seconden_alle_rondes": [m["seconden"] for m in metingen]}
     excel["xlsx"]["verhouding_tot_xlsxwriter"] = round(
-        excel["xlsx"]["seconden"] / excel["xlsxwriter-alleen"]["seconden"], 2)
+        excel["xlsx"]["seconden"] / excel["xlsxwriter-alleen"]["seconden"], 2
+    )
     resultaat["excel_jaar"] = excel
     return resultaat

@@ -12,9 +12,14 @@ from tests.login import mock_login
 
 def bench_app(database_url: str):
     """The portal on the bench database, mock login on, rate limits off."""
-    return create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-                       "SECRET_KEY": "bench", "MOCK_EHERKENNING_ENABLED": True,
-                       "RATELIMIT_ENABLED": False})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+            "SECRET_KEY": "bench",
+            "MOCK_EHERKENNING_ENABLED": True,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
 
 
 def logged_in_client(app, pseudoniem: str = "bench-admin", kvk: str = "99000000"):
@@ -32,5 +37,8 @@ def timed(fn, repeat: int) -> dict:
         fn()
         samples.append((time.perf_counter() - t0) * 1000)
     samples.sort()
-    return {"median_ms": round(statistics.median(samples), 2),
-            "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2), "n": repeat}
+    return {
+        "median_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
+        "n": repeat,
+    }

@@ -76,8 +76,11 @@ def _xlsxwriter_alleen(app, lijst: str) -> dict:
 
 def _route(app, soort: str, lijst: str) -> dict:
     client = logged_in_client(app)
-    url = (f"/in-en-uitstroomlijsten/download.{soort}?contract={BIG_CONTRACT}&periode={STROOM_JAAR}"
-           if lijst == "stroom" else f"/deelnemers/download.{soort}?contract={BIG_CONTRACT}")
+    url = (
+        f"/in-en-uitstroomlijsten/download.{soort}?contract={BIG_CONTRACT}&periode={STROOM_JAAR}"
+        if lijst == "stroom"
+        else f"/deelnemers/download.{soort}?contract={BIG_CONTRACT}"
+    )
     started = time.perf_counter()
     response = client.get(url)
     body = b"".join(response.response)
@@ -92,8 +95,7 @@ def main() -> None:
     lijst = sys.argv[3] if len(sys.argv) > 3 else "deelnemers"
     app = bench_app(database_url)
     rss_voor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    uitkomst = (_xlsxwriter_alleen(app, lijst) if soort == "xlsxwriter-alleen"
-                else _route(app, soort, lijst))
+    uitkomst = _xlsxwriter_alleen(app, lijst) if soort == "xlsxwriter-alleen" else _route(app, soort, lijst)
     uitkomst["piek_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     uitkomst["rss_bij_start_mb"] = round(rss_voor, 1)
     print(json.dumps(uitkomst))

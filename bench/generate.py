@@ -67,20 +67,37 @@ def generate(database_url: str, total: int, contracts: int, seed: int = 1) -> di
         contract_rows = []
         for index in range(contracts):
             nummer = BIG_CONTRACT if index == 0 else str(200_000 + index)
-            contract_rows.append({"nummer": nummer, "naam": f"Gemeente Bench {index:03d}",
-                                  "soort": "gemeente", "organisatie_id": org.id,
-                                  "ingangsdatum": START, "collectiviteitsnummer": nummer,
-                                  "betalingswijzen": "automatische_incasso"})
+            contract_rows.append(
+                {
+                    "nummer": nummer,
+                    "naam": f"Gemeente Bench {index:03d}",
+                    "soort": "gemeente",
+                    "organisatie_id": org.id,
+                    "ingangsdatum": START,
+                    "collectiviteitsnummer": nummer,
+                    "betalingswijzen": "automatische_incasso",
+                }
+            )
         db.session.execute(insert(Contract), contract_rows)
         contract_ids = [c.id for c in db.session.query(Contract).order_by(Contract.id)]
-        users = [Gebruiker(organisatie_id=org.id, naam=f"Bench {rol}", email="bench@example.org",
-                           kvk_nummer=BENCH_KVK, pseudoniem=f"bench-{rol}",
-                           is_administratief=rol == "admin", is_financieel=rol == "fin")
-                 for rol in ("admin", "fin")]
+        users = [
+            Gebruiker(
+                organisatie_id=org.id,
+                naam=f"Bench {rol}",
+                email="bench@example.org",
+                kvk_nummer=BENCH_KVK,
+                pseudoniem=f"bench-{rol}",
+                is_administratief=rol == "admin",
+                is_financieel=rol == "fin",
+            )
+            for rol in ("admin", "fin")
+        ]
         db.session.add_all(users)
         db.session.flush()
-        db.session.execute(insert(gebruiker_contract), [
-            {"gebruiker_id": u.id, "contract_id": c} for u in users for c in contract_ids])
+        db.session.execute(
+            insert(gebruiker_contract),
+            [{"gebruiker_id": u.id, "contract_id": c} for u in users for c in contract_ids],
+        )
         db.session.commit()
 
         bsns = people.bsn_generator("9")
@@ -93,23 +110,39 @@ def generate(database_url: str, total: int, contracts: int, seed: int = 1) -> di
                 for _ in range(n):
                     persoon_id += 1
                     gegevens = people.persoon_gegevens(
-                        rng, migrant=rng.random() < 0.1, geboren_van=date(1940, 1, 1),
-                        geboren_tot=date(2005, 12, 31), woonplaats="Benchstad")
-                    personen.append({"id": persoon_id, "bsn": next(bsns),
-                                     "relatienummer": str(10_000_000 + persoon_id), **gegevens})
+                        rng,
+                        migrant=rng.random() < 0.1,
+                        geboren_van=date(1940, 1, 1),
+                        geboren_tot=date(2005, 12, 31),
+                        woonplaats="Benchstad",
+                    )
+                    personen.append(
+                        {
+                            "id": persoon_id,
+                            "bsn": next(bsns),
+                            "relatienummer": str(10_000_000 + persoon_id),
+                            **gegevens,
+                        }
+                    )
                     ingang = people.random_datum(rng, START, TODAY)
                     einde = reden = None
                     if rng.random() < 0.25:
                         einde = people.random_datum(rng, ingang, TODAY + timedelta(days=60))
                         reden = "einde_collectiviteit"
-                    deelnames.append({"persoon_id": persoon_id, "contract_id": contract_id,
-                                      "ingangsdatum": ingang, "einddatum": einde,
-                                      "reden_einde": reden, "rol": "hoofdverzekerde",
-                                      "zoek_achternaam": gegevens["zoek_achternaam"],
-                                      "zoek_volledig": gegevens["zoek_volledig"],
-                                      "created_at": datetime.combine(ingang, datetime.min.time(), UTC),
-                                      "gewijzigd_op": datetime.combine(einde or ingang,
-                                                                       datetime.min.time(), UTC)})
+                    deelnames.append(
+                        {
+                            "persoon_id": persoon_id,
+                            "contract_id": contract_id,
+                            "ingangsdatum": ingang,
+                            "einddatum": einde,
+                            "reden_einde": reden,
+                            "rol": "hoofdverzekerde",
+                            "zoek_achternaam": gegevens["zoek_achternaam"],
+                            "zoek_volledig": gegevens["zoek_volledig"],
+                            "created_at": datetime.combine(ingang, datetime.min.time(), UTC),
+                            "gewijzigd_op": datetime.combine(einde or ingang, datetime.min.time(), UTC),
+                        }
+                    )
                 db.session.execute(insert(Persoon), personen)
                 db.session.execute(insert(Deelname), deelnames)
                 db.session.commit()
@@ -118,8 +151,7 @@ def generate(database_url: str, total: int, contracts: int, seed: int = 1) -> di
         _sequences_bijwerken()
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()
-    return {"deelnemers": total, "contracten": contracts,
-            "seconden": round(time.perf_counter() - started, 1)}
+    return {"deelnemers": total, "contracten": contracts, "seconden": round(time.perf_counter() - started, 1)}
 
 
 def _polissen() -> None:
@@ -129,23 +161,42 @@ def _polissen() -> None:
     db.session.add_all([basis, extra])
     db.session.flush()
     for jaar in range(START.year, TODAY.year + 2):
-        db.session.add_all([
-            ProductTarief(product_id=basis.id, jaar=jaar, maandpremie=Decimal("120.00") + jaar - 2014),
-            ProductTarief(product_id=extra.id, jaar=jaar, maandpremie=Decimal("19.95"))])
+        db.session.add_all(
+            [
+                ProductTarief(product_id=basis.id, jaar=jaar, maandpremie=Decimal("120.00") + jaar - 2014),
+                ProductTarief(product_id=extra.id, jaar=jaar, maandpremie=Decimal("19.95")),
+            ]
+        )
     contract_ids = db.session.scalars(db.select(Contract.id)).all()
-    db.session.execute(insert(ContractProduct), [
-        {"contract_id": c, "product_id": p, "korting_percentage": Decimal(k)}
-        for c in contract_ids for p, k in ((basis.id, "5.00"), (extra.id, "10.00"))])
-    db.session.execute(db.text(
-        "INSERT INTO polis (id, polisnummer, persoon_id, contract_id, ingangsdatum, einddatum, "
-        "betalingswijze, created_at) SELECT id, 'B' || CAST(id AS VARCHAR(12)), persoon_id, "
-        "contract_id, ingangsdatum, einddatum, 'via_werkgever', created_at FROM deelname"))
-    db.session.execute(db.text(
-        "INSERT INTO polis_product (polis_id, product_id, ingangsdatum, einddatum) "
-        "SELECT id, :basis, ingangsdatum, einddatum FROM polis"), {"basis": basis.id})
-    db.session.execute(db.text(
-        "INSERT INTO polis_product (polis_id, product_id, ingangsdatum, einddatum) "
-        "SELECT id, :extra, ingangsdatum, einddatum FROM polis WHERE id % 2 = 0"), {"extra": extra.id})
+    db.session.execute(
+        insert(ContractProduct),
+        [
+            {"contract_id": c, "product_id": p, "korting_percentage": Decimal(k)}
+            for c in contract_ids
+            for p, k in ((basis.id, "5.00"), (extra.id, "10.00"))
+        ],
+    )
+    db.session.execute(
+        db.text(
+            "INSERT INTO polis (id, polisnummer, persoon_id, contract_id, ingangsdatum, einddatum, "
+            "betalingswijze, created_at) SELECT id, 'B' || CAST(id AS VARCHAR(12)), persoon_id, "
+            "contract_id, ingangsdatum, einddatum, 'via_werkgever', created_at FROM deelname"
+        )
+    )
+    db.session.execute(
+        db.text(
+            "INSERT INTO polis_product (polis_id, product_id, ingangsdatum, einddatum) "
+            "SELECT id, :basis, ingangsdatum, einddatum FROM polis"
+        ),
+        {"basis": basis.id},
+    )
+    db.session.execute(
+        db.text(
+            "INSERT INTO polis_product (polis_id, product_id, ingangsdatum, einddatum) "
+            "SELECT id, :extra, ingangsdatum, einddatum FROM polis WHERE id % 2 = 0"
+        ),
+        {"extra": extra.id},
+    )
     db.session.commit()
 
 
@@ -156,8 +207,9 @@ def _sequences_bijwerken() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     for tabel in ("persoon", "polis"):
-        db.session.execute(db.text(
-            f"SELECT setval(pg_get_serial_sequence('{tabel}', 'id'), (SELECT max(id) FROM {tabel}))"))
+        db.session.execute(
+            db.text(f"SELECT setval(pg_get_serial_sequence('{tabel}', 'id'), (SELECT max(id) FROM {tabel}))")
+        )
 
 
 def main() -> None:

@@ -27,7 +27,8 @@ class HttpClient:
         self.base_url = base_url.rstrip("/")
         self.cookies = http.cookiejar.CookieJar()
         self._opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect())
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
+        )
 
     def _open(self, request) -> Antwoord:
         try:
@@ -44,8 +45,9 @@ class HttpClient:
 
     def post(self, path: str, data: dict, headers: dict | None = None) -> Antwoord:
         body = urllib.parse.urlencode(data).encode()
-        return self._open(urllib.request.Request(self.base_url + path, data=body, method="POST",
-                                                 headers=headers or {}))
+        return self._open(
+            urllib.request.Request(self.base_url + path, data=body, method="POST", headers=headers or {})
+        )
 
     def cookie_header(self) -> str:
         return "; ".join(f"{c.name}={c.value}" for c in self.cookies)

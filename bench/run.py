@@ -19,8 +19,11 @@ HERE = Path(__file__).resolve().parent
 
 def available() -> list[str]:
     """Names of the benchmark modules."""
-    return sorted(m.name.removeprefix("bench_") for m in pkgutil.iter_modules([str(HERE)])
-                  if m.name.startswith("bench_"))
+    return sorted(
+        m.name.removeprefix("bench_")
+        for m in pkgutil.iter_modules([str(HERE)])
+        if m.name.startswith("bench_")
+    )
 
 
 def main() -> None:

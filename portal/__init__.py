@@ -28,9 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, ``instance/config.py``, environment, then ``test_config``."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(portal_config.DEFAULTS)
-    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
-        app.instance_path, "portal.sqlite"
-    )
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "portal.sqlite")
     app.config.from_pyfile("config.py", silent=True)
     portal_config.load_environment(app.config)
     if test_config:

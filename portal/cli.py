@@ -109,15 +109,24 @@ def register(app: Flask) -> None:
     def contract_aanmaken(kvk, nummer, naam, ingangsdatum, collectiviteitsnummer, aanleveren_vanaf):
         """Create a contract for an existing organisatie."""
         organisatie = _organisatie(kvk)
-        if db.session.scalar(select(Contract).where(
-                (Contract.nummer == nummer)
-                | (Contract.collectiviteitsnummer == collectiviteitsnummer))):
+        if db.session.scalar(
+            select(Contract).where(
+                (Contract.nummer == nummer) | (Contract.collectiviteitsnummer == collectiviteitsnummer)
+            )
+        ):
             raise click.ClickException("Contractnummer of collectiviteitsnummer bestaat al.")
         with transaction():
-            db.session.add(Contract(nummer=nummer, naam=naam, soort=organisatie.soort,
-                                    organisatie=organisatie, ingangsdatum=ingangsdatum,
-                                    collectiviteitsnummer=collectiviteitsnummer,
-                                    aanleveren_vanaf=aanleveren_vanaf))
+            db.session.add(
+                Contract(
+                    nummer=nummer,
+                    naam=naam,
+                    soort=organisatie.soort,
+                    organisatie=organisatie,
+                    ingangsdatum=ingangsdatum,
+                    collectiviteitsnummer=collectiviteitsnummer,
+                    aanleveren_vanaf=aanleveren_vanaf,
+                )
+            )
         click.echo(f"Contract {nummer} - {naam} aangemaakt.")
 
     @app.cli.command("accountbeheerder-aanmaken")
@@ -129,16 +138,24 @@ def register(app: Flask) -> None:
     def accountbeheerder_aanmaken(kvk, pseudoniem, naam, email, contracten):
         """Create the first accountbeheerder of an organisatie."""
         organisatie = _organisatie(kvk)
-        gevonden = db.session.scalars(select(Contract).where(
-            Contract.nummer.in_(contracten), Contract.organisatie_id == organisatie.id)).all()
+        gevonden = db.session.scalars(
+            select(Contract).where(Contract.nummer.in_(contracten), Contract.organisatie_id == organisatie.id)
+        ).all()
         if len(gevonden) != len(set(contracten)):
             raise click.ClickException("Onbekend contract, of niet van deze organisatie.")
-        if db.session.scalar(select(Gebruiker).where(Gebruiker.kvk_nummer == kvk,
-                                                     Gebruiker.pseudoniem == pseudoniem)):
+        if db.session.scalar(
+            select(Gebruiker).where(Gebruiker.kvk_nummer == kvk, Gebruiker.pseudoniem == pseudoniem)
+        ):
             raise click.ClickException("Voor deze eHerkenning-identiteit bestaat al een account.")
         with transaction():
-            beheerder = Gebruiker(organisatie=organisatie, naam=naam, email=email, kvk_nummer=kvk,
-                                  pseudoniem=pseudoniem, contracten=list(gevonden))
+            beheerder = Gebruiker(
+                organisatie=organisatie,
+                naam=naam,
+                email=email,
+                kvk_nummer=kvk,
+                pseudoniem=pseudoniem,
+                contracten=list(gevonden),
+            )
             zet_rollen(beheerder, {Rol.ACCOUNTBEHEER})
             db.session.add(beheerder)
         click.echo(f"Accountbeheerder {naam} aangemaakt.")
@@ -194,8 +211,10 @@ def register(app: Flask) -> None:
         vragen = contact.open_vragen()
         for v in vragen:
             context = ", ".join(f"{k} {val}" for k, val in (v.context or {}).items())
-            click.echo(f"#{v.id} {v.created_at:%d-%m-%Y} gebruiker {v.gebruiker_id}: {v.onderwerp}"
-                       + (f" ({context})" if context else ""))
+            click.echo(
+                f"#{v.id} {v.created_at:%d-%m-%Y} gebruiker {v.gebruiker_id}: {v.onderwerp}"
+                + (f" ({context})" if context else "")
+            )
             click.echo(f"    {v.vraag}")
         click.echo(f"{len(vragen)} open vraag/vragen.")
 
@@ -220,16 +239,19 @@ def register(app: Flask) -> None:
 
         aanvragen = accounts.open_aanvragen(None)
         for a in aanvragen:
-            click.echo(f"#{a.id} {a.created_at:%d-%m-%Y} {a.naam} <{a.email}>, {a.organisatie_naam} "
-                       f"(KvK {a.kvk_nummer}{'' if a.organisatie_id else ', organisatie onbekend'}); "
-                       f"rollen {', '.join(a.gewenste_rollen) or '-'}; "
-                       f"contracten {a.gewenste_contracten or '-'}")
+            click.echo(
+                f"#{a.id} {a.created_at:%d-%m-%Y} {a.naam} <{a.email}>, {a.organisatie_naam} "
+                f"(KvK {a.kvk_nummer}{'' if a.organisatie_id else ', organisatie onbekend'}); "
+                f"rollen {', '.join(a.gewenste_rollen) or '-'}; "
+                f"contracten {a.gewenste_contracten or '-'}"
+            )
         click.echo(f"{len(aanvragen)} open aanvraag/aanvragen.")
 
     @app.cli.command("accountaanvraag-goedkeuren")
     @click.argument("aanvraag_id", type=int)
-    @click.option("--rol", "rollen", multiple=True, required=True,
-                  type=click.Choice([rol.value for rol in Rol]))
+    @click.option(
+        "--rol", "rollen", multiple=True, required=True, type=click.Choice([rol.value for rol in Rol])
+    )
     @click.option("--contract", "nummers", multiple=True, help="contractnummer (herhaalbaar)")
     def accountaanvraag_goedkeuren(aanvraag_id: int, rollen, nummers):
         """Approve a request: the account is made with these roles and contracts."""
@@ -240,14 +262,21 @@ def register(app: Flask) -> None:
         if aanvraag is None:
             raise click.ClickException(f"Geen aanvraag met nummer {aanvraag_id}.")
         organisatie = accounts.organisatie_van(aanvraag)
-        contracten = db.session.scalars(select(Contract).where(
-            Contract.nummer.in_(nummers), Contract.organisatie_id == getattr(organisatie, "id", None))).all()
+        contracten = db.session.scalars(
+            select(Contract).where(
+                Contract.nummer.in_(nummers), Contract.organisatie_id == getattr(organisatie, "id", None)
+            )
+        ).all()
         if len(contracten) != len(set(nummers)):
             raise click.ClickException("Onbekend contract, of niet van deze organisatie.")
         try:
             with transaction():
-                account = accounts.goedkeuren(None, aanvraag, accounts.Rechten(
-                    frozenset(rollen), frozenset(c.id for c in contracten)), toegang=audit.CLI)
+                account = accounts.goedkeuren(
+                    None,
+                    aanvraag,
+                    accounts.Rechten(frozenset(rollen), frozenset(c.id for c in contracten)),
+                    toegang=audit.CLI,
+                )
         except accounts.AccountFout as fout:
             raise click.ClickException(fout.bericht) from None
         click.echo(f"Account {account.id} voor {account.naam} aangemaakt.")

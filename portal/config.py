@@ -88,8 +88,10 @@ def engine_options(config: dict) -> None:
     if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         return
     opties = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
-    opties["connect_args"] = {"options": "-c plan_cache_mode=force_custom_plan",
-                              **opties.get("connect_args", {})}
+    opties["connect_args"] = {
+        "options": "-c plan_cache_mode=force_custom_plan",
+        **opties.get("connect_args", {}),
+    }
     config["SQLALCHEMY_ENGINE_OPTIONS"] = opties
 
 

@@ -38,8 +38,13 @@ CACHE = ROOT / "tests" / ".cache"
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 _PG_BASE = normalise_database_url(os.environ.get("TEST_DATABASE_URL", "")) or None
 # This worker's own database: the URL's database name with the worker id appended.
-PG_URL = (make_url(_PG_BASE).set(database=f"{make_url(_PG_BASE).database}_{WORKER}")
-          .render_as_string(hide_password=False) if _PG_BASE else None)
+PG_URL = (
+    make_url(_PG_BASE)
+    .set(database=f"{make_url(_PG_BASE).database}_{WORKER}")
+    .render_as_string(hide_password=False)
+    if _PG_BASE
+    else None
+)
 
 
 def pytest_configure(config):
@@ -223,9 +228,9 @@ def world(app) -> World:
         rol: factories.gebruiker(org, rollen=(rol,), contracten=[a], naam=f"Gebruiker {rol}")
         for rol in ("administratief", "financieel", "accountbeheer")
     }
-    users["vreemd"] = factories.gebruiker(other, rollen=("administratief", "financieel",
-                                                         "accountbeheer"),
-                                          contracten=[b], naam="Gebruiker Beta")
+    users["vreemd"] = factories.gebruiker(
+        other, rollen=("administratief", "financieel", "accountbeheer"), contracten=[b], naam="Gebruiker Beta"
+    )
     pa = factories.persoon(achternaam="Alfastra")
     pb = factories.persoon(achternaam="Betastra")
     factories.deelname(pa, a)
@@ -287,9 +292,16 @@ def login_as(app, world):
 # ---------------------------------------------------------------- browser -----------------
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -308,8 +320,9 @@ def htmx_file() -> Path:
         CACHE.mkdir(parents=True, exist_ok=True)
         work = CACHE / "npm"
         work.mkdir(exist_ok=True)
-        subprocess.run(["npm", "pack", f"htmx.org@{HTMX_VERSION}", "--silent"], cwd=work,
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["npm", "pack", f"htmx.org@{HTMX_VERSION}", "--silent"], cwd=work, check=True, capture_output=True
+        )
         tarball = next(work.glob("htmx.org-*.tgz"))
         subprocess.run(["tar", "-xzf", tarball.name], cwd=work, check=True)
         shutil.copy(work / "package" / "dist" / "htmx.min.js", target)
@@ -320,8 +333,9 @@ def htmx_file() -> Path:
 def live_server(tmp_path_factory):
     """The portal with demo data, served from a real server thread."""
     path = tmp_path_factory.mktemp("live") / "portal.sqlite"
-    application = create_app({**BASE_CONFIG, "RERAISE_ERRORS": False,
-                              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    application = create_app(
+        {**BASE_CONFIG, "RERAISE_ERRORS": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
+    )
     with application.app_context():
         db.create_all()
         from portal.demo import data
@@ -351,8 +365,11 @@ def portal_page(page, live_server, htmx_file):
     def route(request_route):
         url = request_route.request.url
         if url == HTMX_URL:
-            request_route.fulfill(status=200, body=body, headers={
-                "Content-Type": "application/javascript", "Access-Control-Allow-Origin": "*"})
+            request_route.fulfill(
+                status=200,
+                body=body,
+                headers={"Content-Type": "application/javascript", "Access-Control-Allow-Origin": "*"},
+            )
         elif url.startswith(live_server[0]):
             request_route.continue_()
         else:

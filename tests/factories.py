@@ -40,9 +40,14 @@ def contract(org: Organisatie | None = None, **kw) -> Contract:
     """A contract of ``org`` (a new organisatie when omitted)."""
     org = org or organisatie()
     nummer = str(next(_contracten))
-    values = {"nummer": nummer, "naam": f"Contract {nummer}", "soort": org.soort,
-              "organisatie": org, "ingangsdatum": date(2014, 1, 1),
-              "collectiviteitsnummer": nummer}
+    values = {
+        "nummer": nummer,
+        "naam": f"Contract {nummer}",
+        "soort": org.soort,
+        "organisatie": org,
+        "ingangsdatum": date(2014, 1, 1),
+        "collectiviteitsnummer": nummer,
+    }
     values.update(kw)
     c = Contract(**values)
     db.session.add(c)
@@ -50,8 +55,7 @@ def contract(org: Organisatie | None = None, **kw) -> Contract:
     return c
 
 
-def product(code: str = "BASIS", soort: str = "basis", premie: str = "120.00",
-            jaar: int = 2026) -> Product:
+def product(code: str = "BASIS", soort: str = "basis", premie: str = "120.00", jaar: int = 2026) -> Product:
     """A product with a tariff for one year."""
     p = Product(code=code, naam=f"Product {code}", soort=soort)
     p.tarieven.append(ProductTarief(jaar=jaar, maandpremie=Decimal(premie)))
@@ -78,9 +82,16 @@ def aanbod(c: Contract, p: Product, korting: str = "10.00") -> ContractProduct:
 
 def persoon(**kw) -> Persoon:
     """A person with a valid test BSN and a fresh relatienummer."""
-    values = {"bsn": next(_bsns), "relatienummer": str(next(_relatienummers)),
-              "voorletters": "J.", "voorvoegsel": None, "achternaam": "Jansen",
-              "geslacht": "M", "geboortedatum": date(1970, 5, 1), "nationaliteit": "Nederlands"}
+    values = {
+        "bsn": next(_bsns),
+        "relatienummer": str(next(_relatienummers)),
+        "voorletters": "J.",
+        "voorvoegsel": None,
+        "achternaam": "Jansen",
+        "geslacht": "M",
+        "geboortedatum": date(1970, 5, 1),
+        "nationaliteit": "Nederlands",
+    }
     values.update(kw)
     p = Persoon(**values)
     db.session.add(p)
@@ -100,12 +111,17 @@ def deelname(p: Persoon, c: Contract, **kw) -> Deelname:
 
 def gebruiker(org: Organisatie, rollen=("administratief",), contracten=(), **kw) -> Gebruiker:
     """A portal account with roles and contracts; its pseudonym is unique."""
-    values = {"organisatie": org, "naam": "Test Gebruiker", "email": "test@example.org",
-              "kvk_nummer": org.kvk_nummer, "pseudoniem": f"test-pseudo-{next(_pseudoniemen)}",
-              "is_administratief": "administratief" in rollen,
-              "is_financieel": "financieel" in rollen,
-              "is_accountbeheerder": "accountbeheer" in rollen,
-              "contracten": list(contracten)}
+    values = {
+        "organisatie": org,
+        "naam": "Test Gebruiker",
+        "email": "test@example.org",
+        "kvk_nummer": org.kvk_nummer,
+        "pseudoniem": f"test-pseudo-{next(_pseudoniemen)}",
+        "is_administratief": "administratief" in rollen,
+        "is_financieel": "financieel" in rollen,
+        "is_accountbeheerder": "accountbeheer" in rollen,
+        "contracten": list(contracten),
+    }
     values.update(kw)
     g = Gebruiker(**values)
     db.session.add(g)

@@ -32,12 +32,22 @@ def mock_login(client, kvk: str, pseudoniem: str, niveau: str = "loa3"):
     state, audience = query["state"][0], query["audience"][0]
     if client.get(start.headers["Location"]).status_code != 200:  # the leverancier page
         raise AssertionError("mock provider unreachable")
-    page = client.get("/mock-eherkenning/middel",
-                      query_string={"state": state, "audience": audience, "leverancier": "KPN"})
-    back = client.post("/mock-eherkenning/middel", data={
-        "csrf_token": csrf_token(page.text), "state": state, "audience": audience,
-        "leverancier": "KPN", "middel": "eigen", "kvk_nummer": kvk, "pseudoniem": pseudoniem,
-        "niveau": niveau})
+    page = client.get(
+        "/mock-eherkenning/middel", query_string={"state": state, "audience": audience, "leverancier": "KPN"}
+    )
+    back = client.post(
+        "/mock-eherkenning/middel",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "state": state,
+            "audience": audience,
+            "leverancier": "KPN",
+            "middel": "eigen",
+            "kvk_nummer": kvk,
+            "pseudoniem": pseudoniem,
+            "niveau": niveau,
+        },
+    )
     if back.status_code != 302:
         raise AssertionError(back.text)
     return client.get(back.headers["Location"])

@@ -43,10 +43,12 @@ def aanbod(world):
     """Contract A offers a basisverzekering, two levels of aanvullend and a tand pakket."""
     jaar = vandaag().year
     producten = {}
-    for code, soort, groep, prijs, korting in (("BASIS", "basis", None, "120.00", "5.00"),
-                                               ("AV-GOED", "aanvullend", "AV", "20.00", "10.00"),
-                                               ("AV-BETER", "aanvullend", "AV", "30.00", "10.00"),
-                                               ("TAND", "aanvullend", None, "15.00", "0.00")):
+    for code, soort, groep, prijs, korting in (
+        ("BASIS", "basis", None, "120.00", "5.00"),
+        ("AV-GOED", "aanvullend", "AV", "20.00", "10.00"),
+        ("AV-BETER", "aanvullend", "AV", "30.00", "10.00"),
+        ("TAND", "aanvullend", None, "15.00", "0.00"),
+    ):
         p = factories.product(code, soort, prijs, jaar)
         p.groep = groep
         for extra in (jaar - 1, jaar + 1):
@@ -64,20 +66,38 @@ def admin(login_as, aanbod):
 
 
 def client_gegevens(**override) -> dict:
-    data = {"bsn": next(_bsns), "voorletters": "M.", "voorvoegsel": "de", "achternaam": "Vries",
-            "geslacht": "V", "geboortedatum": "14-02-1980", "nationaliteit": "Nederlandse",
-            "postcode": "2311 AB", "huisnummer": "12", "huisnummer_toevoeging": "",
-            "straat": "Breestraat", "woonplaats": "Leiden", "email": "", "telefoon": "",
-            "ingangsdatum": d(vandaag().replace(day=1))}
+    data = {
+        "bsn": next(_bsns),
+        "voorletters": "M.",
+        "voorvoegsel": "de",
+        "achternaam": "Vries",
+        "geslacht": "V",
+        "geboortedatum": "14-02-1980",
+        "nationaliteit": "Nederlandse",
+        "postcode": "2311 AB",
+        "huisnummer": "12",
+        "huisnummer_toevoeging": "",
+        "straat": "Breestraat",
+        "woonplaats": "Leiden",
+        "email": "",
+        "telefoon": "",
+        "ingangsdatum": d(vandaag().replace(day=1)),
+    }
     data.update(override)
     return data
 
 
 def lid(i: int, rol: str, **override) -> dict:
-    data = {"rol": rol, "bsn": next(_bsns), "voorletters": "P." if rol == "partner" else "K.",
-            "voorvoegsel": "", "achternaam": "Vries" if rol == "kind" else "Bakker",
-            "geslacht": "M", "geboortedatum": "03-03-1978" if rol == "partner" else "05-06-2012",
-            "nationaliteit": "Nederlandse"}
+    data = {
+        "rol": rol,
+        "bsn": next(_bsns),
+        "voorletters": "P." if rol == "partner" else "K.",
+        "voorvoegsel": "",
+        "achternaam": "Vries" if rol == "kind" else "Bakker",
+        "geslacht": "M",
+        "geboortedatum": "03-03-1978" if rol == "partner" else "05-06-2012",
+        "nationaliteit": "Nederlandse",
+    }
     data.update(override)
     return {f"leden-{i}-{k}": v for k, v in data.items()}
 
@@ -101,24 +121,32 @@ def huishouden_van_drie(portal, contract, **client_override):
     assert response.status_code == 303, response.get_data(as_text=True)
     gezin = stap(url, "gezinsleden")
     assert response.headers["Location"] == gezin
-    response = portal.post(gezin, {**lid(0, "partner"), **lid(1, "kind"), "actie": "aanmelden"},
-                           csrf_from=gezin)
+    response = portal.post(
+        gezin, {**lid(0, "partner"), **lid(1, "kind"), "actie": "aanmelden"}, csrf_from=gezin
+    )
     assert response.status_code == 303, response.get_data(as_text=True)
     assert response.headers["Location"] == stap(url, "verzekering")
     return url, gegevens
 
 
-VERZEKERING = {"keuze-hoofd": "verzekering", "groep-hoofd-AV": "AV-GOED",
-               "keuze-leden-0": "collectiviteit",
-               "keuze-leden-1": "verzekering", "groep-leden-1-AV": "", "los-leden-1": "TAND",
-               "wijze": "automatische_incasso", "iban": "NL91 ABNA 0417 1643 00",
-               "rekeninghouder": "M. de Vries"}
+VERZEKERING = {
+    "keuze-hoofd": "verzekering",
+    "groep-hoofd-AV": "AV-GOED",
+    "keuze-leden-0": "collectiviteit",
+    "keuze-leden-1": "verzekering",
+    "groep-leden-1-AV": "",
+    "los-leden-1": "TAND",
+    "wijze": "automatische_incasso",
+    "iban": "NL91 ABNA 0417 1643 00",
+    "rekeninghouder": "M. de Vries",
+}
 
 
 def kind_met_polis() -> tuple[Persoon, Polis]:
     """The child K. Vries registered by ``VERZEKERING``, and its polis."""
-    kind = db.session.scalar(select(Persoon).where(Persoon.voorletters == "K.",
-                                                   Persoon.achternaam == "Vries"))
+    kind = db.session.scalar(
+        select(Persoon).where(Persoon.voorletters == "K.", Persoon.achternaam == "Vries")
+    )
     return kind, db.session.scalar(select(Polis).where(Polis.persoon_id == kind.id))
 
 
@@ -127,6 +155,7 @@ def tel(model) -> int:
 
 
 # -- the whole household ---------------------------------------------------------------------------
+
 
 def test_a_household_of_three_is_registered_with_polissen_and_berichten(admin, world, aanbod):
     url, gegevens = huishouden_van_drie(admin, world.contract_a)
@@ -142,17 +171,23 @@ def test_a_household_of_three_is_registered_with_polissen_and_berichten(admin, w
     hoofd = db.session.scalar(select(Persoon).where(Persoon.bsn == gegevens["bsn"]))
     assert hoofd.volledige_naam == "M. de Vries" and hoofd.postcode == "2311 AB"
     assert int(hoofd.relatienummer) >= nummers.EERSTE_RELATIENUMMER
-    deelnames = db.session.scalars(select(Deelname).where(
-        Deelname.contract_id == world.contract_a.id, Deelname.ingangsdatum == vandaag().replace(day=1))
-        .order_by(Deelname.id)).all()
+    deelnames = db.session.scalars(
+        select(Deelname)
+        .where(Deelname.contract_id == world.contract_a.id, Deelname.ingangsdatum == vandaag().replace(day=1))
+        .order_by(Deelname.id)
+    ).all()
     assert [x.rol for x in deelnames] == ["hoofdverzekerde", "partner", "kind"]
     assert deelnames[1].hoofd_deelname_id == deelnames[0].id == deelnames[2].hoofd_deelname_id
     partner, kind = deelnames[1].persoon, deelnames[2].persoon
     assert partner.postcode == "2311 AB" and kind.woonplaats == "Leiden"  # the household's address
     assert hoofd.naam_partner == "Bakker"
 
-    polissen = {p.persoon_id: p for p in db.session.scalars(select(Polis).where(
-        Polis.persoon_id.in_([hoofd.id, partner.id, kind.id])))}
+    polissen = {
+        p.persoon_id: p
+        for p in db.session.scalars(
+            select(Polis).where(Polis.persoon_id.in_([hoofd.id, partner.id, kind.id]))
+        )
+    }
     assert set(polissen) == {hoofd.id, kind.id}  # the partner chose alleen collectiviteit
     assert sorted(pp.product.code for pp in polissen[hoofd.id].producten) == ["AV-GOED", "BASIS"]
     assert sorted(pp.product.code for pp in polissen[kind.id].producten) == ["BASIS", "TAND"]
@@ -160,25 +195,38 @@ def test_a_household_of_three_is_registered_with_polissen_and_berichten(admin, w
     assert polissen[hoofd.id].contract_id == world.contract_a.id
     assert sorted(v.soort for v in polissen[kind.id].verzendingen) == ["polisblad", "verzekeringspas"]
 
-    meldingen = db.session.scalars(select(Melding).where(
-        Melding.persoon_id.in_([hoofd.id, partner.id, kind.id]))).all()
+    meldingen = db.session.scalars(
+        select(Melding).where(Melding.persoon_id.in_([hoofd.id, partner.id, kind.id]))
+    ).all()
     assert {(m.soort, m.status, m.kanaal) for m in meldingen} == {("aanmelding", "verwerkt", "portal")}
     assert len(meldingen) == 3
-    teksten = {b.tekst for b in db.session.scalars(select(Bericht).where(
-        Bericht.contract_id == world.contract_a.id, Bericht.persoon_id.isnot(None)))}
+    teksten = {
+        b.tekst
+        for b in db.session.scalars(
+            select(Bericht).where(Bericht.contract_id == world.contract_a.id, Bericht.persoon_id.isnot(None))
+        )
+    }
     assert f"Aanmelding mevrouw M. de Vries voor contract {world.contract_a.nummer} ontvangen" in teksten
     assert f"Aanmelding de heer K. Vries voor contract {world.contract_a.nummer} ontvangen" in teksten
 
     concept = db.session.scalar(select(AanmeldConcept))
     assert concept.afgerond_op is not None
     assert "hoofd" not in concept.gegevens and "leden" not in concept.gegevens  # typed data gone
-    entry = db.session.scalars(select(AuditLog).where(AuditLog.gebeurtenis == "deelnemer_aanmelden",
-                                                      AuditLog.uitkomst == "ok")).one()
+    entry = db.session.scalars(
+        select(AuditLog).where(AuditLog.gebeurtenis == "deelnemer_aanmelden", AuditLog.uitkomst == "ok")
+    ).one()
     assert set(entry.relatienummers) == {hoofd.relatienummer, partner.relatienummer, kind.relatienummer}
 
     bevestiging = admin.client.get(stap(url, "bevestiging")).get_data(as_text=True)
-    for tekst in ("De aanmelding is verwerkt", "M. de Vries", "P. Bakker", "K. Vries",
-                  "Alleen collectiviteit", "€ 132,00", polissen[hoofd.id].polisnummer):
+    for tekst in (
+        "De aanmelding is verwerkt",
+        "M. de Vries",
+        "P. Bakker",
+        "K. Vries",
+        "Alleen collectiviteit",
+        "€ 132,00",
+        polissen[hoofd.id].polisnummer,
+    ):
         assert tekst in bevestiging
     # 114 + 18 for the client; 114 + 15 for the child.
     assert "€ 129,00" in bevestiging
@@ -197,14 +245,29 @@ def test_the_polisblad_pdf_shows_the_person_products_and_premiums(admin, world, 
     assert response.headers["Content-Type"] == "application/pdf"
     assert f"polisblad-{polis.polisnummer}.pdf" in response.headers["Content-Disposition"]
     tekst = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
-    for verwacht in ("Polisblad", "K. Vries", kind.relatienummer, polis.polisnummer,
-                     world.contract_a.label, d(vandaag().replace(day=1)), "Product BASIS",
-                     "Product TAND", "€ 114,00", "€ 15,00", "€ 129,00", "Hoofdverzekerde",
-                     "M. de Vries"):
+    for verwacht in (
+        "Polisblad",
+        "K. Vries",
+        kind.relatienummer,
+        polis.polisnummer,
+        world.contract_a.label,
+        d(vandaag().replace(day=1)),
+        "Product BASIS",
+        "Product TAND",
+        "€ 114,00",
+        "€ 15,00",
+        "€ 129,00",
+        "Hoofdverzekerde",
+        "M. de Vries",
+    ):
         assert verwacht in tekst, verwacht
     assert "0417 1643" not in tekst  # the IBAN is masked on paper
-    assert db.session.scalar(select(func.count()).select_from(AuditLog).where(
-        AuditLog.gebeurtenis == "polisblad_downloaden")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.gebeurtenis == "polisblad_downloaden")
+        )
+        == 1
+    )
 
 
 def test_names_outside_latin1_print_on_the_polisblad(app, world, aanbod):
@@ -212,8 +275,13 @@ def test_names_outside_latin1_print_on_the_polisblad(app, world, aanbod):
 
     p = factories.persoon(voorletters="Ł.", achternaam="Şahin-Wójcik")
     deelname = factories.deelname(p, world.contract_a)
-    polis = Polis(polisnummer="P99999999", persoon=p, contract_id=world.contract_a.id,
-                  ingangsdatum=vandaag(), betalingswijze="acceptgiro")
+    polis = Polis(
+        polisnummer="P99999999",
+        persoon=p,
+        contract_id=world.contract_a.id,
+        ingangsdatum=vandaag(),
+        betalingswijze="acceptgiro",
+    )
     db.session.add(polis)
     db.session.flush()
     tekst = PdfReader(io.BytesIO(polisblad.maak(polis, deelname, vandaag()))).pages[0].extract_text()
@@ -221,6 +289,7 @@ def test_names_outside_latin1_print_on_the_polisblad(app, world, aanbod):
 
 
 # -- keeping what was typed --------------------------------------------------------------------------
+
 
 def test_earlier_steps_show_what_was_typed_when_the_user_goes_back(admin, world):
     url, gegevens = huishouden_van_drie(admin, world.contract_a, achternaam="Terugkeer")
@@ -241,21 +310,26 @@ def test_a_later_step_cannot_be_reached_before_the_earlier_ones(admin, world):
 
 # -- the rules, each with its message at the field ----------------------------------------------------
 
-@pytest.mark.parametrize(("veld", "waarde", "tekst"), [
-    ("bsn", "123456789", "Dit BSN klopt niet"),
-    ("bsn", "", "Vul het BSN in."),
-    ("achternaam", "", "Vul de achternaam in."),
-    ("voorletters", "", "Vul de voorletters in."),
-    ("geboortedatum", "31-02-1980", "De datum moet bestaan"),
-    ("geboortedatum", "1980-13-01", "Vul de geboortedatum in als dd-mm-jjjj"),
-    ("geslacht", "", "Kies het geslacht."),
-    ("postcode", "23110 AB", "4 cijfers en 2 letters"),
-    ("huisnummer", "12a", "Een huisnummer bestaat uit cijfers"),
-    ("email", "geen-adres", "Vul een e-mailadres in"),
-    ("ingangsdatum", "", "Vul de ingangsdatum in."),
-])
-def test_a_client_field_rule_rejects_with_a_dutch_message_and_keeps_the_input(admin, world, veld,
-                                                                               waarde, tekst):
+
+@pytest.mark.parametrize(
+    ("veld", "waarde", "tekst"),
+    [
+        ("bsn", "123456789", "Dit BSN klopt niet"),
+        ("bsn", "", "Vul het BSN in."),
+        ("achternaam", "", "Vul de achternaam in."),
+        ("voorletters", "", "Vul de voorletters in."),
+        ("geboortedatum", "31-02-1980", "De datum moet bestaan"),
+        ("geboortedatum", "1980-13-01", "Vul de geboortedatum in als dd-mm-jjjj"),
+        ("geslacht", "", "Kies het geslacht."),
+        ("postcode", "23110 AB", "4 cijfers en 2 letters"),
+        ("huisnummer", "12a", "Een huisnummer bestaat uit cijfers"),
+        ("email", "geen-adres", "Vul een e-mailadres in"),
+        ("ingangsdatum", "", "Vul de ingangsdatum in."),
+    ],
+)
+def test_a_client_field_rule_rejects_with_a_dutch_message_and_keeps_the_input(
+    admin, world, veld, waarde, tekst
+):
     url = start(admin, world.contract_a)
     gegevens = client_gegevens(**{veld: waarde, "achternaam": "Bewaard" if veld != "achternaam" else ""})
     response = admin.post(url, gegevens, csrf_from=url)
@@ -274,40 +348,42 @@ def test_the_120_day_rule_names_the_earliest_ingangsdatum(admin, world):
     te_vroeg = vandaag() - timedelta(days=121)
     html = admin.post(url, client_gegevens(ingangsdatum=d(te_vroeg)), csrf_from=url).get_data(as_text=True)
     assert f"De vroegst mogelijke ingangsdatum is {d(vandaag() - timedelta(days=120))}." in html
-    response = admin.post(url, client_gegevens(ingangsdatum=d(vandaag() - timedelta(days=120))),
-                          csrf_from=url)
+    response = admin.post(
+        url, client_gegevens(ingangsdatum=d(vandaag() - timedelta(days=120))), csrf_from=url
+    )
     assert response.status_code == 303
 
 
 def test_an_ingangsdatum_too_far_ahead_is_refused(admin, world):
     url = start(admin, world.contract_a)
-    html = admin.post(url, client_gegevens(ingangsdatum=d(vandaag() + timedelta(days=366))),
-                      csrf_from=url).get_data(as_text=True)
+    html = admin.post(
+        url, client_gegevens(ingangsdatum=d(vandaag() + timedelta(days=366))), csrf_from=url
+    ).get_data(as_text=True)
     assert f"De laatst mogelijke ingangsdatum is {d(vandaag() + timedelta(days=365))}." in html
 
 
 def test_a_person_with_an_active_deelname_in_the_contract_is_refused(admin, world):
     url = start(admin, world.contract_a)
     pa = world.persoon_a
-    response = admin.post(url, client_gegevens(bsn=pa.bsn, geboortedatum=d(pa.geboortedatum)),
-                          csrf_from=url)
+    response = admin.post(url, client_gegevens(bsn=pa.bsn, geboortedatum=d(pa.geboortedatum)), csrf_from=url)
     assert response.status_code == 422
-    assert f"{pa.volledige_naam} is al deelnemer van contract {world.contract_a.nummer}" in \
-        response.get_data(as_text=True)
+    assert f"{pa.volledige_naam} is al deelnemer van contract {world.contract_a.nummer}" in response.get_data(
+        as_text=True
+    )
 
 
 def test_a_known_bsn_with_another_geboortedatum_is_refused(admin, world):
     url = start(admin, world.contract_a)
-    response = admin.post(url, client_gegevens(bsn=world.persoon_b.bsn, geboortedatum="01-01-1999"),
-                          csrf_from=url)
+    response = admin.post(
+        url, client_gegevens(bsn=world.persoon_b.bsn, geboortedatum="01-01-1999"), csrf_from=url
+    )
     assert "Dit BSN hoort bij iemand met een andere geboortedatum" in response.get_data(as_text=True)
 
 
 def test_a_known_person_from_another_contract_is_registered_as_the_same_person(admin, world):
     pb = world.persoon_b
     url = start(admin, world.contract_a)
-    response = admin.post(url, client_gegevens(bsn=pb.bsn, geboortedatum=d(pb.geboortedatum)),
-                          csrf_from=url)
+    response = admin.post(url, client_gegevens(bsn=pb.bsn, geboortedatum=d(pb.geboortedatum)), csrf_from=url)
     assert response.status_code == 303
     gezin = stap(url, "gezinsleden")
     admin.post(gezin, {"actie": "aanmelden"}, csrf_from=gezin)
@@ -315,18 +391,24 @@ def test_a_known_person_from_another_contract_is_registered_as_the_same_person(a
     response = admin.post(verzekering, {"keuze-hoofd": "collectiviteit"}, csrf_from=verzekering)
     assert response.status_code == 303
     assert tel(Persoon) == 2
-    assert db.session.scalar(select(func.count()).select_from(Deelname).where(
-        Deelname.persoon_id == pb.id)) == 2
+    assert (
+        db.session.scalar(select(func.count()).select_from(Deelname).where(Deelname.persoon_id == pb.id)) == 2
+    )
 
 
-@pytest.mark.parametrize(("leden", "tekst"), [
-    ({**lid(0, "kind", geboortedatum="01-01-1970")}, "Een kind is jonger dan de cliënt"),
-    ({**lid(0, "partner"), **lid(1, "partner")}, "Er kan maar één partner worden aangemeld."),
-    ({**lid(0, "kind", bsn="123456789")}, "Dit BSN klopt niet"),
-    ({**lid(0, "kind", geboortedatum="")}, "Vul de geboortedatum in."),
-    ({**lid(0, "kind", geboortedatum=d(vandaag() + timedelta(days=3)))},
-     "De geboortedatum kan niet na vandaag liggen."),
-])
+@pytest.mark.parametrize(
+    ("leden", "tekst"),
+    [
+        ({**lid(0, "kind", geboortedatum="01-01-1970")}, "Een kind is jonger dan de cliënt"),
+        ({**lid(0, "partner"), **lid(1, "partner")}, "Er kan maar één partner worden aangemeld."),
+        ({**lid(0, "kind", bsn="123456789")}, "Dit BSN klopt niet"),
+        ({**lid(0, "kind", geboortedatum="")}, "Vul de geboortedatum in."),
+        (
+            {**lid(0, "kind", geboortedatum=d(vandaag() + timedelta(days=3)))},
+            "De geboortedatum kan niet na vandaag liggen.",
+        ),
+    ],
+)
 def test_a_gezinslid_rule_rejects_at_its_field(admin, world, leden, tekst):
     url = start(admin, world.contract_a)
     admin.post(url, client_gegevens(), csrf_from=url)
@@ -343,18 +425,22 @@ def test_the_same_bsn_twice_in_one_household_is_refused(admin, world):
     gegevens = client_gegevens()
     admin.post(url, gegevens, csrf_from=url)
     gezin = stap(url, "gezinsleden")
-    response = admin.post(gezin, {**lid(0, "kind", bsn=gegevens["bsn"]), "actie": "aanmelden"},
-                          csrf_from=gezin)
+    response = admin.post(
+        gezin, {**lid(0, "kind", bsn=gegevens["bsn"]), "actie": "aanmelden"}, csrf_from=gezin
+    )
     assert "Dit BSN is al ingevuld bij M. de Vries." in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("override", "tekst", "veld"), [
-    ({"iban": "NL91 ABNA 0417 1643 01"}, "Dit IBAN klopt niet", "iban"),
-    ({"iban": ""}, "Vul het IBAN in.", "iban"),
-    ({"rekeninghouder": ""}, "Vul de naam van de rekeninghouder in.", "rekeninghouder"),
-    ({"wijze": "via_werkgever"}, "Kies een betalingswijze.", "wijze"),
-    ({"keuze-leden-0": ""}, "alleen collectiviteit of een verzekering", "leden-0-producten"),
-])
+@pytest.mark.parametrize(
+    ("override", "tekst", "veld"),
+    [
+        ({"iban": "NL91 ABNA 0417 1643 01"}, "Dit IBAN klopt niet", "iban"),
+        ({"iban": ""}, "Vul het IBAN in.", "iban"),
+        ({"rekeninghouder": ""}, "Vul de naam van de rekeninghouder in.", "rekeninghouder"),
+        ({"wijze": "via_werkgever"}, "Kies een betalingswijze.", "wijze"),
+        ({"keuze-leden-0": ""}, "alleen collectiviteit of een verzekering", "leden-0-producten"),
+    ],
+)
 def test_a_verzekering_rule_rejects_and_saves_nothing(admin, world, override, tekst, veld):
     url, _ = huishouden_van_drie(admin, world.contract_a)
     verzekering = stap(url, "verzekering")
@@ -367,6 +453,7 @@ def test_a_verzekering_rule_rejects_and_saves_nothing(admin, world, override, te
 
 
 # -- all or nothing -------------------------------------------------------------------------------------
+
 
 def test_a_failure_in_the_last_step_leaves_nothing_behind(admin, world, monkeypatch):
     url, _ = huishouden_van_drie(admin, world.contract_a)
@@ -420,6 +507,7 @@ def test_pressing_aanmelden_twice_registers_once(admin, world):
 
 # -- gezinsleden rows ----------------------------------------------------------------------------------
 
+
 def test_rows_are_added_and_removed_as_an_htmx_fragment(admin, world):
     url = start(admin, world.contract_a)
     admin.post(url, client_gegevens(), csrf_from=url)
@@ -431,13 +519,16 @@ def test_rows_are_added_and_removed_as_an_htmx_fragment(admin, world):
     assert response.status_code == 200 and "<html" not in html
     assert 'id="leden-0-bsn"' in html and "Partner toegevoegd als gezinslid 1." in html
     assert 'data-focus="leden-0-bsn"' in html
-    response = admin.client.post(f"{gezin}?actie=kind", data={**lid(0, "partner", achternaam="Eerst")},
-                                 headers=hx)
+    response = admin.client.post(
+        f"{gezin}?actie=kind", data={**lid(0, "partner", achternaam="Eerst")}, headers=hx
+    )
     html = response.get_data(as_text=True)
     assert 'value="Eerst"' in html and 'id="leden-1-bsn"' in html
-    response = admin.client.post(f"{gezin}?actie=verwijder-0",
-                                 data={**lid(0, "partner", achternaam="Eerst"), **lid(1, "kind")},
-                                 headers=hx)
+    response = admin.client.post(
+        f"{gezin}?actie=verwijder-0",
+        data={**lid(0, "partner", achternaam="Eerst"), **lid(1, "kind")},
+        headers=hx,
+    )
     html = response.get_data(as_text=True)
     assert "Eerst" not in html.split("verwijderd")[1] and 'id="leden-1-bsn"' not in html
     assert 'data-focus="gezinsleden-kop"' in html
@@ -473,6 +564,7 @@ def test_rows_are_added_without_javascript_too(admin, world):
 
 # -- drafts belong to one session ----------------------------------------------------------------------
 
+
 def test_another_session_cannot_open_the_draft(admin, world, login_as):
     url = start(admin, world.contract_a)
     ander = login_as("administratief")  # the same user, another login session
@@ -491,13 +583,15 @@ def test_logout_deletes_the_draft(admin, world):
 
 
 def test_a_foreign_contract_cannot_be_chosen(admin, world):
-    response = admin.post("/nieuwe-deelnemer", {"contract": world.contract_b.nummer},
-                          csrf_from="/nieuwe-deelnemer")
+    response = admin.post(
+        "/nieuwe-deelnemer", {"contract": world.contract_b.nummer}, csrf_from="/nieuwe-deelnemer"
+    )
     assert response.status_code == 404
     assert tel(AanmeldConcept) == 0
 
 
 # -- bijschrijven ----------------------------------------------------------------------------------------
+
 
 def test_bijschrijven_adds_a_child_to_an_existing_hoofdverzekerde(admin, world):
     pa = world.persoon_a
@@ -509,8 +603,11 @@ def test_bijschrijven_adds_a_child_to_an_existing_hoofdverzekerde(admin, world):
     assert gezin.endswith("/gezinsleden")
     response = admin.post(gezin, {"ingangsdatum": d(vandaag()), "actie": "aanmelden"}, csrf_from=gezin)
     assert "Voeg een partner of kind toe om bij te schrijven." in response.get_data(as_text=True)
-    response = admin.post(gezin, {"ingangsdatum": d(vandaag()), **lid(0, "kind", achternaam="Alfastra"),
-                                  "actie": "aanmelden"}, csrf_from=gezin)
+    response = admin.post(
+        gezin,
+        {"ingangsdatum": d(vandaag()), **lid(0, "kind", achternaam="Alfastra"), "actie": "aanmelden"},
+        csrf_from=gezin,
+    )
     assert response.status_code == 303, response.get_data(as_text=True)
     verzekering = stap(gezin, "verzekering")
     response = admin.post(verzekering, {"keuze-leden-0": "collectiviteit"}, csrf_from=verzekering)
@@ -519,8 +616,9 @@ def test_bijschrijven_adds_a_child_to_an_existing_hoofdverzekerde(admin, world):
     kind = db.session.scalar(select(Deelname).where(Deelname.hoofd_deelname_id == hoofd.id))
     assert kind.rol == "kind" and kind.ingangsdatum == vandaag()
     # Huidige deelnemers shows the child as bijgeschreven and the parent with the Bijschrijven link.
-    html = admin.client.get("/deelnemers", query_string={"achternaam": "Alfastra"},
-                            headers={"HX-Request": "true"}).get_data(as_text=True)
+    html = admin.client.get(
+        "/deelnemers", query_string={"achternaam": "Alfastra"}, headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
     assert "Bijgeschreven (kind)" in html
     assert f'href="{pagina}"' in html
 
@@ -533,8 +631,9 @@ def test_bijschrijven_refuses_a_second_partner_and_a_date_before_the_hoofd(admin
     db.session.commit()
     pagina = f"/deelnemers/{pa.relatienummer}/bijschrijven/{world.contract_a.nummer}"
     gezin = admin.post(pagina, {}, csrf_from=pagina).headers["Location"]
-    response = admin.post(gezin, {"ingangsdatum": d(vandaag()), **lid(0, "partner"), "actie": "aanmelden"},
-                          csrf_from=gezin)
+    response = admin.post(
+        gezin, {"ingangsdatum": d(vandaag()), **lid(0, "partner"), "actie": "aanmelden"}, csrf_from=gezin
+    )
     assert "J. Alfastra heeft al een partner in dit contract." in response.get_data(as_text=True)
 
 
@@ -550,13 +649,29 @@ def test_bijschrijven_of_an_ended_deelname_is_not_offered(admin, world):
 
 # -- the domain on its own (as the API and the upload will call it) ------------------------------------
 
+
 def _huishouden(contract, **kw) -> regels.Huishouden:
-    hoofd = regels.PersoonGegevens.uit({
-        "bsn": next(_bsns), "voorletters": "A.", "achternaam": "Domein", "geslacht": "M",
-        "geboortedatum": "1980-01-01", "nationaliteit": "Nederlandse", "straat": "Laan",
-        "huisnummer": "1", "postcode": "1234AB", "woonplaats": "Ergens", "producten": ["BASIS"]})
-    values = {"contract": contract, "ingangsdatum": vandaag().isoformat(), "hoofd": hoofd,
-              "betaling": regels.Betaling("acceptgiro")}
+    hoofd = regels.PersoonGegevens.uit(
+        {
+            "bsn": next(_bsns),
+            "voorletters": "A.",
+            "achternaam": "Domein",
+            "geslacht": "M",
+            "geboortedatum": "1980-01-01",
+            "nationaliteit": "Nederlandse",
+            "straat": "Laan",
+            "huisnummer": "1",
+            "postcode": "1234AB",
+            "woonplaats": "Ergens",
+            "producten": ["BASIS"],
+        }
+    )
+    values = {
+        "contract": contract,
+        "ingangsdatum": vandaag().isoformat(),
+        "hoofd": hoofd,
+        "betaling": regels.Betaling("acceptgiro"),
+    }
     values.update(kw)
     return regels.Huishouden(**values)
 
@@ -564,9 +679,11 @@ def _huishouden(contract, **kw) -> regels.Huishouden:
 def test_the_domain_returns_stable_codes_with_paths(app, world, aanbod):
     h = _huishouden(world.contract_a)
     h.hoofd.producten = ["AV-GOED"]
-    h.leden = [regels.PersoonGegevens.uit({"rol": "kind", "bsn": "111111111", "producten": ["AV-GOED",
-                                                                                            "AV-BETER",
-                                                                                            "BASIS"]})]
+    h.leden = [
+        regels.PersoonGegevens.uit(
+            {"rol": "kind", "bsn": "111111111", "producten": ["AV-GOED", "AV-BETER", "BASIS"]}
+        )
+    ]
     codes = {(f.code, f.veld) for f in regels.controleer(h, vandaag())}
     assert ("basis_vereist", "hoofd.producten") in codes
     assert ("pakketten_sluiten_elkaar_uit", "leden.0.producten") in codes
@@ -579,8 +696,9 @@ def test_an_unknown_product_and_an_existing_polis_are_refused(app, world, aanbod
     h.hoofd.producten = ["ONBEKEND"]
     assert [f.code for f in regels.controleer_verzekering(h)] == ["product_onbekend"]
     p = factories.persoon()
-    db.session.add(Polis(polisnummer="P00000001X", persoon=p, ingangsdatum=date(2020, 1, 1),
-                         betalingswijze="acceptgiro"))
+    db.session.add(
+        Polis(polisnummer="P00000001X", persoon=p, ingangsdatum=date(2020, 1, 1), betalingswijze="acceptgiro")
+    )
     db.session.flush()
     h.hoofd.bsn, h.hoofd.geboortedatum, h.hoofd.producten = p.bsn, p.geboortedatum.isoformat(), ["BASIS"]
     assert [f.code for f in regels.controleer_verzekering(h)] == ["polis_bestaat_al"]
@@ -588,8 +706,9 @@ def test_an_unknown_product_and_an_existing_polis_are_refused(app, world, aanbod
 
 def test_alleen_collectiviteit_gives_a_running_individual_polis_the_discount(app, world, aanbod):
     p = factories.persoon()
-    polis = Polis(polisnummer="P00000002X", persoon=p, ingangsdatum=date(2020, 1, 1),
-                  betalingswijze="acceptgiro")
+    polis = Polis(
+        polisnummer="P00000002X", persoon=p, ingangsdatum=date(2020, 1, 1), betalingswijze="acceptgiro"
+    )
     db.session.add(polis)
     db.session.flush()
     h = _huishouden(world.contract_a)
@@ -598,8 +717,10 @@ def test_alleen_collectiviteit_gives_a_running_individual_polis_the_discount(app
     assert uitkomst.gekoppelde_polissen == [polis] and polis.contract_id == world.contract_a.id
 
 
-@pytest.mark.parametrize(("dagen", "code"), [(-121, "ingangsdatum_te_ver_terug"), (-120, None), (365, None),
-                                             (366, "ingangsdatum_te_ver_vooruit")])
+@pytest.mark.parametrize(
+    ("dagen", "code"),
+    [(-121, "ingangsdatum_te_ver_terug"), (-120, None), (365, None), (366, "ingangsdatum_te_ver_vooruit")],
+)
 def test_the_ingangsdatum_window(app, world, dagen, code):
     fouten = regels.controleer_ingangsdatum(d(vandaag() + timedelta(days=dagen)), world.contract_a, vandaag())
     assert [f.code for f in fouten] == ([code] if code else [])

@@ -34,12 +34,21 @@ ROLLEN = ["administratief", "financieel", "accountbeheer"]
 
 
 def _rule_of(path: str) -> str:
-    return (path.split("?")[0].replace("{contract}", "<contract>").replace("{persoon}", "<relatienummer>")
-            .replace("{concept}", "<token>").replace("{polis}", "<polisnummer>")
-            .replace("{upload}", "<token>").replace("{melding}", "<kenmerk>")
-            .replace("2026-01-05", "<dag>").replace("{koppeling}", "<gebruikersnaam>")
-            .replace("{borderel}", "<int:borderel_id>").replace("{bericht}", "<int:bericht_id>")
-            .replace("{account}", "<int:account_id>").replace("{aanvraag}", "<int:aanvraag_id>"))
+    return (
+        path.split("?")[0]
+        .replace("{contract}", "<contract>")
+        .replace("{persoon}", "<relatienummer>")
+        .replace("{concept}", "<token>")
+        .replace("{polis}", "<polisnummer>")
+        .replace("{upload}", "<token>")
+        .replace("{melding}", "<kenmerk>")
+        .replace("2026-01-05", "<dag>")
+        .replace("{koppeling}", "<gebruikersnaam>")
+        .replace("{borderel}", "<int:borderel_id>")
+        .replace("{bericht}", "<int:bericht_id>")
+        .replace("{account}", "<int:account_id>")
+        .replace("{aanvraag}", "<int:aanvraag_id>")
+    )
 
 
 def _fill(text: str, contract, persoon, concept: str = "onbekend") -> str:
@@ -59,15 +68,23 @@ def _fill(text: str, contract, persoon, concept: str = "onbekend") -> str:
         text = text.replace("{account}", str(_collega(contract)))
     if "{aanvraag}" in text:
         text = text.replace("{aanvraag}", str(_aanvraag(contract)))
-    return (text.replace("{contract}", contract.nummer).replace("{persoon}", persoon.relatienummer)
-            .replace("{concept}", concept))
+    return (
+        text.replace("{contract}", contract.nummer)
+        .replace("{persoon}", persoon.relatienummer)
+        .replace("{concept}", concept)
+    )
 
 
 def _polis(persoon, contract) -> Polis:
     polis = db.session.scalar(select(Polis).where(Polis.persoon_id == persoon.id))
     if polis is None:
-        polis = Polis(polisnummer=f"PT{persoon.relatienummer}", persoon_id=persoon.id,
-                      contract_id=contract.id, ingangsdatum=date(2020, 1, 1), betalingswijze="acceptgiro")
+        polis = Polis(
+            polisnummer=f"PT{persoon.relatienummer}",
+            persoon_id=persoon.id,
+            contract_id=contract.id,
+            ingangsdatum=date(2020, 1, 1),
+            betalingswijze="acceptgiro",
+        )
         db.session.add(polis)
         db.session.commit()
     return polis
@@ -94,20 +111,30 @@ def _bericht(contract, persoon) -> int:
 
 def _collega(contract) -> int:
     """The id of a colleague's account in the organisation of ``contract`` (made once)."""
-    collega = db.session.scalar(select(Gebruiker).where(
-        Gebruiker.organisatie_id == contract.organisatie_id, Gebruiker.naam == "Collega"))
+    collega = db.session.scalar(
+        select(Gebruiker).where(
+            Gebruiker.organisatie_id == contract.organisatie_id, Gebruiker.naam == "Collega"
+        )
+    )
     if collega is None:
-        collega = factories.gebruiker(contract.organisatie, rollen=("administratief",),
-                                      contracten=[contract], naam="Collega")
+        collega = factories.gebruiker(
+            contract.organisatie, rollen=("administratief",), contracten=[contract], naam="Collega"
+        )
         db.session.commit()
     return collega.id
 
 
 def _aanvraag(contract) -> int:
     """An open account request for the organisation of ``contract``."""
-    aanvraag = AccountAanvraag(organisatie_naam="Alfa", kvk_nummer=contract.organisatie.kvk_nummer,
-                               naam="Aanvrager", email="a@alfa.nl", pseudoniem=secrets.token_hex(6),
-                               gewenste_rollen=["administratief"], organisatie_id=contract.organisatie_id)
+    aanvraag = AccountAanvraag(
+        organisatie_naam="Alfa",
+        kvk_nummer=contract.organisatie.kvk_nummer,
+        naam="Aanvrager",
+        email="a@alfa.nl",
+        pseudoniem=secrets.token_hex(6),
+        gewenste_rollen=["administratief"],
+        organisatie_id=contract.organisatie_id,
+    )
     db.session.add(aanvraag)
     db.session.commit()
     return aanvraag.id
@@ -115,8 +142,9 @@ def _aanvraag(contract) -> int:
 
 def _koppeling(contract) -> ApiCredential:
     """API credentials of the contract's organisation."""
-    profiel = db.session.scalar(select(ApiCredential).where(
-        ApiCredential.organisatie_id == contract.organisatie_id))
+    profiel = db.session.scalar(
+        select(ApiCredential).where(ApiCredential.organisatie_id == contract.organisatie_id)
+    )
     if profiel is None:
         profiel, _ = credentials.issue(contract.organisatie, f"api-{contract.nummer}")
         db.session.commit()
@@ -125,15 +153,24 @@ def _koppeling(contract) -> ApiCredential:
 
 def _afgekeurd(contract) -> Melding:
     """An open afgekeurde afmelding of ``contract``."""
-    melding = db.session.scalar(select(Melding).where(Melding.contract_id == contract.id,
-                                                      Melding.status == "afgekeurd"))
+    melding = db.session.scalar(
+        select(Melding).where(Melding.contract_id == contract.id, Melding.status == "afgekeurd")
+    )
     if melding is None:
-        melding = Melding(bron="upload:0", kanaal="upload", extern_id=secrets.token_hex(8), soort="afmelding",
-                          contract_id=contract.id, status="afgekeurd",
-                          gegevens={"melding_id": "x", "soort": "afmelding",
-                                    "collectiviteitsnummer": contract.collectiviteitsnummer},
-                          fouten=[{"code": "einddatum_ongeldig", "bericht": "Vul de einddatum in.",
-                                   "veld": "einddatum"}])
+        melding = Melding(
+            bron="upload:0",
+            kanaal="upload",
+            extern_id=secrets.token_hex(8),
+            soort="afmelding",
+            contract_id=contract.id,
+            status="afgekeurd",
+            gegevens={
+                "melding_id": "x",
+                "soort": "afmelding",
+                "collectiviteitsnummer": contract.collectiviteitsnummer,
+            },
+            fouten=[{"code": "einddatum_ongeldig", "bericht": "Vul de einddatum in.", "veld": "einddatum"}],
+        )
         db.session.add(melding)
         db.session.commit()
     return melding
@@ -143,13 +180,26 @@ def _upload(contract) -> Upload:
     """A checked upload of one line for ``contract``."""
     upload = db.session.scalar(select(Upload).where(Upload.contract_id == contract.id))
     if upload is None:
-        upload = Upload(contract_id=contract.id, oorspronkelijke_naam="m.csv",
-                        opslag_naam=secrets.token_hex(16), status="gecontroleerd", totaal=1)
+        upload = Upload(
+            contract_id=contract.id,
+            oorspronkelijke_naam="m.csv",
+            opslag_naam=secrets.token_hex(16),
+            status="gecontroleerd",
+            totaal=1,
+        )
         db.session.add(upload)
         db.session.flush()
-        db.session.add(UploadRegel(upload_id=upload.id, regelnummer=2, gegevens={
-            "melding_id": "regel-2", "soort": "afmelding",
-            "collectiviteitsnummer": contract.collectiviteitsnummer}))
+        db.session.add(
+            UploadRegel(
+                upload_id=upload.id,
+                regelnummer=2,
+                gegevens={
+                    "melding_id": "regel-2",
+                    "soort": "afmelding",
+                    "collectiviteitsnummer": contract.collectiviteitsnummer,
+                },
+            )
+        )
         db.session.commit()
     return upload
 
@@ -160,8 +210,9 @@ def _concept(portal, contract) -> str:
     response = portal.post("/nieuwe-deelnemer", {"contract": contract.nummer})
     if response.status_code == 303:
         return response.headers["Location"].split("/")[2]
-    eigenaar = db.session.scalar(select(Gebruiker).join(Gebruiker.contracten).where(
-        Contract.id == contract.id))
+    eigenaar = db.session.scalar(
+        select(Gebruiker).join(Gebruiker.contracten).where(Contract.id == contract.id)
+    )
     sessie = AuthSession(token_hash=secrets.token_hex(32), gebruiker_id=eigenaar.id, loa="loa3")
     concept = AanmeldConcept(token=secrets.token_urlsafe(24), auth_session=sessie, contract_id=contract.id)
     db.session.add_all([sessie, concept])
@@ -184,8 +235,9 @@ def _request(portal, route, contract, persoon):
     path = _fill(route.path, contract, persoon, concept)
     if route.method == "GET":
         return portal.client.get(path)
-    return portal.post(path, {_fill(k, contract, persoon): _fill(v, contract, persoon)
-                              for k, v in route.data.items()})
+    return portal.post(
+        path, {_fill(k, contract, persoon): _fill(v, contract, persoon) for k, v in route.data.items()}
+    )
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path} {r.data}")
@@ -215,16 +267,18 @@ def _names_an_object(route) -> bool:
     return any("{" in text for text in (route.path, *route.data.values()))
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if _names_an_object(r)],
-                         ids=lambda r: f"{r.method} {r.path} {r.data}")
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if _names_an_object(r)], ids=lambda r: f"{r.method} {r.path} {r.data}"
+)
 def test_foreign_contract_or_person_is_404(login_as, world, route):
     rol = sorted(route.rollen)[0]
     portal = login_as(rol)
     assert _request(portal, route, world.contract_b, world.persoon_b).status_code == 404
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if "{persoon}" in r.path],
-                         ids=lambda r: f"{r.method} {r.path}")
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if "{persoon}" in r.path], ids=lambda r: f"{r.method} {r.path}"
+)
 def test_own_contract_with_a_foreign_person_is_404(login_as, world, route):
     portal = login_as(sorted(route.rollen)[0])
     assert _request(portal, route, world.contract_a, world.persoon_b).status_code == 404
@@ -286,16 +340,21 @@ _VELD = re.compile(r'<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"')
 _VREEMD = ("Ab" * 3000, "99999999999999999999999", "-1", "abc", "31-12-9999", "01-01-0001", "9999-12-31")
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r.method == "POST" and r.rollen],
-                         ids=lambda r: f"{r.method} {r.path} {r.data}")
+@pytest.mark.parametrize(
+    "route",
+    [r for r in ROUTES if r.method == "POST" and r.rollen],
+    ids=lambda r: f"{r.method} {r.path} {r.data}",
+)
 def test_every_form_field_answers_odd_values_without_a_500(login_as, world, route):
     """One field at a time, the others valid: a field the form does not check is then used.
     PostgreSQL enforces column lengths and integer ranges where SQLite does not; without checks
     a long account name or correction, for instance, was a 500 there."""
     portal, path = _bevoegd(login_as, world, route)
     pagina = portal.client.get(path.split("?")[0])
-    geldig = {_fill(k, world.contract_a, world.persoon_a): _fill(v, world.contract_a, world.persoon_a)
-              for k, v in route.data.items()}
+    geldig = {
+        _fill(k, world.contract_a, world.persoon_a): _fill(v, world.contract_a, world.persoon_a)
+        for k, v in route.data.items()
+    }
     velden = set(geldig)
     if pagina.status_code == 200:
         velden |= set(_VELD.findall(pagina.get_data(as_text=True)))
@@ -305,13 +364,16 @@ def test_every_form_field_answers_odd_values_without_a_500(login_as, world, rout
             assert response.status_code < 500, (veld, waarde[:30])
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r.rollen and "{" in r.path.split("?")[0]],
-                         ids=lambda r: f"{r.method} {r.path} {r.data}")
+@pytest.mark.parametrize(
+    "route",
+    [r for r in ROUTES if r.rollen and "{" in r.path.split("?")[0]],
+    ids=lambda r: f"{r.method} {r.path} {r.data}",
+)
 def test_an_id_in_the_path_beyond_any_database_integer_is_404(login_as, world, route):
     """Werkzeug takes any number for ``<int:...>``; PostgreSQL refused it in the query (a 500)."""
     portal, path = _bevoegd(login_as, world, route)
     for getal in re.finditer(r"(?<=/)\d+(?=/|\?|$)", path):
-        groot = path[:getal.start()] + "99999999999999999999999" + path[getal.end():]
+        groot = path[: getal.start()] + "99999999999999999999999" + path[getal.end() :]
         response = portal.client.get(groot) if route.method == "GET" else portal.post(groot, {})
         response.close()
         assert response.status_code == 404, (groot, response.status_code)
@@ -320,8 +382,9 @@ def test_an_id_in_the_path_beyond_any_database_integer_is_404(login_as, world, r
 _PARAMETERS = ("pagina", "per_pagina", "sorteer", "contract", "periode", "jaar", "van", "tot")
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r.method == "GET" and r.rollen],
-                         ids=lambda r: f"{r.method} {r.path}")
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.method == "GET" and r.rollen], ids=lambda r: f"{r.method} {r.path}"
+)
 def test_every_page_answers_odd_query_parameters_without_a_500(login_as, world, route):
     """Paging, sorting and choices read from the URL: a page number beyond what PostgreSQL takes
     as an offset was a 500 on Mislukte verwerkingen."""

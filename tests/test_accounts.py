@@ -33,9 +33,16 @@ def test_the_list_shows_the_organisations_accounts_only(beheer, world):
 
 
 def test_create_an_account_for_a_colleague(beheer, world):
-    response = beheer.post("/accountbeheer/nieuw", {
-        "naam": "Piet Jansen", "email": "p.jansen@alfa.nl", "pseudoniem": "piet-eh",
-        "rollen": ["administratief", "financieel"], "contracten": [str(world.contract_a.id)]})
+    response = beheer.post(
+        "/accountbeheer/nieuw",
+        {
+            "naam": "Piet Jansen",
+            "email": "p.jansen@alfa.nl",
+            "pseudoniem": "piet-eh",
+            "rollen": ["administratief", "financieel"],
+            "contracten": [str(world.contract_a.id)],
+        },
+    )
     assert response.status_code == 303
     piet = db.session.scalar(select(Gebruiker).where(Gebruiker.naam == "Piet Jansen"))
     assert piet.rollen == {"administratief", "financieel"} and piet.kvk_nummer == world.org.kvk_nummer
@@ -48,26 +55,36 @@ def test_create_an_account_for_a_colleague(beheer, world):
 
 
 def test_errors_keep_what_was_typed(beheer, world):
-    response = beheer.post("/accountbeheer/nieuw", {
-        "naam": "Piet Jansen", "email": "geen-adres", "pseudoniem": "piet-eh", "rollen": ["financieel"]})
+    response = beheer.post(
+        "/accountbeheer/nieuw",
+        {"naam": "Piet Jansen", "email": "geen-adres", "pseudoniem": "piet-eh", "rollen": ["financieel"]},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Vul een geldig e-mailadres in" in html
     assert 'value="Piet Jansen"' in html and 'value="piet-eh"' in html
     assert re.search(r'<input checked[^>]*value="financieel"', html)
-    response = beheer.post("/accountbeheer/nieuw", {"naam": "Piet", "email": "p@alfa.nl",
-                                                    "pseudoniem": "p"})
+    response = beheer.post("/accountbeheer/nieuw", {"naam": "Piet", "email": "p@alfa.nl", "pseudoniem": "p"})
     assert response.status_code == 422 and "Kies ten minste één rol." in response.get_data(as_text=True)
-    dubbel = beheer.post("/accountbeheer/nieuw", {
-        "naam": "X", "email": "x@alfa.nl", "pseudoniem": world.users["financieel"].pseudoniem,
-        "rollen": ["financieel"]})
+    dubbel = beheer.post(
+        "/accountbeheer/nieuw",
+        {
+            "naam": "X",
+            "email": "x@alfa.nl",
+            "pseudoniem": world.users["financieel"].pseudoniem,
+            "rollen": ["financieel"],
+        },
+    )
     assert dubbel.status_code == 422 and "bestaat al een account" in dubbel.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("veld,melding", [
-    ("naam", "De naam is te lang (maximaal 200 tekens)."),
-    ("email", "Vul een geldig e-mailadres in"),
-    ("pseudoniem", "De eHerkenning-identiteit is te lang (maximaal 200 tekens)."),
-])
+@pytest.mark.parametrize(
+    "veld,melding",
+    [
+        ("naam", "De naam is te lang (maximaal 200 tekens)."),
+        ("email", "Vul een geldig e-mailadres in"),
+        ("pseudoniem", "De eHerkenning-identiteit is te lang (maximaal 200 tekens)."),
+    ],
+)
 def test_a_value_longer_than_its_column_is_a_dutch_error_not_a_500(beheer, veld, melding):
     """PostgreSQL refuses it where SQLite stores it: without the check this was a 500 there."""
     waarden = {"naam": "Piet", "email": "p@alfa.nl", "pseudoniem": "piet-eh", "rollen": ["financieel"]}
@@ -80,15 +97,25 @@ def test_a_crafted_grant_outside_ones_own_contracts_is_refused(beheer, world):
     eigen_ander = factories.contract(world.org, naam="Alfa tweede")
     db.session.commit()
     for contract in (world.contract_b, eigen_ander):  # another organisation's; own org, not mine
-        response = beheer.post(f"/accountbeheer/{world.users['administratief'].id}/bewerken", {
-            "rollen": ["administratief"], "contracten": [str(world.contract_a.id), str(contract.id)]})
+        response = beheer.post(
+            f"/accountbeheer/{world.users['administratief'].id}/bewerken",
+            {"rollen": ["administratief"], "contracten": [str(world.contract_a.id), str(contract.id)]},
+        )
         assert response.status_code == 422
         assert "alleen toegang geven tot contracten waartoe u zelf toegang heeft" in response.get_data(
-            as_text=True)
+            as_text=True
+        )
         assert [c.id for c in _account(world.users["administratief"].id).contracten] == [world.contract_a.id]
-    response = beheer.post("/accountbeheer/nieuw", {
-        "naam": "Q", "email": "q@alfa.nl", "pseudoniem": "q", "rollen": ["administratief"],
-        "contracten": [str(world.contract_b.id)]})
+    response = beheer.post(
+        "/accountbeheer/nieuw",
+        {
+            "naam": "Q",
+            "email": "q@alfa.nl",
+            "pseudoniem": "q",
+            "rollen": ["administratief"],
+            "contracten": [str(world.contract_b.id)],
+        },
+    )
     assert response.status_code == 422
     assert db.session.scalar(select(Gebruiker).where(Gebruiker.naam == "Q")) is None
 
@@ -112,8 +139,10 @@ def test_editing_keeps_contracts_the_beheerder_does_not_have(beheer, world):
 def test_the_change_takes_effect_at_the_next_request(login_as, beheer, world):
     collega = login_as("financieel")
     assert collega.client.get("/borderellen").status_code == 200
-    beheer.post(f"/accountbeheer/{world.users['financieel'].id}/bewerken", {
-        "rollen": ["administratief"], "contracten": [str(world.contract_a.id)]})
+    beheer.post(
+        f"/accountbeheer/{world.users['financieel'].id}/bewerken",
+        {"rollen": ["administratief"], "contracten": [str(world.contract_a.id)]},
+    )
     assert collega.client.get("/borderellen").status_code == 403
     assert collega.client.get("/deelnemers").status_code == 200
 
@@ -123,8 +152,12 @@ def test_a_deactivated_user_is_logged_out_and_can_come_back(login_as, beheer, wo
     doel = world.users["financieel"]
     assert beheer.post(f"/accountbeheer/{doel.id}/deactiveren").status_code == 303
     assert collega.client.get("/borderellen").status_code == 302
-    assert db.session.scalar(select(AuthSession).where(AuthSession.gebruiker_id == doel.id,
-                                                       AuthSession.ended_at.is_(None))) is None
+    assert (
+        db.session.scalar(
+            select(AuthSession).where(AuthSession.gebruiker_id == doel.id, AuthSession.ended_at.is_(None))
+        )
+        is None
+    )
     again = _opnieuw_inloggen(login_as, doel)
     assert again.status_code == 403 and "gedeactiveerd" in again.get_data(as_text=True)
     assert beheer.post(f"/accountbeheer/{doel.id}/activeren").status_code == 303
@@ -149,17 +182,25 @@ def test_the_last_accountbeheerder_stays(beheer, world):
     na = _account(zelf.id)
     assert na.is_accountbeheerder and na.actief and na.verwijderd_op is None
     # With a second accountbeheerder the first may step down.
-    beheer.post(f"/accountbeheer/{world.users['financieel'].id}/bewerken", {
-        "rollen": ["financieel", "accountbeheer"], "contracten": [str(world.contract_a.id)]})
-    assert beheer.post(f"/accountbeheer/{zelf.id}/bewerken", {
-        "rollen": ["administratief"], "contracten": [str(world.contract_a.id)]}).status_code == 303
+    beheer.post(
+        f"/accountbeheer/{world.users['financieel'].id}/bewerken",
+        {"rollen": ["financieel", "accountbeheer"], "contracten": [str(world.contract_a.id)]},
+    )
+    assert (
+        beheer.post(
+            f"/accountbeheer/{zelf.id}/bewerken",
+            {"rollen": ["administratief"], "contracten": [str(world.contract_a.id)]},
+        ).status_code
+        == 303
+    )
 
 
 def test_an_inactive_accountbeheerder_does_not_count(beheer, world):
     factories.gebruiker(world.org, rollen=("accountbeheer",), actief=False)
     db.session.commit()
-    response = beheer.post(f"/accountbeheer/{world.users['accountbeheer'].id}/deactiveren",
-                           follow_redirects=True)
+    response = beheer.post(
+        f"/accountbeheer/{world.users['accountbeheer'].id}/deactiveren", follow_redirects=True
+    )
     assert "laatste actieve accountbeheerder" in response.get_data(as_text=True)
 
 
@@ -174,9 +215,13 @@ def test_remove_an_account(beheer, world):
     assert f'id="account-{doel.id}"' not in beheer.client.get("/accountbeheer").get_data(as_text=True)
     assert beheer.client.get(f"/accountbeheer/{doel.id}/bewerken").status_code == 404
     # The identity is free for a new account.
-    assert beheer.post("/accountbeheer/nieuw", {
-        "naam": "Terug", "email": "t@alfa.nl", "pseudoniem": identiteit,
-        "rollen": ["administratief"]}).status_code == 303
+    assert (
+        beheer.post(
+            "/accountbeheer/nieuw",
+            {"naam": "Terug", "email": "t@alfa.nl", "pseudoniem": identiteit, "rollen": ["administratief"]},
+        ).status_code
+        == 303
+    )
 
 
 def test_another_organisations_account_is_404(beheer, world):
@@ -193,8 +238,13 @@ def _aanvragen(portal, kvk: str, pseudoniem: str, **velden):
     """Log in with an identity without account, then send the request form."""
     response = portal.login_identity(kvk, pseudoniem)
     assert response.status_code == 403 and "aanvraagformulier" in response.get_data(as_text=True)
-    data = {"organisatie": "Gemeente Alfa", "naam": "Nieuwe Medewerker", "email": "nm@alfa.nl",
-            "rollen": ["administratief"], "contracten": ""}
+    data = {
+        "organisatie": "Gemeente Alfa",
+        "naam": "Nieuwe Medewerker",
+        "email": "nm@alfa.nl",
+        "rollen": ["administratief"],
+        "contracten": "",
+    }
     data.update(velden)
     return portal.post("/account-aanvragen", data, csrf_from="/account-aanvragen")
 
@@ -206,10 +256,12 @@ def test_without_an_eherkenning_login_the_form_asks_for_one_first(client):
 
 
 def test_a_request_goes_to_the_accountbeheerder_who_approves_it(portal, beheer, world, app):
-    response = _aanvragen(portal, world.org.kvk_nummer, "nieuw-pseudo",
-                          contracten=f"{world.contract_a.nummer} graag")
+    response = _aanvragen(
+        portal, world.org.kvk_nummer, "nieuw-pseudo", contracten=f"{world.contract_a.nummer} graag"
+    )
     assert response.status_code == 200 and "accountbeheerder van uw organisatie" in response.get_data(
-        as_text=True)
+        as_text=True
+    )
     aanvraag = db.session.scalar(select(AccountAanvraag))
     assert aanvraag.pseudoniem == "nieuw-pseudo" and aanvraag.organisatie_id == world.org.id
     bericht = db.session.scalar(select(Bericht).where(Bericht.categorie == "Account"))
@@ -220,8 +272,13 @@ def test_a_request_goes_to_the_accountbeheerder_who_approves_it(portal, beheer, 
     # The wished contract and role, ticked.
     assert re.search(rf'<input checked[^>]*name="contracten"[^>]*value="{world.contract_a.id}"', formulier)
     assert re.search(r'<input checked[^>]*value="administratief"', formulier)
-    assert beheer.post(f"/accountbeheer/aanvragen/{aanvraag.id}", {
-        "rollen": ["administratief"], "contracten": [str(world.contract_a.id)]}).status_code == 303
+    assert (
+        beheer.post(
+            f"/accountbeheer/aanvragen/{aanvraag.id}",
+            {"rollen": ["administratief"], "contracten": [str(world.contract_a.id)]},
+        ).status_code
+        == 303
+    )
     nieuw = db.session.scalar(select(Gebruiker).where(Gebruiker.pseudoniem == "nieuw-pseudo"))
     assert nieuw.rollen == {"administratief"}
     # The new user logs in.
@@ -237,10 +294,16 @@ def test_a_request_can_be_rejected_with_a_reason(portal, beheer, world):
     zonder = beheer.post(f"/accountbeheer/aanvragen/{aanvraag.id}/afwijzen", {"reden": ""})
     assert zonder.status_code == 422 and "Vul de reden" in zonder.get_data(as_text=True)
     # The approval form beside it still holds the wishes.
-    assert re.search(rf'<input checked[^>]*name="contracten"[^>]*value="{world.contract_a.id}"',
-                     zonder.get_data(as_text=True))
-    assert beheer.post(f"/accountbeheer/aanvragen/{aanvraag.id}/afwijzen",
-                       {"reden": "Niet in dienst"}).status_code == 303
+    assert re.search(
+        rf'<input checked[^>]*name="contracten"[^>]*value="{world.contract_a.id}"',
+        zonder.get_data(as_text=True),
+    )
+    assert (
+        beheer.post(
+            f"/accountbeheer/aanvragen/{aanvraag.id}/afwijzen", {"reden": "Niet in dienst"}
+        ).status_code
+        == 303
+    )
     db.session.expire_all()
     assert aanvraag.status == "afgewezen" and aanvraag.reden == "Niet in dienst"
 
@@ -256,8 +319,11 @@ def test_request_errors_are_dutch_and_keep_input(portal, world):
 
 def test_a_second_open_request_is_refused(portal, world):
     _aanvragen(portal, world.org.kvk_nummer, "p3")
-    again = portal.post("/account-aanvragen", {"organisatie": "A", "naam": "B", "email": "b@a.nl",
-                                               "rollen": ["financieel"]}, csrf_from="/inloggen")
+    again = portal.post(
+        "/account-aanvragen",
+        {"organisatie": "A", "naam": "B", "email": "b@a.nl", "rollen": ["financieel"]},
+        csrf_from="/inloggen",
+    )
     # The identity left the session with the first request: the form asks to log in again.
     assert "Log daarom eerst in" in again.get_data(as_text=True)
     response = _aanvragen(portal, world.org.kvk_nummer, "p3")
@@ -273,12 +339,36 @@ def test_without_an_accountbeheerder_the_back_office_decides(portal, runner, wor
     assert f"#{aanvraag.id}" in lijst.output and "organisatie onbekend" in lijst.output
     fout = runner.invoke(args=["accountaanvraag-goedkeuren", str(aanvraag.id), "--rol", "administratief"])
     assert fout.exit_code != 0 and "maak die eerst aan" in fout.output
-    runner.invoke(args=["organisatie-aanmaken", "--naam", "Bakkerij Nieuw", "--kvk", kvk, "--soort",
-                        "werkgever"])
-    runner.invoke(args=["contract-aanmaken", "--kvk", kvk, "--nummer", "77001", "--naam", "Bakkerij",
-                        "--ingangsdatum", "01-01-2026", "--collectiviteitsnummer", "C77001"])
-    goed = runner.invoke(args=["accountaanvraag-goedkeuren", str(aanvraag.id), "--rol", "accountbeheer",
-                               "--rol", "administratief", "--contract", "77001"])
+    runner.invoke(
+        args=["organisatie-aanmaken", "--naam", "Bakkerij Nieuw", "--kvk", kvk, "--soort", "werkgever"]
+    )
+    runner.invoke(
+        args=[
+            "contract-aanmaken",
+            "--kvk",
+            kvk,
+            "--nummer",
+            "77001",
+            "--naam",
+            "Bakkerij",
+            "--ingangsdatum",
+            "01-01-2026",
+            "--collectiviteitsnummer",
+            "C77001",
+        ]
+    )
+    goed = runner.invoke(
+        args=[
+            "accountaanvraag-goedkeuren",
+            str(aanvraag.id),
+            "--rol",
+            "accountbeheer",
+            "--rol",
+            "administratief",
+            "--contract",
+            "77001",
+        ]
+    )
     assert goed.exit_code == 0, goed.output
     account = db.session.scalar(select(Gebruiker).where(Gebruiker.pseudoniem == "onbekend-pseudo"))
     assert account.rollen == {"accountbeheer", "administratief"}

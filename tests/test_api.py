@@ -42,8 +42,9 @@ class Api:
 
     def post(self, body, path: str = "/api/v1/meldingen", auth: str | None = None):
         data = body if isinstance(body, str | bytes) else json.dumps(body)
-        return self.client.post(path, data=data, content_type="application/json",
-                                headers={"Authorization": auth or self.auth})
+        return self.client.post(
+            path, data=data, content_type="application/json", headers={"Authorization": auth or self.auth}
+        )
 
     def get(self, melding_id: str):
         return self.client.get(f"/api/v1/meldingen/{melding_id}", headers={"Authorization": self.auth})
@@ -71,13 +72,24 @@ def api(client, werkgevers):
 
 def aanmelding(werkgevers, melding_id="m-1", **extra) -> dict:
     body = {
-        "melding_id": melding_id, "soort": "aanmelding",
+        "melding_id": melding_id,
+        "soort": "aanmelding",
         "kvk_nummer": werkgevers["org"].kvk_nummer,
         "collectiviteitsnummer": werkgevers["contract"].collectiviteitsnummer,
-        "persoon": {"bsn": next(_bsns), "voorletters": "A.", "achternaam": "Nowak", "geslacht": "M",
-                    "geboortedatum": "1990-04-12", "nationaliteit": "Pools",
-                    "adres": {"straat": "Havenweg", "huisnummer": "3", "postcode": "2671 AB",
-                              "woonplaats": "Naaldwijk"}},
+        "persoon": {
+            "bsn": next(_bsns),
+            "voorletters": "A.",
+            "achternaam": "Nowak",
+            "geslacht": "M",
+            "geboortedatum": "1990-04-12",
+            "nationaliteit": "Pools",
+            "adres": {
+                "straat": "Havenweg",
+                "huisnummer": "3",
+                "postcode": "2671 AB",
+                "woonplaats": "Naaldwijk",
+            },
+        },
         "ingangsdatum": iso(-10),
     }
     for pad, waarde in extra.items():
@@ -87,10 +99,14 @@ def aanmelding(werkgevers, melding_id="m-1", **extra) -> dict:
 
 def afmelding(werkgevers, melding_id="af-1", **extra) -> dict:
     bekend = werkgevers["bekend"]
-    body = {"melding_id": melding_id, "soort": "afmelding", "kvk_nummer": werkgevers["org"].kvk_nummer,
-            "collectiviteitsnummer": werkgevers["contract"].collectiviteitsnummer,
-            "persoon": {"bsn": bekend.bsn, "geboortedatum": bekend.geboortedatum.isoformat()},
-            "einddatum": iso(-1)}
+    body = {
+        "melding_id": melding_id,
+        "soort": "afmelding",
+        "kvk_nummer": werkgevers["org"].kvk_nummer,
+        "collectiviteitsnummer": werkgevers["contract"].collectiviteitsnummer,
+        "persoon": {"bsn": bekend.bsn, "geboortedatum": bekend.geboortedatum.isoformat()},
+        "einddatum": iso(-1),
+    }
     for pad, waarde in extra.items():
         _zet(body, pad, waarde)
     return body
@@ -116,6 +132,7 @@ def _zet(body: dict, pad: str, waarde) -> None:
 
 # -- aanmelding ---------------------------------------------------------------------------------
 
+
 def test_an_aanmelding_is_processed_and_answered_with_the_relatienummer(api, werkgevers):
     body = aanmelding(werkgevers)
     response = api.post(body)
@@ -133,7 +150,8 @@ def test_an_aanmelding_is_processed_and_answered_with_the_relatienummer(api, wer
     assert (melding.kanaal, melding.status, melding.persoon_id) == ("api", "verwerkt", persoon.id)
     assert db.session.scalar(select(func.count()).select_from(Melding)) == 1
     assert db.session.scalar(select(Bericht.tekst).where(Bericht.persoon_id == persoon.id)) == (
-        f"Aanmelding de heer A. Nowak voor contract {werkgevers['contract'].nummer} ontvangen")
+        f"Aanmelding de heer A. Nowak voor contract {werkgevers['contract'].nummer} ontvangen"
+    )
     record = db.session.scalar(select(AuditLog).where(AuditLog.gebeurtenis == "melding_aanmelding"))
     assert record.actie == "create" and record.relatienummers == [persoon.relatienummer]
     assert body["persoon"]["bsn"] not in json.dumps(record.details)
@@ -173,6 +191,7 @@ def test_ids_are_per_sender(client, api, werkgevers):
 
 # -- every foutcode --------------------------------------------------------------------------------
 
+
 def _setup_ended_contract(w):
     w["contract"].einddatum = vandaag() - timedelta(days=30)
 
@@ -192,8 +211,13 @@ def _setup_ended_bekend(w):
 
 def _setup_gezin(w):
     kind = factories.persoon(achternaam="Bekend", geboortedatum=date(2015, 1, 1))
-    factories.deelname(kind, w["contract"], ingangsdatum=date(2020, 1, 1), rol="kind",
-                       hoofd_deelname=w["bekend"].deelnames[0])
+    factories.deelname(
+        kind,
+        w["contract"],
+        ingangsdatum=date(2020, 1, 1),
+        rol="kind",
+        hoofd_deelname=w["bekend"].deelnames[0],
+    )
 
 
 def _setup_twee_deelnames(w):
@@ -229,8 +253,9 @@ AANMELDING_FOUTEN = [
 ]
 
 
-@pytest.mark.parametrize("code,veld,wijzig,setup", AANMELDING_FOUTEN, ids=[f[0] + ":" + f[1] for f in
-                                                                          AANMELDING_FOUTEN])
+@pytest.mark.parametrize(
+    "code,veld,wijzig,setup", AANMELDING_FOUTEN, ids=[f[0] + ":" + f[1] for f in AANMELDING_FOUTEN]
+)
 def test_aanmelding_rejections(api, werkgevers, code, veld, wijzig, setup):
     if setup:
         setup(werkgevers)
@@ -289,8 +314,9 @@ AFMELDING_FOUTEN = [
 ]
 
 
-@pytest.mark.parametrize("code,veld,wijzig,setup", AFMELDING_FOUTEN, ids=[f[0] + ":" + str(f[2]) for f in
-                                                                          AFMELDING_FOUTEN])
+@pytest.mark.parametrize(
+    "code,veld,wijzig,setup", AFMELDING_FOUTEN, ids=[f[0] + ":" + str(f[2]) for f in AFMELDING_FOUTEN]
+)
 def test_afmelding_rejections(api, werkgevers, code, veld, wijzig, setup):
     if setup:
         setup(werkgevers)
@@ -310,8 +336,12 @@ WIJZIGING_FOUTEN = [
     ("ingangsdatum_voor_geboorte", "wijziging.geboortedatum", {"geboortedatum": "2021-01-01"}, None),
     ("ingangsdatum_te_ver_terug", "wijziging.ingangsdatum", {"ingangsdatum": iso(-200)}, None),
     ("ingangsdatum_na_gezinslid", "wijziging.ingangsdatum", {"ingangsdatum": iso(-30)}, _setup_gezin),
-    ("einddatum_voor_ingangsdatum", "wijziging.ingangsdatum", {"ingangsdatum": iso(-10)},
-     _setup_ended_bekend),
+    (
+        "einddatum_voor_ingangsdatum",
+        "wijziging.ingangsdatum",
+        {"ingangsdatum": iso(-10)},
+        _setup_ended_bekend,
+    ),
     ("geen_beeindigde_deelname", "wijziging.einddatum", {"einddatum": iso(-3)}, None),
     ("einddatum_te_ver_vooruit", "wijziging.einddatum", {"einddatum": iso(400)}, _setup_ended_bekend),
     ("deelname_overlapt", "wijziging.ingangsdatum", {"ingangsdatum": iso(-60)}, _setup_twee_deelnames),
@@ -340,10 +370,25 @@ def test_wijziging_of_someone_else(api, werkgevers):
 
 
 # Rules the API cannot break: they belong to households, insurance choices or a file.
-NIET_VIA_API = {"bsn_dubbel", "rol_ongeldig", "te_veel_partners", "kind_niet_jonger", "hoofd_niet_actief",
-                "geen_gezinsleden", "product_onbekend", "basis_vereist", "pakketten_sluiten_elkaar_uit",
-                "polis_bestaat_al", "betalingswijze_ongeldig", "iban_ongeldig", "keuze_verplicht",
-                "afzender_niet_bevoegd", "soort_ongeldig", "dubbel_in_bestand", "ingangsdatum_voor_hoofd"}
+NIET_VIA_API = {
+    "bsn_dubbel",
+    "rol_ongeldig",
+    "te_veel_partners",
+    "kind_niet_jonger",
+    "hoofd_niet_actief",
+    "geen_gezinsleden",
+    "product_onbekend",
+    "basis_vereist",
+    "pakketten_sluiten_elkaar_uit",
+    "polis_bestaat_al",
+    "betalingswijze_ongeldig",
+    "iban_ongeldig",
+    "keuze_verplicht",
+    "afzender_niet_bevoegd",
+    "soort_ongeldig",
+    "dubbel_in_bestand",
+    "ingangsdatum_voor_hoofd",
+}
 
 
 def test_every_foutcode_of_the_catalogue_is_tested_through_the_api_or_named_as_not_reachable():
@@ -353,6 +398,7 @@ def test_every_foutcode_of_the_catalogue_is_tested_through_the_api_or_named_as_n
 
 
 # -- afmelding and wijziging applied ------------------------------------------------------------------
+
 
 def test_an_afmelding_ends_the_deelname(api, werkgevers):
     response = api.post(afmelding(werkgevers))
@@ -377,8 +423,9 @@ def test_an_afmelding_overleden(api, werkgevers):
 def test_a_wijziging_changes_bsn_geboortedatum_and_ingangsdatum(api, werkgevers):
     bekend = werkgevers["bekend"]
     nieuw_bsn = next(_bsns)
-    response = api.post(wijziging(werkgevers, bsn=nieuw_bsn, geboortedatum="1980-03-04",
-                                  ingangsdatum=iso(-30)))
+    response = api.post(
+        wijziging(werkgevers, bsn=nieuw_bsn, geboortedatum="1980-03-04", ingangsdatum=iso(-30))
+    )
     assert response.status_code == 201, response.json
     db.session.refresh(bekend)
     assert (bekend.bsn, bekend.geboortedatum) == (nieuw_bsn, date(1980, 3, 4))
@@ -398,25 +445,35 @@ def test_a_wijziging_of_the_einddatum(api, werkgevers):
 
 # -- transport: 400, 401, 403, 404, 413, 429 ----------------------------------------------------------
 
-@pytest.mark.parametrize("body,veld", [
-    ("{niet json", None),
-    ("[1, 2]", None),
-    ({"soort": "aanmelding"}, "melding_id"),
-    ({"melding_id": "", "soort": "aanmelding"}, "melding_id"),
-    ({"melding_id": "x" * 101, "soort": "aanmelding"}, "melding_id"),
-    ({"melding_id": "x", "soort": "verhuizing"}, "soort"),
-    ({"melding_id": "x", "soort": "aanmelding", "persoon": "Jan"}, "persoon"),
-    ({"melding_id": "x", "soort": "aanmelding", "persoon": {"bsn": 123456782}}, "persoon.bsn"),
-    ({"melding_id": "x", "soort": "aanmelding", "persoon": {"adres": []}}, "persoon.adres"),
-    ({"melding_id": "x", "soort": "aanmelding", "ingangsdatum": 20260101}, "ingangsdatum"),
-    # PostgreSQL refuses a NUL byte in text, and no driver encodes a lone surrogate: never a 500.
-    ({"melding_id": "x", "soort": "aanmelding", "collectiviteitsnummer": "23\u0000595"},
-     "collectiviteitsnummer"),
-    ('{"melding_id": "x", "soort": "aanmelding", "persoon": {"achternaam": "Dijk\\ud800"}}',
-     "persoon.achternaam"),
-    ({"melding_id": "x", "soort": "afmelding", "persoon": {"adres": {"straat": "Weg\u0007"}}},
-     "persoon.adres.straat"),
-])
+
+@pytest.mark.parametrize(
+    "body,veld",
+    [
+        ("{niet json", None),
+        ("[1, 2]", None),
+        ({"soort": "aanmelding"}, "melding_id"),
+        ({"melding_id": "", "soort": "aanmelding"}, "melding_id"),
+        ({"melding_id": "x" * 101, "soort": "aanmelding"}, "melding_id"),
+        ({"melding_id": "x", "soort": "verhuizing"}, "soort"),
+        ({"melding_id": "x", "soort": "aanmelding", "persoon": "Jan"}, "persoon"),
+        ({"melding_id": "x", "soort": "aanmelding", "persoon": {"bsn": 123456782}}, "persoon.bsn"),
+        ({"melding_id": "x", "soort": "aanmelding", "persoon": {"adres": []}}, "persoon.adres"),
+        ({"melding_id": "x", "soort": "aanmelding", "ingangsdatum": 20260101}, "ingangsdatum"),
+        # PostgreSQL refuses a NUL byte in text, and no driver encodes a lone surrogate: never a 500.
+        (
+            {"melding_id": "x", "soort": "aanmelding", "collectiviteitsnummer": "23\u0000595"},
+            "collectiviteitsnummer",
+        ),
+        (
+            '{"melding_id": "x", "soort": "aanmelding", "persoon": {"achternaam": "Dijk\\ud800"}}',
+            "persoon.achternaam",
+        ),
+        (
+            {"melding_id": "x", "soort": "afmelding", "persoon": {"adres": {"straat": "Weg\u0007"}}},
+            "persoon.adres.straat",
+        ),
+    ],
+)
 def test_not_a_melding_is_400_and_stores_nothing(api, body, veld):
     response = api.post(body)
     assert response.status_code == 400
@@ -425,10 +482,16 @@ def test_not_a_melding_is_400_and_stores_nothing(api, body, veld):
     assert db.session.scalar(select(func.count()).select_from(Melding)) == 0
 
 
-@pytest.mark.parametrize("auth", [
-    None, "Basic " + base64.b64encode(b"flex-api:fout").decode(),
-    "Basic " + base64.b64encode(f"onbekend:{WACHTWOORD}".encode()).decode(), "Bearer abc", "Basic !!!",
-])
+@pytest.mark.parametrize(
+    "auth",
+    [
+        None,
+        "Basic " + base64.b64encode(b"flex-api:fout").decode(),
+        "Basic " + base64.b64encode(f"onbekend:{WACHTWOORD}".encode()).decode(),
+        "Bearer abc",
+        "Basic !!!",
+    ],
+)
 def test_wrong_credentials_are_401(client, werkgevers, auth):
     headers = {"Authorization": auth} if auth else {}
     response = client.post("/api/v1/meldingen", json=aanmelding(werkgevers), headers=headers)
@@ -505,10 +568,16 @@ def test_a_body_over_the_limit_is_413(api, app):
 
 # -- batch ----------------------------------------------------------------------------------------
 
+
 def test_batch_answers_per_melding(api, werkgevers):
     goed = aanmelding(werkgevers, "b-1")
-    meldingen = [goed, aanmelding(werkgevers, "b-2", persoon__bsn="123456789"), {"soort": "x"},
-                 afmelding(werkgevers, "b-3"), goed]
+    meldingen = [
+        goed,
+        aanmelding(werkgevers, "b-2", persoon__bsn="123456789"),
+        {"soort": "x"},
+        afmelding(werkgevers, "b-3"),
+        goed,
+    ]
     response = api.post({"meldingen": meldingen}, path="/api/v1/meldingen/batch")
     assert response.status_code == 200
     resultaten = response.json["resultaten"]
@@ -526,6 +595,7 @@ def test_a_batch_that_is_not_a_batch_is_400(api, body):
 
 # -- the description --------------------------------------------------------------------------------
 
+
 def test_openapi_names_every_foutcode_and_path(client):
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.")
@@ -537,6 +607,7 @@ def test_openapi_names_every_foutcode_and_path(client):
 
 
 # -- the description matches the implementation (schemathesis) -------------------------------------
+
 
 class _TestApp:
     """A WSGI app that forwards to the current test's app (schemathesis wants one at import)."""
@@ -553,9 +624,15 @@ schema.app = _test_app  # as from_wsgi does, without needing an app while collec
 
 
 @schema.parametrize()
-@settings(max_examples=200, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 def test_the_api_matches_its_description_and_never_fails(case, app, werkgevers):
     # Generated requests without credentials must keep answering 401, not trip the brute-force limit.
     app.config["RATELIMIT_API_AUTH"] = "100000 per minute"
@@ -568,8 +645,9 @@ def test_the_api_matches_its_description_and_never_fails(case, app, werkgevers):
     auth = "Basic " + base64.b64encode(f"flex-api:{WACHTWOORD}".encode()).decode()
     # A schema-valid melding may still break a rule of the domain (elfproef, the 120-day window,
     # an unknown collectiviteit): 422 is the documented answer, so this one check does not apply.
-    case.call_and_validate(headers={"Authorization": auth},
-                           excluded_checks=[schemathesis.checks.positive_data_acceptance])
+    case.call_and_validate(
+        headers={"Authorization": auth}, excluded_checks=[schemathesis.checks.positive_data_acceptance]
+    )
 
 
 def test_the_catalogue_holds_exactly_the_codes_the_rules_raise():
@@ -580,11 +658,13 @@ def test_the_catalogue_holds_exactly_the_codes_the_rules_raise():
 
 # -- Koppeling salarisadministratie (the accountbeheerder's side) -----------------------------------
 
+
 def test_the_accountbeheerder_sees_last_use_and_rotates_the_password(client, app, werkgevers):
     from tests.conftest import Portal
 
-    beheerder = factories.gebruiker(werkgevers["org"], rollen=("accountbeheer",),
-                                    contracten=[werkgevers["contract"]])
+    beheerder = factories.gebruiker(
+        werkgevers["org"], rollen=("accountbeheer",), contracten=[werkgevers["contract"]]
+    )
     db.session.commit()
     assert Api(client, "flex-api").get("x").status_code == 404  # a use: last_used_at is set
     portal = Portal(app.test_client())

@@ -52,9 +52,13 @@ def test_logs_never_hold_a_bsn_and_cannot_be_forged(app, login_as, world, caplog
     portal = login_as("administratief")
     bsn = world.persoon_a.bsn
     with app.test_request_context("/"), transaction():
-        web_audit.record("zoeken", "read", details={"zoekterm": f"bsn {bsn}\nFAKE LINE"},
-                         relatienummers=[world.persoon_a.relatienummer],
-                         gebruiker=world.users["administratief"])
+        web_audit.record(
+            "zoeken",
+            "read",
+            details={"zoekterm": f"bsn {bsn}\nFAKE LINE"},
+            relatienummers=[world.persoon_a.relatienummer],
+            gebruiker=world.users["administratief"],
+        )
     portal.client.get("/")
     text = caplog.text
     assert not re.search(r"(?<!\d)\d{9}(?!\d)", text)
@@ -66,7 +70,9 @@ def test_logs_never_hold_a_bsn_and_cannot_be_forged(app, login_as, world, caplog
 
 def test_mask_covers_nested_values():
     assert audit.mask({"a": ["x 999912345 y"], "b": "1234567890"}) == {
-        "a": ["x ********* y"], "b": "1234567890"}
+        "a": ["x ********* y"],
+        "b": "1234567890",
+    }
 
 
 @pytest.mark.own_app  # adds a route

@@ -29,8 +29,9 @@ def _begin(portal: Portal) -> str:
 
 def _assertion(app, state: str, kvk: str, pseudo: str, niveau="loa3", audience=None) -> str:
     with app.test_request_context():
-        return MockBroker().issue(Identiteit(kvk, pseudo, niveau), state,
-                                  audience or app.config["EHERKENNING_AUDIENCE"])
+        return MockBroker().issue(
+            Identiteit(kvk, pseudo, niveau), state, audience or app.config["EHERKENNING_AUDIENCE"]
+        )
 
 
 def _logged_in(client) -> bool:
@@ -38,8 +39,13 @@ def _logged_in(client) -> bool:
 
 
 def _refusals(reason: str) -> int:
-    return len([a for a in db.session.scalars(select(AuditLog)).all()
-                if a.gebeurtenis == "login_geweigerd" and a.details.get("reden") == reason])
+    return len(
+        [
+            a
+            for a in db.session.scalars(select(AuditLog)).all()
+            if a.gebeurtenis == "login_geweigerd" and a.details.get("reden") == reason
+        ]
+    )
 
 
 def test_eh3_login_reaches_the_dashboard(portal, world):
@@ -110,8 +116,7 @@ def test_assertion_signed_with_another_key_is_refused(app, portal, world):
 
 def test_unsigned_assertion_is_refused(portal, world):
     _begin(portal)
-    response = portal.client.get("/inloggen/eherkenning",
-                                 query_string={"assertion": "eyJsb2EiOiJsb2EzIn0"})
+    response = portal.client.get("/inloggen/eherkenning", query_string={"assertion": "eyJsb2EiOiJsb2EzIn0"})
     assert response.status_code == 400
     assert not _logged_in(portal.client)
 
@@ -231,9 +236,14 @@ def test_session_cookie_flags_in_development(portal, world):
 
 
 def test_production_configuration(monkeypatch, tmp_path):
-    app = create_app({"PORTAL_ENV": "production", "SECRET_KEY": "x" * 32,
-                      "MOCK_EHERKENNING_ENABLED": True,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"})
+    app = create_app(
+        {
+            "PORTAL_ENV": "production",
+            "SECRET_KEY": "x" * 32,
+            "MOCK_EHERKENNING_ENABLED": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
+        }
+    )
     assert app.config["MOCK_EHERKENNING_ENABLED"] is False
     assert "mock_eherkenning" not in app.blueprints
     with app.app_context():
@@ -247,8 +257,12 @@ def test_production_configuration(monkeypatch, tmp_path):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     # With the mock off the login cannot start.
     token = csrf_token(response.get_data(as_text=True))
-    start = client.post("/inloggen", data={"csrf_token": token}, base_url="https://portal.example",
-                        headers={"Referer": "https://portal.example/inloggen"})
+    start = client.post(
+        "/inloggen",
+        data={"csrf_token": token},
+        base_url="https://portal.example",
+        headers={"Referer": "https://portal.example/inloggen"},
+    )
     assert start.status_code == 503
     assert client.get("/mock-eherkenning/").status_code == 404
 
@@ -269,14 +283,14 @@ def test_login_is_rate_limited(tmp_path, template_db):
     else:
         shutil.copy(template_db, tmp_path / "r.sqlite")
         uri = f"sqlite:///{tmp_path / 'r.sqlite'}"
-    app = create_app({**BASE_CONFIG, "RATELIMIT_LOGIN": "3 per minute",
-                      "SQLALCHEMY_DATABASE_URI": uri})
+    app = create_app({**BASE_CONFIG, "RATELIMIT_LOGIN": "3 per minute", "SQLALCHEMY_DATABASE_URI": uri})
     from portal.extensions import limiter
 
     with app.app_context():
         limiter.reset()
         portal = Portal(app.test_client())
-        codes = [portal.client.post("/inloggen", data={"csrf_token": portal.csrf()}).status_code
-                 for _ in range(4)]
+        codes = [
+            portal.client.post("/inloggen", data={"csrf_token": portal.csrf()}).status_code for _ in range(4)
+        ]
         assert codes == [302, 302, 302, 429]
         db.engine.dispose()

@@ -20,8 +20,11 @@ def test_generate_small(tmp_path):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM deelname")).scalar() == 3_000
         assert conn.execute(text("SELECT count(DISTINCT contract_id) FROM deelname")).scalar() == 5
-        big = conn.execute(text(
-            "SELECT count(*) FROM deelname JOIN contract ON contract.id = deelname.contract_id "
-            "WHERE contract.nummer = '100000'")).scalar()
+        big = conn.execute(
+            text(
+                "SELECT count(*) FROM deelname JOIN contract ON contract.id = deelname.contract_id "
+                "WHERE contract.nummer = '100000'"
+            )
+        ).scalar()
         assert big == 300  # a tenth of the total, as 100,000 is of 1,000,000
     engine.dispose()

@@ -42,9 +42,11 @@ def test_personal_berichten_are_for_that_user_only(login_as, world):
     berichten.account_gewijzigd(world.users["administratief"], "Rechten van A gewijzigd.", [])
     db.session.commit()
     assert "Rechten van A gewijzigd." in login_as("administratief").client.get("/berichten").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "Rechten van A gewijzigd." not in login_as("financieel").client.get("/berichten").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_paging_and_a_filter_in_the_url(login_as, world):
@@ -69,8 +71,9 @@ def test_mark_one_and_all_as_read(login_as, world):
     portal = login_as("administratief")
     html = portal.client.get("/berichten").get_data(as_text=True)
     assert "2 ongelezen" in html and html.count('class="ongelezen"') == 2
-    response = portal.post(f"/berichten/{a.id}/gelezen", {"terug": "/berichten"},
-                           headers={"HX-Request": "true"})
+    response = portal.post(
+        f"/berichten/{a.id}/gelezen", {"terug": "/berichten"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200 and 'class="ongelezen"' not in response.get_data(as_text=True)
     assert "Gelezen" in response.get_data(as_text=True)
     # Marking it again changes nothing.
@@ -114,8 +117,9 @@ def test_an_answer_reaches_the_user_as_a_bericht_and_on_the_contact_page(login_a
     vraag = db.session.scalar(select(ContactVraag))
     listed = runner.invoke(args=["contactvragen"])
     assert f"#{vraag.id}" in listed.output and "Waarom geen korting?" in listed.output
-    result = runner.invoke(args=["contactvraag-beantwoorden", str(vraag.id),
-                                 "--antwoord", "De korting staat op de factuur."])
+    result = runner.invoke(
+        args=["contactvraag-beantwoorden", str(vraag.id), "--antwoord", "De korting staat op de factuur."]
+    )
     assert result.exit_code == 0, result.output
     again = runner.invoke(args=["contactvraag-beantwoorden", str(vraag.id), "--antwoord", "Nog eens"])
     assert again.exit_code != 0 and "al beantwoord" in again.output

@@ -33,8 +33,7 @@ geld = st.decimals(min_value=Decimal("0.00"), max_value=Decimal("999.99"), place
 korting = st.decimals(min_value=Decimal("0.00"), max_value=Decimal("100.00"), places=2)
 
 
-@given(maandpremie=geld, percentage=korting, dagen_in_maand=st.sampled_from([28, 29, 30, 31]),
-       data=st.data())
+@given(maandpremie=geld, percentage=korting, dagen_in_maand=st.sampled_from([28, 29, 30, 31]), data=st.data())
 def test_proration_is_by_day_and_adds_up(maandpremie, percentage, dagen_in_maand, data):
     dagen = data.draw(st.integers(min_value=1, max_value=dagen_in_maand))
     b = premie.bedrag(maandpremie, percentage, dagen, dagen_in_maand)
@@ -59,18 +58,35 @@ def test_basis_premium_is_owed_from_the_month_after_the_18th_birthday(geboren):
     verjaardag = date(geboren.year + 18, geboren.month, min(geboren.day, laatste))
     assert verjaardag < vanaf <= verjaardag + timedelta(days=31)
     assert (vanaf - timedelta(days=1)).month == verjaardag.month
-    vrij = premie.maandbedrag(maandpremie=Decimal("150"), korting_percentage=Decimal("5"),
-                              soort="basis", geboortedatum=geboren, maand=verjaardag.replace(day=1),
-                              van=verjaardag.replace(day=1), tm=verjaardag)
+    vrij = premie.maandbedrag(
+        maandpremie=Decimal("150"),
+        korting_percentage=Decimal("5"),
+        soort="basis",
+        geboortedatum=geboren,
+        maand=verjaardag.replace(day=1),
+        van=verjaardag.replace(day=1),
+        tm=verjaardag,
+    )
     assert vrij == premie.NUL
-    betaald = premie.maandbedrag(maandpremie=Decimal("150"), korting_percentage=Decimal("5"),
-                                 soort="basis", geboortedatum=geboren, maand=vanaf, van=vanaf,
-                                 tm=vanaf + timedelta(days=9))
+    betaald = premie.maandbedrag(
+        maandpremie=Decimal("150"),
+        korting_percentage=Decimal("5"),
+        soort="basis",
+        geboortedatum=geboren,
+        maand=vanaf,
+        van=vanaf,
+        tm=vanaf + timedelta(days=9),
+    )
     assert betaald.bruto > 0
-    aanvullend = premie.maandbedrag(maandpremie=Decimal("20"), korting_percentage=Decimal("0"),
-                                    soort="aanvullend", geboortedatum=geboren,
-                                    maand=verjaardag.replace(day=1), van=verjaardag.replace(day=1),
-                                    tm=verjaardag.replace(day=1))
+    aanvullend = premie.maandbedrag(
+        maandpremie=Decimal("20"),
+        korting_percentage=Decimal("0"),
+        soort="aanvullend",
+        geboortedatum=geboren,
+        maand=verjaardag.replace(day=1),
+        van=verjaardag.replace(day=1),
+        tm=verjaardag.replace(day=1),
+    )
     assert aanvullend.bruto > 0  # only the basisverzekering is free for children
 
 
@@ -85,18 +101,39 @@ def test_leap_day_birthday():
 NOVEMBER = date(2026, 11, 1)
 
 
-def _verzekerd(contract, basis, extra=None, *, ingang, einde=None, geboren=date(1970, 5, 1),
-               achternaam="Jansen", extra_vanaf=None):
+def _verzekerd(
+    contract,
+    basis,
+    extra=None,
+    *,
+    ingang,
+    einde=None,
+    geboren=date(1970, 5, 1),
+    achternaam="Jansen",
+    extra_vanaf=None,
+):
     """A deelnemer with a polis: the basisverzekering and optionally an aanvullend pakket."""
     persoon = factories.persoon(achternaam=achternaam, geboortedatum=geboren)
-    deelname = factories.deelname(persoon, contract, ingangsdatum=ingang, einddatum=einde,
-                                  reden_einde="einde_collectiviteit" if einde else None)
-    polis = Polis(polisnummer=f"PB{persoon.relatienummer}", persoon=persoon, contract_id=contract.id,
-                  ingangsdatum=ingang, einddatum=einde, betalingswijze="via_werkgever")
+    deelname = factories.deelname(
+        persoon,
+        contract,
+        ingangsdatum=ingang,
+        einddatum=einde,
+        reden_einde="einde_collectiviteit" if einde else None,
+    )
+    polis = Polis(
+        polisnummer=f"PB{persoon.relatienummer}",
+        persoon=persoon,
+        contract_id=contract.id,
+        ingangsdatum=ingang,
+        einddatum=einde,
+        betalingswijze="via_werkgever",
+    )
     polis.producten.append(PolisProduct(product=basis, ingangsdatum=ingang, einddatum=einde))
     if extra is not None:
-        polis.producten.append(PolisProduct(product=extra, ingangsdatum=extra_vanaf or ingang,
-                                            einddatum=einde))
+        polis.producten.append(
+            PolisProduct(product=extra, ingangsdatum=extra_vanaf or ingang, einddatum=einde)
+        )
     db.session.add(polis)
     db.session.flush()
     return persoon, deelname
@@ -144,7 +181,10 @@ def test_borderel_lines_follow_the_deelnames_of_the_month(app, world, tarieven):
     assert premies[("J. Heel", "Product GOED")]["Netto premie"] == "18,00"
     laat = premies[("J. Laat", "Product BASIS")]
     assert (laat["Periode van"], laat["Periode t/m"], laat["Bruto premie"]) == (
-        "16-11-2026", "30-11-2026", "75,00")
+        "16-11-2026",
+        "30-11-2026",
+        "75,00",
+    )
     assert premies[("J. Weg", "Product BASIS")]["Bruto premie"] == "50,00"  # 10 of 30 days
     assert premies[("J. Kort", "Product GOED")]["Bruto premie"] == "0,67"  # one day of 20,00
     assert premies[("J. Kind", "Product BASIS")]["Bruto premie"] == "0,00"  # 16 years old
@@ -152,13 +192,17 @@ def test_borderel_lines_follow_the_deelnames_of_the_month(app, world, tarieven):
 
     # The totals line, the borderel row, the stored lines and the factuur all agree.
     regels = rijen[:-1]
-    for kolom, veld in (("Bruto premie", "totaal_bruto"), ("Collectieve korting", "totaal_korting"),
-                        ("Netto premie", "totaal_netto")):
+    for kolom, veld in (
+        ("Bruto premie", "totaal_bruto"),
+        ("Collectieve korting", "totaal_korting"),
+        ("Netto premie", "totaal_netto"),
+    ):
         som = sum(_bedrag(r[kolom]) for r in regels)
         assert som == _bedrag(rijen[-1][kolom]) == getattr(borderel, veld)
     assert borderel.factuur.bedrag == borderel.totaal_netto
-    opgeslagen = db.session.execute(select(func.count(), func.sum(BorderelRegel.netto)).where(
-        BorderelRegel.borderel_id == borderel.id)).one()
+    opgeslagen = db.session.execute(
+        select(func.count(), func.sum(BorderelRegel.netto)).where(BorderelRegel.borderel_id == borderel.id)
+    ).one()
     assert opgeslagen[0] == len(regels) == borderel.aantal_regels
     assert Decimal(opgeslagen[1]).quantize(Decimal("0.01")) == borderel.totaal_netto
     assert borderel.bestandsnaam.startswith(f"BOR-{c.nummer}-20261120-1ZENZ-")
@@ -169,11 +213,13 @@ def test_generation_is_idempotent_and_documents_are_immutable(app, world, tariev
     basis, _ = tarieven
     _verzekerd(world.contract_a, basis, ingang=date(2025, 1, 1))
     db.session.commit()
-    eerste = runner.invoke(args=["borderellen-maken", "--maand", "2026-10", "--contract",
-                                 world.contract_a.nummer])
+    eerste = runner.invoke(
+        args=["borderellen-maken", "--maand", "2026-10", "--contract", world.contract_a.nummer]
+    )
     assert "1 borderel(len) gemaakt" in eerste.output, eerste.output
-    tweede = runner.invoke(args=["borderellen-maken", "--maand", "2026-10", "--contract",
-                                 world.contract_a.nummer])
+    tweede = runner.invoke(
+        args=["borderellen-maken", "--maand", "2026-10", "--contract", world.contract_a.nummer]
+    )
     assert "0 borderel(len) gemaakt, 1 bestonden al" in tweede.output
     assert db.session.scalar(select(func.count()).select_from(Borderel)) == 1
     fout = runner.invoke(args=["borderellen-maken", "--maand", "oktober"])
@@ -194,8 +240,9 @@ def test_a_late_change_becomes_a_correction_in_the_next_borderel(app, world, tar
     assert [r["Bruto premie"] for r in _regels(oktober)[:-1]] == ["150,00"]
 
     # Afgemeld in November, back to 15 October: half of October was billed too much.
-    afmelden.afmelden(deelname, date(2026, 10, 15), "einde_collectiviteit", vandaag=date(2026, 11, 2),
-                      bron="test")
+    afmelden.afmelden(
+        deelname, date(2026, 10, 15), "einde_collectiviteit", vandaag=date(2026, 11, 2), bron="test"
+    )
     # And someone registered late, from 1 October.
     _verzekerd(c, basis, ingang=date(2026, 10, 1), achternaam="Laataanmelder")
     db.session.commit()
@@ -209,8 +256,11 @@ def test_a_late_change_becomes_a_correction_in_the_next_borderel(app, world, tar
     assert "J. Laatafmelder" not in {r["Naam"] for r in rijen if r["Soort regel"] == "Premie"}
     # October's file is untouched; October is now billed exactly what it owes.
     assert hashlib.sha256(db.session.get(Borderel, oktober.id).inhoud).hexdigest() == inhoud_oktober
-    gefactureerd = db.session.scalar(select(func.sum(BorderelRegel.bruto)).where(
-        BorderelRegel.contract_id == c.id, BorderelRegel.maand == date(2026, 10, 1)))
+    gefactureerd = db.session.scalar(
+        select(func.sum(BorderelRegel.bruto)).where(
+            BorderelRegel.contract_id == c.id, BorderelRegel.maand == date(2026, 10, 1)
+        )
+    )
     verschuldigd = sum(r.bedrag.bruto for r in borderellen.premieregels(c.id, date(2026, 10, 1)))
     assert Decimal(gefactureerd).quantize(Decimal("0.01")) == verschuldigd
     # A third month with no further change brings no corrections.
@@ -224,8 +274,9 @@ def test_factuur_pdf_reads_back_with_the_borderel_totals(app, world, tarieven):
     _verzekerd(world.contract_a, basis, extra, ingang=date(2025, 1, 1), achternaam="Łukasiewicz")
     world.org.naam = "Gemeente Łódź-Zuid"  # outside Windows-1252: the embedded font prints it
     db.session.commit()
-    borderel = db.session.get(Borderel, _genereer(world.contract_a, NOVEMBER,
-                                                              gemaakt_op=date(2026, 11, 20)).borderel_id)
+    borderel = db.session.get(
+        Borderel, _genereer(world.contract_a, NOVEMBER, gemaakt_op=date(2026, 11, 20)).borderel_id
+    )
     tekst = "".join(page.extract_text() for page in PdfReader(io.BytesIO(borderel.factuur.pdf)).pages)
     assert f"F202611-{world.contract_a.nummer}" in tekst
     assert "november 2026" in tekst and world.org.kvk_nummer in tekst
@@ -245,6 +296,7 @@ def test_core_font_only_when_every_text_fits_it():
 
 
 # -- the screen -------------------------------------------------------------------------------------
+
 
 def test_screen_lists_and_downloads_with_audit(login_as, world, tarieven):
     basis, _ = tarieven

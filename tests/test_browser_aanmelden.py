@@ -33,9 +33,17 @@ def _naar_wizard(page, base_url):
 
 
 def _vul_client(page, bsn, **anders):
-    waarden = {"BSN": bsn, "Voorletters": "R.", "Achternaam": "Wizardveld", "Geboortedatum": "12-08-1975",
-               "Postcode": "2312 CD", "Huisnummer": "7", "Straat": "Haarlemmerstraat", "Woonplaats": "Leiden",
-               "Ingangsdatum": _d(vandaag().replace(day=1))}
+    waarden = {
+        "BSN": bsn,
+        "Voorletters": "R.",
+        "Achternaam": "Wizardveld",
+        "Geboortedatum": "12-08-1975",
+        "Postcode": "2312 CD",
+        "Huisnummer": "7",
+        "Straat": "Haarlemmerstraat",
+        "Woonplaats": "Leiden",
+        "Ingangsdatum": _d(vandaag().replace(day=1)),
+    }
     waarden.update(anders)
     for label, waarde in waarden.items():
         page.get_by_label(label, exact=True).fill(waarde)
@@ -121,8 +129,13 @@ def test_a_household_of_three_through_the_wizard(portal_page, base_url, screensh
     pdf = tmp_path / "polisblad.pdf"
     info.value.save_as(pdf)
     tekst = PdfReader(pdf).pages[0].extract_text()
-    for verwacht in ("R. Wizardveld", "Basisverzekering Zeker", "Aanvullend Goed", "12345 - Gemeente Leiden",
-                     _d(vandaag().replace(day=1))):
+    for verwacht in (
+        "R. Wizardveld",
+        "Basisverzekering Zeker",
+        "Aanvullend Goed",
+        "12345 - Gemeente Leiden",
+        _d(vandaag().replace(day=1)),
+    ):
         assert verwacht in tekst, verwacht
 
     # The new deelnemers are found in Huidige deelnemers; the child as bijgeschreven.
@@ -133,19 +146,30 @@ def test_a_household_of_three_through_the_wizard(portal_page, base_url, screensh
     expect(page.locator("table.deelnemers")).to_contain_text("Bijgeschreven (kind)")
 
 
-def test_each_step_rejects_with_messages_and_keeps_everything_also_after_back(portal_page, base_url,
-                                                                             screenshots):
+def test_each_step_rejects_with_messages_and_keeps_everything_also_after_back(
+    portal_page, base_url, screenshots
+):
     page = portal_page
     _naar_wizard(page, base_url)
     client_bsn = next(_bsns)
     te_vroeg = vandaag() - timedelta(days=130)
-    _vul_client(page, "123456789", Achternaam="Foutman", Geboortedatum="31-02-1980", Postcode="123",
-                Ingangsdatum=_d(te_vroeg))
+    _vul_client(
+        page,
+        "123456789",
+        Achternaam="Foutman",
+        Geboortedatum="31-02-1980",
+        Postcode="123",
+        Ingangsdatum=_d(te_vroeg),
+    )
     page.get_by_role("button", name="Volgende").click()
     samenvatting = page.locator("[data-foutoverzicht]")
     expect(samenvatting.get_by_role("heading", name="Er is een probleem")).to_be_focused()
-    for tekst in ("Dit BSN klopt niet", "De datum moet bestaan", "4 cijfers en 2 letters",
-                  f"De vroegst mogelijke ingangsdatum is {_d(vandaag() - timedelta(days=120))}."):
+    for tekst in (
+        "Dit BSN klopt niet",
+        "De datum moet bestaan",
+        "4 cijfers en 2 letters",
+        f"De vroegst mogelijke ingangsdatum is {_d(vandaag() - timedelta(days=120))}.",
+    ):
         expect(samenvatting).to_contain_text(tekst)
     expect(page.get_by_label("Achternaam", exact=True)).to_have_value("Foutman")
     expect(page.get_by_label("Ingangsdatum")).to_have_value(_d(te_vroeg))

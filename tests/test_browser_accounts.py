@@ -86,8 +86,10 @@ def test_create_edit_deactivate_and_remove_an_account(portal_page, base_url, liv
     anna_bewerken = _rij(page, "Anna de Vries").get_by_role("link", name=re.compile("^Bewerken"))
     pad = anna_bewerken.get_attribute("href")
     token = page.locator('meta[name="csrf-token"]').get_attribute("content")
-    response = page.request.post(f"{base_url}{pad}", form={
-        "csrf_token": token, "rollen": "administratief", "contracten": str(flexwerk)})
+    response = page.request.post(
+        f"{base_url}{pad}",
+        form={"csrf_token": token, "rollen": "administratief", "contracten": str(flexwerk)},
+    )
     assert response.status == 422
     assert "alleen toegang geven tot contracten waartoe u zelf toegang heeft" in response.text()
     page.reload()

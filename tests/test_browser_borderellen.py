@@ -29,10 +29,14 @@ def test_borderellen_list_and_downloads(portal_page, base_url, live_server, scre
         borderellen.genereer(contract, vorige, gemaakt_op=vorige, documenten=DOCUMENTEN)
         borderellen.genereer(contract, deze, documenten=DOCUMENTEN)
         db.session.commit()
-        namen = db.session.scalars(select(Borderel.bestandsnaam).where(Borderel.contract_id == contract.id)
-                                   .order_by(Borderel.periode.desc())).all()
-        totaal = db.session.scalar(select(Borderel.totaal_netto).where(
-            Borderel.contract_id == contract.id, Borderel.periode == deze))
+        namen = db.session.scalars(
+            select(Borderel.bestandsnaam)
+            .where(Borderel.contract_id == contract.id)
+            .order_by(Borderel.periode.desc())
+        ).all()
+        totaal = db.session.scalar(
+            select(Borderel.totaal_netto).where(Borderel.contract_id == contract.id, Borderel.periode == deze)
+        )
         db.session.remove()
 
     page = portal_page

@@ -25,14 +25,26 @@ def _alleenstaanden(live_server, aantal: int, offset: int):
     with app.app_context():
         gezin = select(Deelname.hoofd_deelname_id).where(Deelname.hoofd_deelname_id.is_not(None))
         rows = db.session.execute(
-            select(Persoon.relatienummer, Persoon.bsn, Persoon.achternaam, Persoon.voorvoegsel,
-                   Persoon.geboortedatum)
+            select(
+                Persoon.relatienummer,
+                Persoon.bsn,
+                Persoon.achternaam,
+                Persoon.voorvoegsel,
+                Persoon.geboortedatum,
+            )
             .join(Deelname, Deelname.persoon_id == Persoon.id)
             .join(Contract, Contract.id == Deelname.contract_id)
-            .where(Contract.nummer == "12345", Deelname.einddatum.is_(None),
-                   Deelname.rol == "hoofdverzekerde", Deelname.id.not_in(gezin),
-                   Deelname.ingangsdatum < vandaag() - timedelta(days=200))
-            .order_by(Persoon.id).offset(offset).limit(aantal)).all()
+            .where(
+                Contract.nummer == "12345",
+                Deelname.einddatum.is_(None),
+                Deelname.rol == "hoofdverzekerde",
+                Deelname.id.not_in(gezin),
+                Deelname.ingangsdatum < vandaag() - timedelta(days=200),
+            )
+            .order_by(Persoon.id)
+            .offset(offset)
+            .limit(aantal)
+        ).all()
         db.session.remove()
     return rows
 
@@ -134,7 +146,8 @@ def test_afmelden_einde_collectiviteit_in_the_row(portal_page, base_url, live_se
     page.get_by_role("link", name=re.compile("Direct afmelden")).click()
     expect(page.get_by_role("heading", name="Direct afmelden")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Direct afmelden"))).to_have_attribute(
-        "aria-expanded", "true")
+        "aria-expanded", "true"
+    )
     assert_accessible(page, "afmeld form in the row")
     einde = vandaag() + timedelta(days=40)
     page.get_by_label("Einddatum (t/m)").fill(_d(einde))
@@ -176,10 +189,13 @@ def test_details_page(portal_page, base_url, live_server, screenshots):
     app = live_server[1]
     with app.app_context():
         hoofd = db.session.execute(
-            select(Persoon.relatienummer, Persoon.voorletters).join(
-                Deelname, Deelname.persoon_id == Persoon.id)
+            select(Persoon.relatienummer, Persoon.voorletters)
+            .join(Deelname, Deelname.persoon_id == Persoon.id)
             .where(Deelname.id.in_(select(Deelname.hoofd_deelname_id)), Deelname.einddatum.is_(None))
-            .order_by(Persoon.id).offset(2).limit(1)).one()
+            .order_by(Persoon.id)
+            .offset(2)
+            .limit(1)
+        ).one()
         db.session.remove()
     login(page, base_url, "Anna de Vries")
     page.goto(f"{base_url}/deelnemers?relatienummer={hoofd.relatienummer}")

@@ -51,11 +51,14 @@ def test_unknown_identity_sees_how_to_request_an_account(portal_page, base_url, 
     assert_accessible(portal_page, "geen account")
 
 
-@pytest.mark.parametrize("naam,zichtbaar,verborgen", [
-    ("Anna de Vries", ["Contract gegevens", "Contact"], []),
-    ("Bram Jansen", ["Contact"], []),
-    ("Carla Bakker", ["Contact"], []),
-])
+@pytest.mark.parametrize(
+    "naam,zichtbaar,verborgen",
+    [
+        ("Anna de Vries", ["Contract gegevens", "Contact"], []),
+        ("Bram Jansen", ["Contact"], []),
+        ("Carla Bakker", ["Contact"], []),
+    ],
+)
 def test_dashboard_per_role(portal_page, base_url, live_server, naam, zichtbaar, verborgen):
     login(portal_page, base_url, naam)
     nav = portal_page.get_by_role("navigation", name="Dashboard")
@@ -63,8 +66,11 @@ def test_dashboard_per_role(portal_page, base_url, live_server, naam, zichtbaar,
     app = live_server[1]
     from portal.web.navigation import NAVIGATIE
 
-    rollen = {"Anna de Vries": {"administratief"}, "Bram Jansen": {"financieel"},
-              "Carla Bakker": {"accountbeheer"}}[naam]
+    rollen = {
+        "Anna de Vries": {"administratief"},
+        "Bram Jansen": {"financieel"},
+        "Carla Bakker": {"accountbeheer"},
+    }[naam]
     for item in NAVIGATIE:
         if item.endpoint not in app.view_functions:
             continue

@@ -55,7 +55,8 @@ def _werkblad(download):
 
 def _kies_bestand(page, inhoud: bytes, naam: str = "meldingen.csv") -> None:
     page.get_by_label("Bestand met meldingen").set_input_files(
-        files=[{"name": naam, "mimeType": "text/csv", "buffer": inhoud}])
+        files=[{"name": naam, "mimeType": "text/csv", "buffer": inhoud}]
+    )
 
 
 def test_upload_dry_run_processing_report_and_correction(portal_page, base_url, achtergrond, screenshots):
@@ -125,8 +126,10 @@ def test_upload_dry_run_processing_report_and_correction(portal_page, base_url, 
 
 def _api_status(base_url: str, wachtwoord: str) -> int:
     auth = base64.b64encode(f"flexwerk-demo:{wachtwoord}".encode()).decode()
-    request = urllib.request.Request(f"{base_url}/api/v1/meldingen/bestaat-niet",  # noqa: S310
-                                     headers={"Authorization": f"Basic {auth}"})
+    request = urllib.request.Request(  # noqa: S310 - our own server
+        f"{base_url}/api/v1/meldingen/bestaat-niet",
+        headers={"Authorization": f"Basic {auth}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             return response.status
@@ -139,7 +142,8 @@ def test_the_accountbeheerder_rotates_the_api_password(portal_page, base_url, sc
     assert _api_status(base_url, "flexwerk-demo-wachtwoord") == 404  # a real use of the demo credentials
     login(page, base_url, "Fatima El Amrani")
     page.get_by_role("navigation", name="Dashboard").get_by_role(
-        "link", name="Koppeling salarisadministratie").click()
+        "link", name="Koppeling salarisadministratie"
+    ).click()
     tabel = page.get_by_role("table", name="Inloggegevens van uw organisatie")
     expect(tabel).to_contain_text("flexwerk-demo")
     expect(tabel).not_to_contain_text("Nog niet gebruikt")
@@ -158,12 +162,16 @@ def test_a_dry_run_shows_each_line_before_anything_changes(portal_page, base_url
     page = portal_page
     login(page, base_url, "Anna de Vries")
     page.goto(f"{base_url}/upload")
-    regel = {"Soort": "afmelding", "BSN": next(_bsns), "Einddatum": (vandaag() - timedelta(days=200))
-             .strftime("%d-%m-%Y")}
+    regel = {
+        "Soort": "afmelding",
+        "BSN": next(_bsns),
+        "Einddatum": (vandaag() - timedelta(days=200)).strftime("%d-%m-%Y"),
+    }
     _kies_bestand(page, als_csv([regel]))
     page.get_by_role("button", name="Controleren").click()
     expect(page.get_by_text("0 van de 1 meldingen zijn in orde.")).to_be_visible()
     expect(page.get_by_role("table", name="Regels met een probleem")).to_contain_text(
-        "Deze persoon heeft geen lopende deelname")
+        "Deze persoon heeft geen lopende deelname"
+    )
     page.get_by_role("button", name="Niet verwerken").click()
     expect(page.get_by_text("Er is niets gewijzigd.")).to_be_visible()

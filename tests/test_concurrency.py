@@ -48,10 +48,21 @@ def server(app):
     poort = _vrije_poort()
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     proces = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", "4", "-b", f"127.0.0.1:{poort}",
-         "--log-level", "warning", "tests.concurrency_wsgi:create()"],
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-w",
+            "4",
+            "-b",
+            f"127.0.0.1:{poort}",
+            "--log-level",
+            "warning",
+            "tests.concurrency_wsgi:create()",
+        ],
         env={"TEST_APP_DATABASE_URL": uri, "PATH": "/usr/bin:/bin"},
-        cwd=Path(__file__).resolve().parent.parent, stderr=subprocess.PIPE, text=True)
+        cwd=Path(__file__).resolve().parent.parent,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     basis = f"http://127.0.0.1:{poort}"
     for _ in range(100):
         try:
@@ -69,8 +80,10 @@ def server(app):
 def _post(basis: str, body: dict) -> tuple[int, dict]:
     auth = base64.b64encode(f"druk-api:{WACHTWOORD}".encode()).decode()
     request = urllib.request.Request(  # noqa: S310 - our own server over http
-        basis + "/api/v1/meldingen", data=json.dumps(body).encode(),
-        headers={"Authorization": f"Basic {auth}", "Content-Type": "application/json"})
+        basis + "/api/v1/meldingen",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Basic {auth}", "Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             return response.status, json.loads(response.read())
@@ -79,13 +92,22 @@ def _post(basis: str, body: dict) -> tuple[int, dict]:
 
 
 def _aanmelding(org, contract, melding_id: str, bsn: str) -> dict:
-    return {"melding_id": melding_id, "soort": "aanmelding", "kvk_nummer": org.kvk_nummer,
-            "collectiviteitsnummer": contract.collectiviteitsnummer,
-            "persoon": {"bsn": bsn, "voorletters": "P.", "achternaam": "Kowalski", "geslacht": "M",
-                        "geboortedatum": "1991-01-01", "nationaliteit": "Pools",
-                        "adres": {"straat": "Kade", "huisnummer": "1", "postcode": "2671 AB",
-                                  "woonplaats": "Naaldwijk"}},
-            "ingangsdatum": (vandaag() - timedelta(days=3)).isoformat()}
+    return {
+        "melding_id": melding_id,
+        "soort": "aanmelding",
+        "kvk_nummer": org.kvk_nummer,
+        "collectiviteitsnummer": contract.collectiviteitsnummer,
+        "persoon": {
+            "bsn": bsn,
+            "voorletters": "P.",
+            "achternaam": "Kowalski",
+            "geslacht": "M",
+            "geboortedatum": "1991-01-01",
+            "nationaliteit": "Pools",
+            "adres": {"straat": "Kade", "huisnummer": "1", "postcode": "2671 AB", "woonplaats": "Naaldwijk"},
+        },
+        "ingangsdatum": (vandaag() - timedelta(days=3)).isoformat(),
+    }
 
 
 def _tegelijk(basis: str, bodies: list[dict]) -> list[tuple[int, dict]]:
@@ -130,9 +152,13 @@ def test_many_people_at_once_and_concurrent_afmeldingen(server):
     antwoorden = _tegelijk(basis, [_aanmelding(org, contract, f"p-{i}", b) for i, b in enumerate(bsns)])
     assert [s for s, _ in antwoorden] == [201] * 40
     assert len({body["relatienummer"] for _, body in antwoorden}) == 40
-    afmelding = {"soort": "afmelding", "kvk_nummer": org.kvk_nummer,
-                 "collectiviteitsnummer": contract.collectiviteitsnummer,
-                 "persoon": {"bsn": bsns[0]}, "einddatum": vandaag().isoformat()}
+    afmelding = {
+        "soort": "afmelding",
+        "kvk_nummer": org.kvk_nummer,
+        "collectiviteitsnummer": contract.collectiviteitsnummer,
+        "persoon": {"bsn": bsns[0]},
+        "einddatum": vandaag().isoformat(),
+    }
     antwoorden = _tegelijk(basis, [{**afmelding, "melding_id": f"af-{i}"} for i in range(16)])
     statussen = [s for s, _ in antwoorden]
     assert statussen.count(201) == 1 and statussen.count(422) == 15, antwoorden

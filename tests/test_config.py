@@ -10,19 +10,25 @@ from portal import config
 
 
 def test_postgresql_plans_each_statement_for_its_values():
-    pg = {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://x@h/db",
-          "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}}
+    pg = {
+        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://x@h/db",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
     config.engine_options(pg)
     assert pg["SQLALCHEMY_ENGINE_OPTIONS"] == {
-        "pool_pre_ping": True, "connect_args": {"options": "-c plan_cache_mode=force_custom_plan"}}
+        "pool_pre_ping": True,
+        "connect_args": {"options": "-c plan_cache_mode=force_custom_plan"},
+    }
     sqlite = {"SQLALCHEMY_DATABASE_URI": "sqlite:///x", "SQLALCHEMY_ENGINE_OPTIONS": {}}
     config.engine_options(sqlite)
     assert sqlite["SQLALCHEMY_ENGINE_OPTIONS"] == {}
 
 
 def test_configured_connect_args_win():
-    pg = {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://x@h/db",
-          "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": "-c work_mem=64MB"}}}
+    pg = {
+        "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://x@h/db",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": "-c work_mem=64MB"}},
+    }
     config.engine_options(pg)
     assert pg["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"options": "-c work_mem=64MB"}
 
@@ -30,11 +36,18 @@ def test_configured_connect_args_win():
 def test_a_web_worker_loads_neither_the_task_queue_nor_the_pdf_library(tmp_path):
     """huey (with the PostgreSQL driver it loads whenever installed) and fpdf are imported when an
     upload or a polisblad first needs them: a worker serving pages stays 30 MB smaller."""
-    code = ("import sys\nfrom portal import create_app\n"
-            f"app = create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path / 'w.sqlite'}', "
-            "'SECRET_KEY': 'x'})\n"
-            "with app.test_client() as c:\n    assert c.get('/inloggen').status_code == 200\n"
-            "print(sorted(m for m in ('huey', 'psycopg', 'fpdf') if m in sys.modules))")
-    uit = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent)
+    code = (
+        "import sys\nfrom portal import create_app\n"
+        f"app = create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path / 'w.sqlite'}', "
+        "'SECRET_KEY': 'x'})\n"
+        "with app.test_client() as c:\n    assert c.get('/inloggen').status_code == 200\n"
+        "print(sorted(m for m in ('huey', 'psycopg', 'fpdf') if m in sys.modules))"
+    )
+    uit = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert uit.stdout.strip() == "[]"

@@ -15,22 +15,36 @@ def test_the_link_fills_in_the_context(login_as, world):
     portal = login_as("administratief")
     html = portal.client.get("/").get_data(as_text=True)
     assert 'href="/contact?pagina=/"' in html
-    page = portal.client.get("/contact", query_string={
-        "pagina": "/deelnemers", "contract": world.contract_a.nummer,
-        "relatienummer": world.persoon_a.relatienummer}).get_data(as_text=True)
+    page = portal.client.get(
+        "/contact",
+        query_string={
+            "pagina": "/deelnemers",
+            "contract": world.contract_a.nummer,
+            "relatienummer": world.persoon_a.relatienummer,
+        },
+    ).get_data(as_text=True)
     assert world.persoon_a.relatienummer in page and world.contract_a.nummer in page
 
 
 def test_a_question_is_stored_with_its_context(login_as, world):
     portal = login_as("financieel")
-    response = portal.post("/contact", {
-        "onderwerp": "Borderel klopt niet", "vraag": "De korting ontbreekt.",
-        "pagina": "/borderellen", "contract": world.contract_a.nummer,
-        "relatienummer": world.persoon_a.relatienummer})
+    response = portal.post(
+        "/contact",
+        {
+            "onderwerp": "Borderel klopt niet",
+            "vraag": "De korting ontbreekt.",
+            "pagina": "/borderellen",
+            "contract": world.contract_a.nummer,
+            "relatienummer": world.persoon_a.relatienummer,
+        },
+    )
     assert response.status_code == 302
     vraag = db.session.scalar(select(ContactVraag))
-    assert vraag.context == {"pagina": "/borderellen", "contract": world.contract_a.nummer,
-                             "relatienummer": world.persoon_a.relatienummer}
+    assert vraag.context == {
+        "pagina": "/borderellen",
+        "contract": world.contract_a.nummer,
+        "relatienummer": world.persoon_a.relatienummer,
+    }
     assert vraag.contract_id == world.contract_a.id
     listing = portal.client.get("/contact").get_data(as_text=True)
     assert "Borderel klopt niet" in listing and "Uw vraag is verstuurd" in listing

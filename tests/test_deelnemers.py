@@ -32,13 +32,18 @@ def mensen(world):
     """A handful of deelnemers of contract A with names that exercise the search."""
     c = world.contract_a
     maak = {
-        "berg": {"voorletters": "A.J.", "voorvoegsel": "van der", "achternaam": "Berg",
-                     "geboortedatum": date(1946, 5, 11), "geslacht": "V"},
+        "berg": {
+            "voorletters": "A.J.",
+            "voorvoegsel": "van der",
+            "achternaam": "Berg",
+            "geboortedatum": date(1946, 5, 11),
+            "geslacht": "V",
+        },
         "bergen": {"voorletters": "B.", "voorvoegsel": None, "achternaam": "Bergen"},
         "muller": {"voorletters": "K.", "voorvoegsel": None, "achternaam": "Müller"},
         "obrien": {"voorletters": "S.", "voorvoegsel": None, "achternaam": "O'Brien"},
         "procent": {"voorletters": "P.", "voorvoegsel": None, "achternaam": "Pro%cent_Test"},
-        "formule": {"voorletters": "F.", "voorvoegsel": None, "achternaam": "=HYPERLINK(\"http://x\")"},
+        "formule": {"voorletters": "F.", "voorvoegsel": None, "achternaam": '=HYPERLINK("http://x")'},
     }
     personen = {}
     for sleutel, velden in maak.items():
@@ -59,6 +64,7 @@ def _namen(response) -> str:
 
 # -- search ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("term", ["berg", "BERG", "Berg", "van der Berg", "Van Der B", "van  der   berg"])
 def test_achternaam_matches_prefix_with_or_without_voorvoegsel(admin, mensen, term):
     html = _namen(_zoek(admin, achternaam=term))
@@ -78,7 +84,7 @@ def test_achternaam_ignores_accents_and_punctuation(admin, mensen):
     assert "S. O&#39;Brien" in _namen(_zoek(admin, achternaam="O'Bri"))
 
 
-@pytest.mark.parametrize("term", ["%", "_", "'", "\"", "%'--", "' OR 1=1 --"])
+@pytest.mark.parametrize("term", ["%", "_", "'", '"', "%'--", "' OR 1=1 --"])
 def test_wildcards_and_quotes_are_just_text(admin, mensen, term):
     response = _zoek(admin, achternaam=term)
     assert response.status_code == 200
@@ -102,8 +108,11 @@ def test_relatienummer_and_geboortedatum_match_exactly(admin, mensen):
 def test_bsn_search_is_a_post_and_never_lands_in_a_url(admin, mensen):
     berg = mensen["berg"]
     token = admin.csrf("/deelnemers")
-    response = admin.client.post("/deelnemers", data={"csrf_token": token, "bsn": berg.bsn},
-                                 headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = admin.client.post(
+        "/deelnemers",
+        data={"csrf_token": token, "bsn": berg.bsn},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "A.J. van der Berg" in html and "Aantal deelnemers: 1" in html
@@ -121,8 +130,9 @@ def test_a_bsn_in_the_query_string_is_ignored(admin, mensen):
 
 
 def test_plain_post_without_bsn_redirects_to_a_shareable_url(admin, mensen, world):
-    response = admin.post("/deelnemers", {"achternaam": "Berg", "contract": world.contract_a.nummer},
-                          csrf_from="/deelnemers")
+    response = admin.post(
+        "/deelnemers", {"achternaam": "Berg", "contract": world.contract_a.nummer}, csrf_from="/deelnemers"
+    )
     assert response.status_code == 303
     assert response.headers["Location"] == f"/deelnemers?achternaam=Berg&contract={world.contract_a.nummer}"
     followed = admin.client.get(response.headers["Location"])
@@ -132,19 +142,25 @@ def test_plain_post_without_bsn_redirects_to_a_shareable_url(admin, mensen, worl
 
 def test_htmx_search_pushes_the_url_for_the_back_button(admin, mensen):
     token = admin.csrf("/deelnemers")
-    response = admin.client.post("/deelnemers", data={"csrf_token": token, "achternaam": "berg"},
-                                 headers={"HX-Request": "true", "X-CSRFToken": token})
+    response = admin.client.post(
+        "/deelnemers",
+        data={"csrf_token": token, "achternaam": "berg"},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
     assert response.headers["HX-Push-Url"] == "/deelnemers?achternaam=berg"
     assert "<html" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("veld,waarde,fout", [
-    ("bsn", "123456789", "Dit BSN klopt niet"),
-    ("bsn", "12345", "Dit BSN klopt niet"),
-    ("geboortedatum", "31-02-1970", "Vul de geboortedatum in als dd-mm-jjjj"),
-    ("geboortedatum", "1970/05/01", "Vul de geboortedatum in als dd-mm-jjjj"),
-    ("relatienummer", "12ab", "Een relatienummer bestaat uit cijfers"),
-])
+@pytest.mark.parametrize(
+    "veld,waarde,fout",
+    [
+        ("bsn", "123456789", "Dit BSN klopt niet"),
+        ("bsn", "12345", "Dit BSN klopt niet"),
+        ("geboortedatum", "31-02-1970", "Vul de geboortedatum in als dd-mm-jjjj"),
+        ("geboortedatum", "1970/05/01", "Vul de geboortedatum in als dd-mm-jjjj"),
+        ("relatienummer", "12ab", "Een relatienummer bestaat uit cijfers"),
+    ],
+)
 def test_bad_search_input_gets_a_dutch_error_and_keeps_the_input(admin, mensen, veld, waarde, fout):
     response = admin.post("/deelnemers", {veld: waarde, "achternaam": "Berg"}, csrf_from="/deelnemers")
     html = response.get_data(as_text=True)
@@ -197,8 +213,13 @@ def test_a_broad_search_counts_up_to_a_limit(admin, world, monkeypatch):
 
 def test_ended_deelnames_only_show_for_an_identifier_search(admin, world):
     p = factories.persoon(achternaam="Vertrokken")
-    factories.deelname(p, world.contract_a, ingangsdatum=date(2015, 1, 1),
-                       einddatum=date(2016, 1, 1), reden_einde="einde_collectiviteit")
+    factories.deelname(
+        p,
+        world.contract_a,
+        ingangsdatum=date(2015, 1, 1),
+        einddatum=date(2016, 1, 1),
+        reden_einde="einde_collectiviteit",
+    )
     db.session.commit()
     assert "Aantal deelnemers: 0" in _namen(_zoek(admin, achternaam="Vertrokken"))
     html = _namen(_zoek(admin, relatienummer=p.relatienummer))
@@ -218,9 +239,11 @@ def test_row_links_are_the_routes_they_point_to(admin, world, mensen, app):
     berg, nummer = mensen["berg"], world.contract_a.nummer
     html = _namen(_zoek(admin, relatienummer=berg.relatienummer))
     with app.test_request_context():
-        verwacht = [url_for("deelnemers.details", relatienummer=berg.relatienummer),
-                    url_for("deelnemers.afmelden", relatienummer=berg.relatienummer, contract=nummer),
-                    url_for("aanmelden.bijschrijven", relatienummer=berg.relatienummer, contract=nummer)]
+        verwacht = [
+            url_for("deelnemers.details", relatienummer=berg.relatienummer),
+            url_for("deelnemers.afmelden", relatienummer=berg.relatienummer, contract=nummer),
+            url_for("aanmelden.bijschrijven", relatienummer=berg.relatienummer, contract=nummer),
+        ]
     for href in verwacht:
         assert f'href="{href}"' in html
 
@@ -228,10 +251,14 @@ def test_row_links_are_the_routes_they_point_to(admin, world, mensen, app):
 def test_search_is_audited_without_the_bsn(admin, mensen, app):
     berg = mensen["berg"]
     token = admin.csrf("/deelnemers")
-    admin.client.post("/deelnemers", data={"csrf_token": token, "bsn": berg.bsn},
-                      headers={"HX-Request": "true", "X-CSRFToken": token})
-    entry = db.session.scalars(select(AuditLog).where(AuditLog.gebeurtenis == "deelnemers_zoeken")
-                               .order_by(AuditLog.id.desc())).first()
+    admin.client.post(
+        "/deelnemers",
+        data={"csrf_token": token, "bsn": berg.bsn},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+    )
+    entry = db.session.scalars(
+        select(AuditLog).where(AuditLog.gebeurtenis == "deelnemers_zoeken").order_by(AuditLog.id.desc())
+    ).first()
     assert entry.actie == "read"
     assert entry.relatienummers == [berg.relatienummer]
     assert entry.details["aantal"] == 1
@@ -241,6 +268,7 @@ def test_search_is_audited_without_the_bsn(admin, mensen, app):
 
 # -- details --------------------------------------------------------------------------------
 
+
 def test_details_show_person_deelnames_gezin_polis_meldingen_berichten(admin, world):
     c = world.contract_a
     hoofd = factories.persoon(achternaam="Gezin", voorletters="H.")
@@ -248,21 +276,53 @@ def test_details_show_person_deelnames_gezin_polis_meldingen_berichten(admin, wo
     d = factories.deelname(hoofd, c)
     factories.deelname(partner, c, rol="partner", hoofd_deelname=d)
     product = factories.product()
-    polis = Polis(polisnummer="P-TEST-1", persoon_id=hoofd.id, contract_id=c.id,
-                  ingangsdatum=date(2020, 1, 1), betalingswijze="acceptgiro")
+    polis = Polis(
+        polisnummer="P-TEST-1",
+        persoon_id=hoofd.id,
+        contract_id=c.id,
+        ingangsdatum=date(2020, 1, 1),
+        betalingswijze="acceptgiro",
+    )
     polis.producten.append(PolisProduct(product=product, ingangsdatum=date(2020, 1, 1)))
     db.session.add(polis)
-    db.session.add(Melding(bron="test", kanaal="upload", extern_id="m1", soort="aanmelding",
-                           contract_id=c.id, persoon_id=hoofd.id, status="verwerkt"))
-    db.session.add(Bericht(contract_id=c.id, categorie="Bevestiging", persoon_id=hoofd.id,
-                           tekst="Aanmelding de heer H. Gezin voor contract X ontvangen"))
+    db.session.add(
+        Melding(
+            bron="test",
+            kanaal="upload",
+            extern_id="m1",
+            soort="aanmelding",
+            contract_id=c.id,
+            persoon_id=hoofd.id,
+            status="verwerkt",
+        )
+    )
+    db.session.add(
+        Bericht(
+            contract_id=c.id,
+            categorie="Bevestiging",
+            persoon_id=hoofd.id,
+            tekst="Aanmelding de heer H. Gezin voor contract X ontvangen",
+        )
+    )
     db.session.commit()
     response = admin.client.get(f"/deelnemers/{hoofd.relatienummer}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    for tekst in (hoofd.bsn, hoofd.relatienummer, "Hoofdverzekerde", "P. Gezin", "Partner",
-                  "P-TEST-1", "Product BASIS", "Acceptgiro", "Upload", "Verwerkt",
-                  "Aanmelding de heer H. Gezin", "Afmelden", "Gezinsleden bijschrijven"):
+    for tekst in (
+        hoofd.bsn,
+        hoofd.relatienummer,
+        "Hoofdverzekerde",
+        "P. Gezin",
+        "Partner",
+        "P-TEST-1",
+        "Product BASIS",
+        "Acceptgiro",
+        "Upload",
+        "Verwerkt",
+        "Aanmelding de heer H. Gezin",
+        "Afmelden",
+        "Gezinsleden bijschrijven",
+    ):
         assert tekst in html, tekst
     entry = db.session.scalars(select(AuditLog).where(AuditLog.gebeurtenis == "deelnemer_bekeken")).one()
     assert entry.relatienummers == [hoofd.relatienummer]
@@ -276,6 +336,7 @@ def test_details_of_a_person_outside_the_contracts_is_404_and_logged(admin, worl
 
 
 # -- afmelden -------------------------------------------------------------------------------
+
 
 def _afmelden(portal, persoon, contract, einddatum, reden="einde_collectiviteit", mee=None, htmx=True):
     prefix = f"af-{persoon.relatienummer}-{contract.nummer}"
@@ -323,24 +384,29 @@ def test_afmelden_without_javascript_redirects_to_the_details(admin, world):
     assert "is verwerkt" in admin.client.get(response.headers["Location"]).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("einddatum,reden,code_tekst", [
-    ("", "einde_collectiviteit", "Vul de einddatum in als dd-mm-jjjj"),
-    ("31-02-2026", "einde_collectiviteit", "Vul de einddatum in als dd-mm-jjjj"),
-    ("01-01-2019", "einde_collectiviteit", "vóór de ingangsdatum 01-01-2020"),
-    ("{te_vroeg}", "einde_collectiviteit", "hoogstens 120 dagen terug"),
-    ("{te_laat}", "einde_collectiviteit", "hoogstens 365 dagen vooruit"),
-    ("{morgen}", "overleden", "kan niet na vandaag"),
-    ("{vandaag}", "iets", "Kies een reden"),
-])
-def test_afmelden_rules_refuse_with_a_dutch_error_and_keep_input(admin, world, einddatum, reden,
-                                                                 code_tekst):
+@pytest.mark.parametrize(
+    "einddatum,reden,code_tekst",
+    [
+        ("", "einde_collectiviteit", "Vul de einddatum in als dd-mm-jjjj"),
+        ("31-02-2026", "einde_collectiviteit", "Vul de einddatum in als dd-mm-jjjj"),
+        ("01-01-2019", "einde_collectiviteit", "vóór de ingangsdatum 01-01-2020"),
+        ("{te_vroeg}", "einde_collectiviteit", "hoogstens 120 dagen terug"),
+        ("{te_laat}", "einde_collectiviteit", "hoogstens 365 dagen vooruit"),
+        ("{morgen}", "overleden", "kan niet na vandaag"),
+        ("{vandaag}", "iets", "Kies een reden"),
+    ],
+)
+def test_afmelden_rules_refuse_with_a_dutch_error_and_keep_input(admin, world, einddatum, reden, code_tekst):
     p = factories.persoon(achternaam="Regel")
     d = factories.deelname(p, world.contract_a, ingangsdatum=date(2020, 1, 1))
     db.session.commit()
     today = vandaag()
-    waarde = einddatum.format(te_vroeg=_d(today - timedelta(days=121)),
-                              te_laat=_d(today + timedelta(days=366)),
-                              morgen=_d(today + timedelta(days=1)), vandaag=_d(today))
+    waarde = einddatum.format(
+        te_vroeg=_d(today - timedelta(days=121)),
+        te_laat=_d(today + timedelta(days=366)),
+        morgen=_d(today + timedelta(days=1)),
+        vandaag=_d(today),
+    )
     response = _afmelden(admin, p, world.contract_a, waarde, reden)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -375,11 +441,25 @@ def _gezin(world, met_partner=True, kinderen=2):
     dh = factories.deelname(hoofd, c, ingangsdatum=date(2020, 1, 1))
     leden = []
     if met_partner:
-        leden.append(factories.deelname(factories.persoon(achternaam="Huis", voorletters="P."), c,
-                                        rol="partner", hoofd_deelname=dh, ingangsdatum=date(2020, 1, 1)))
+        leden.append(
+            factories.deelname(
+                factories.persoon(achternaam="Huis", voorletters="P."),
+                c,
+                rol="partner",
+                hoofd_deelname=dh,
+                ingangsdatum=date(2020, 1, 1),
+            )
+        )
     for i in range(kinderen):
-        leden.append(factories.deelname(factories.persoon(achternaam="Huis", voorletters=f"K{i}."), c,
-                                        rol="kind", hoofd_deelname=dh, ingangsdatum=date(2020, 1, 1)))
+        leden.append(
+            factories.deelname(
+                factories.persoon(achternaam="Huis", voorletters=f"K{i}."),
+                c,
+                rol="kind",
+                hoofd_deelname=dh,
+                ingangsdatum=date(2020, 1, 1),
+            )
+        )
     db.session.commit()
     return hoofd, dh, leden
 
@@ -389,8 +469,9 @@ def test_einde_collectiviteit_of_a_hoofdverzekerde_ends_the_gezin_by_default(adm
     form = admin.client.get(f"/deelnemers/{hoofd.relatienummer}/afmelden/{world.contract_a.nummer}")
     html = form.get_data(as_text=True)
     assert html.count('type="checkbox"') == 3 and html.count("checked") == 3
-    response = _afmelden(admin, hoofd, world.contract_a, _d(vandaag()),
-                         mee=[lid.persoon.relatienummer for lid in leden])
+    response = _afmelden(
+        admin, hoofd, world.contract_a, _d(vandaag()), mee=[lid.persoon.relatienummer for lid in leden]
+    )
     assert response.status_code == 200
     db.session.expire_all()
     assert all(db.session.get(Deelname, d.id).einddatum == vandaag() for d in [dh, *leden])
@@ -399,8 +480,7 @@ def test_einde_collectiviteit_of_a_hoofdverzekerde_ends_the_gezin_by_default(adm
 
 def test_kept_partner_becomes_hoofdverzekerde_of_kept_children(admin, world):
     hoofd, dh, (partner, kind1, kind2) = _gezin(world)
-    response = _afmelden(admin, hoofd, world.contract_a, _d(vandaag()),
-                         mee=[kind2.persoon.relatienummer])
+    response = _afmelden(admin, hoofd, world.contract_a, _d(vandaag()), mee=[kind2.persoon.relatienummer])
     assert response.status_code == 200
     assert "P. Huis is nu hoofdverzekerde" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -414,15 +494,26 @@ def test_kept_partner_becomes_hoofdverzekerde_of_kept_children(admin, world):
 def test_overleden_ends_only_that_person_and_the_polis(admin, world):
     hoofd, dh, (partner, kind1, kind2) = _gezin(world)
     product = factories.product()
-    polis = Polis(polisnummer="P-OVERL", persoon_id=hoofd.id, contract_id=world.contract_a.id,
-                  ingangsdatum=date(2020, 1, 1), betalingswijze="automatische_incasso")
+    polis = Polis(
+        polisnummer="P-OVERL",
+        persoon_id=hoofd.id,
+        contract_id=world.contract_a.id,
+        ingangsdatum=date(2020, 1, 1),
+        betalingswijze="automatische_incasso",
+    )
     polis.producten.append(PolisProduct(product=product, ingangsdatum=date(2020, 1, 1)))
     db.session.add(polis)
     db.session.commit()
     overlijden = vandaag() - timedelta(days=200)  # late reported: the law ends it anyway
     # The form ticks the gezinsleden; with Overleden they stay all the same.
-    response = _afmelden(admin, hoofd, world.contract_a, _d(overlijden), "overleden",
-                         mee=[lid.persoon.relatienummer for lid in (partner, kind1, kind2)])
+    response = _afmelden(
+        admin,
+        hoofd,
+        world.contract_a,
+        _d(overlijden),
+        "overleden",
+        mee=[lid.persoon.relatienummer for lid in (partner, kind1, kind2)],
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "eindigt na de overlijdensdatum" in html
@@ -439,14 +530,21 @@ def test_overleden_ends_only_that_person_and_the_polis(admin, world):
 def test_einde_collectiviteit_keeps_the_polis_and_says_so(admin, world):
     p = factories.persoon(achternaam="Polishouder")
     factories.deelname(p, world.contract_a)
-    polis = Polis(polisnummer="P-DOOR", persoon_id=p.id, contract_id=world.contract_a.id,
-                  ingangsdatum=date(2020, 1, 1), betalingswijze="acceptgiro")
+    polis = Polis(
+        polisnummer="P-DOOR",
+        persoon_id=p.id,
+        contract_id=world.contract_a.id,
+        ingangsdatum=date(2020, 1, 1),
+        betalingswijze="acceptgiro",
+    )
     db.session.add(polis)
     db.session.commit()
     einde = vandaag()
     html = _afmelden(admin, p, world.contract_a, _d(einde)).get_data(as_text=True)
-    assert "loopt door als individuele verzekering, zonder collectieve korting vanaf " \
-           f"{_d(einde + timedelta(days=1))}" in html
+    assert (
+        "loopt door als individuele verzekering, zonder collectieve korting vanaf "
+        f"{_d(einde + timedelta(days=1))}" in html
+    )
     db.session.expire_all()
     assert db.session.get(Polis, polis.id).einddatum is None
 
@@ -472,6 +570,7 @@ def test_nothing_is_deleted_and_a_new_deelname_can_follow(admin, world):
 
 # -- downloads ------------------------------------------------------------------------------
 
+
 def test_excel_download_has_typed_cells_a_styled_header_and_no_formulas(admin, world, mensen):
     response = admin.client.get(f"/deelnemers/download.xlsx?contract={world.contract_a.nummer}")
     assert response.status_code == 200
@@ -481,8 +580,16 @@ def test_excel_download_has_typed_cells_a_styled_header_and_no_formulas(admin, w
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     sheet = book.active
     koppen = [c.value for c in sheet[1]]
-    assert koppen == ["Contract", "Volledige naam", "BSN", "Relatienummer", "Geboortedatum",
-                      "Geslacht", "Ingangsdatum", "Einddatum"]
+    assert koppen == [
+        "Contract",
+        "Volledige naam",
+        "BSN",
+        "Relatienummer",
+        "Geboortedatum",
+        "Geslacht",
+        "Ingangsdatum",
+        "Einddatum",
+    ]
     assert sheet["A1"].font.b
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:H{len(mensen) + 2}"
@@ -541,11 +648,14 @@ def test_csv_download_is_semicolon_utf8_bom_and_neutralised(admin, world, mensen
     by_name = {r[1]: r for r in rows[1:]}
     assert by_name["A.J. van der Berg"][4] == "11-05-1946"
     assert by_name["K. Müller"]  # accents survive
-    assert "'F. =HYPERLINK(\"http://x\")" not in by_name  # the name starts with F., no prefix
+    assert '\'F. =HYPERLINK("http://x")' not in by_name  # the name starts with F., no prefix
     factories.deelname(factories.persoon(voorletters="", achternaam="=cmd|' /C calc'!A0"), world.contract_a)
     db.session.commit()
-    rows = list(csv.reader(io.StringIO(admin.client.get("/deelnemers/download.csv").data
-                                       .decode("utf-8-sig")), delimiter=";"))
+    rows = list(
+        csv.reader(
+            io.StringIO(admin.client.get("/deelnemers/download.csv").data.decode("utf-8-sig")), delimiter=";"
+        )
+    )
     assert "'=cmd|' /C calc'!A0" in [r[1] for r in rows]
 
 
@@ -558,5 +668,6 @@ def test_exports_are_audited_and_rate_limited(app, world, login_as):
     statuses = [admin.client.get("/deelnemers/download.csv").status_code for _ in range(11)]
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
     exports = db.session.scalars(
-        select(AuditLog).where(AuditLog.gebeurtenis == "deelnemers_downloaden")).all()
+        select(AuditLog).where(AuditLog.gebeurtenis == "deelnemers_downloaden")
+    ).all()
     assert len(exports) == 10 and {e.actie for e in exports} == {"export"}

@@ -42,8 +42,13 @@ def test_an_ended_deelname_allows_a_new_one(app):
 def test_einddatum_not_before_ingangsdatum(app):
     c = factories.contract()
     with _fails():
-        factories.deelname(factories.persoon(), c, ingangsdatum=date(2020, 5, 1),
-                           einddatum=date(2020, 4, 30), reden_einde="overleden")
+        factories.deelname(
+            factories.persoon(),
+            c,
+            ingangsdatum=date(2020, 5, 1),
+            einddatum=date(2020, 4, 30),
+            reden_einde="overleden",
+        )
     db.session.rollback()
 
 
@@ -97,8 +102,7 @@ def test_money_is_exact_decimal(app):
 
 
 def test_timestamps_are_utc_aware(app):
-    db.session.add(AuditLog(gebeurtenis="t", actie="read",
-                            tijd=datetime(2026, 6, 1, 12, 0, tzinfo=UTC)))
+    db.session.add(AuditLog(gebeurtenis="t", actie="read", tijd=datetime(2026, 6, 1, 12, 0, tzinfo=UTC)))
     db.session.commit()
     db.session.expire_all()
     stored = db.session.scalar(select(AuditLog)).tijd
@@ -140,8 +144,11 @@ def test_deelname_by_persoon_id_alone_gets_the_keys(app):
 
 def test_foreign_keys_are_enforced(app):
     with _fails():
-        db.session.execute(text(
-            "INSERT INTO deelname (persoon_id, contract_id, ingangsdatum, rol, created_at) "
-            "VALUES (999, 999, '2020-01-01', 'hoofdverzekerde', '2020-01-01 00:00:00')"))
+        db.session.execute(
+            text(
+                "INSERT INTO deelname (persoon_id, contract_id, ingangsdatum, rol, created_at) "
+                "VALUES (999, 999, '2020-01-01', 'hoofdverzekerde', '2020-01-01 00:00:00')"
+            )
+        )
         db.session.commit()
     db.session.rollback()

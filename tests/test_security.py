@@ -12,8 +12,13 @@ pytestmark = pytest.mark.postgres
 
 def _assert_headers(response):
     csp = response.headers["Content-Security-Policy"]
-    for part in ("default-src 'self'", "https://cdn.jsdelivr.net", "object-src 'none'",
-                 "base-uri 'none'", "frame-ancestors 'none'"):
+    for part in (
+        "default-src 'self'",
+        "https://cdn.jsdelivr.net",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
         assert part in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -21,8 +26,9 @@ def _assert_headers(response):
     assert "HX-Request" in response.headers["Vary"]
 
 
-@pytest.mark.parametrize("path", ["/inloggen", "/toegankelijkheid", "/static/portal.css",
-                                  "/bestaat-niet", "/gezond"])
+@pytest.mark.parametrize(
+    "path", ["/inloggen", "/toegankelijkheid", "/static/portal.css", "/bestaat-niet", "/gezond"]
+)
 def test_headers_on_public_responses(client, path):
     _assert_headers(client.get(path))
 
@@ -100,8 +106,7 @@ def test_error_pages_are_generic(app, client):
 
 def test_history_restore_gets_the_full_page(login_as):
     portal = login_as("administratief")
-    response = portal.client.get("/", headers={"HX-Request": "true",
-                                                "HX-History-Restore-Request": "true"})
+    response = portal.client.get("/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
     assert "<html" in response.get_data(as_text=True)
 
 
@@ -136,8 +141,9 @@ def test_a_nul_byte_in_a_form_is_refused_in_dutch_and_stores_nothing(login_as):
     from portal.models import ContactVraag
 
     portal = login_as("financieel")
-    response = portal.post("/contact", {"onderwerp": "Borderel", "vraag": "De kor\x00ting",
-                                        "pagina": "/borderellen"})
+    response = portal.post(
+        "/contact", {"onderwerp": "Borderel", "vraag": "De kor\x00ting", "pagina": "/borderellen"}
+    )
     assert response.status_code == 400
     assert "stuurteken" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(ContactVraag)) == 0
@@ -153,6 +159,7 @@ def test_api_credentials_with_a_nul_byte_are_wrong_credentials(client):
     import base64
 
     auth = "Basic " + base64.b64encode("flex\x00api:geheim".encode()).decode()
-    response = client.post("/api/v1/meldingen", json={"melding_id": "x", "soort": "aanmelding"},
-                           headers={"Authorization": auth})
+    response = client.post(
+        "/api/v1/meldingen", json={"melding_id": "x", "soort": "aanmelding"}, headers={"Authorization": auth}
+    )
     assert response.status_code == 401 and response.json["fout"] == "niet_geauthenticeerd"

@@ -34,8 +34,7 @@ def test_month_helpers():
 def test_periode_is_whole_months():
     periode = stroom.Periode.maanden(2025, 11, 2026, 2)
     assert (periode.van, periode.tot) == (date(2025, 11, 1), date(2026, 2, 28))
-    assert periode.maandstarts() == [date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1),
-                                     date(2026, 2, 1)]
+    assert periode.maandstarts() == [date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
     assert periode.label == "november 2025 t/m februari 2026"
     assert stroom.Periode.jaar(2018).label == "2018 - januari t/m december"
     with pytest.raises(ValueError):
@@ -46,10 +45,21 @@ def test_periode_is_whole_months():
         stroom.Periode(date(2025, 2, 1), date(2025, 1, 31))
 
 
-@pytest.mark.parametrize(("tekst", "verwacht"), [
-    ("03-2025", date(2025, 3, 1)), ("3-2025", date(2025, 3, 1)), ("2025-03", date(2025, 3, 1)),
-    ("3/2025", date(2025, 3, 1)), ("13-2025", None), ("00-2025", None), ("03-1999", None),
-    ("maart", None), ("", None), (None, None)])
+@pytest.mark.parametrize(
+    ("tekst", "verwacht"),
+    [
+        ("03-2025", date(2025, 3, 1)),
+        ("3-2025", date(2025, 3, 1)),
+        ("2025-03", date(2025, 3, 1)),
+        ("3/2025", date(2025, 3, 1)),
+        ("13-2025", None),
+        ("00-2025", None),
+        ("03-1999", None),
+        ("maart", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_lees_maand(tekst, verwacht):
     assert lees_maand(tekst) == verwacht
 
@@ -83,8 +93,14 @@ def _datum(draw):
 @st.composite
 def _deelname(draw):
     ingang = draw(_datum())
-    einde = draw(st.one_of(st.none(), _datum().filter(lambda d: d >= ingang),
-                           st.just(ingang), st.just(dates.laatste_dag(ingang))))
+    einde = draw(
+        st.one_of(
+            st.none(),
+            _datum().filter(lambda d: d >= ingang),
+            st.just(ingang),
+            st.just(dates.laatste_dag(ingang)),
+        )
+    )
     return ingang, einde
 
 
@@ -93,8 +109,11 @@ def _model_eind(periodes, dag: date) -> int:
     return sum(1 for ingang, einde in periodes if ingang <= dag and (einde is None or einde > dag))
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(periodes=st.lists(_deelname(), max_size=25))
 def test_gebruik_reconciles_with_a_model_and_with_the_list(app, periodes):
     contract = db.session.scalar(select(factories.Contract).where(factories.Contract.nummer == "PROP"))
@@ -103,8 +122,13 @@ def test_gebruik_reconciles_with_a_model_and_with_the_list(app, periodes):
         db.session.commit()
     db.session.execute(delete(Deelname).where(Deelname.contract_id == contract.id))
     for ingang, einde in periodes:
-        factories.deelname(factories.persoon(), contract, ingangsdatum=ingang, einddatum=einde,
-                           reden_einde="einde_collectiviteit" if einde else None)
+        factories.deelname(
+            factories.persoon(),
+            contract,
+            ingangsdatum=ingang,
+            einddatum=einde,
+            reden_einde="einde_collectiviteit" if einde else None,
+        )
     db.session.flush()
 
     periode = stroom.Periode(BEGIN, EINDE)
@@ -132,8 +156,13 @@ def test_gebruik_reconciles_with_a_model_and_with_the_list(app, periodes):
 
 def test_aantal_op_counts_the_einddatum_as_insured(app):
     contract = factories.contract()
-    factories.deelname(factories.persoon(), contract, ingangsdatum=date(2025, 1, 1),
-                       einddatum=date(2025, 6, 30), reden_einde="overleden")
+    factories.deelname(
+        factories.persoon(),
+        contract,
+        ingangsdatum=date(2025, 1, 1),
+        einddatum=date(2025, 6, 30),
+        reden_einde="overleden",
+    )
     factories.deelname(factories.persoon(), contract, ingangsdatum=date(2025, 7, 1))
     assert stroom.aantal_op(contract.id, date(2025, 6, 30)) == 1
     assert stroom.aantal_op(contract.id, date(2025, 7, 1)) == 1
@@ -148,13 +177,16 @@ def test_list_pages_and_sorts(app, monkeypatch):
     namen = ["Zwart", "Appel", "Mol", "Bakker", "de Groot"]
     for index, naam in enumerate(namen):
         voorvoegsel, _, achternaam = naam.rpartition(" ")
-        factories.deelname(factories.persoon(achternaam=achternaam, voorvoegsel=voorvoegsel or None,
-                                             geboortedatum=date(1980 + index, 1, 1)),
-                           contract, ingangsdatum=date(2025, index + 1, 1))
+        factories.deelname(
+            factories.persoon(
+                achternaam=achternaam, voorvoegsel=voorvoegsel or None, geboortedatum=date(1980 + index, 1, 1)
+            ),
+            contract,
+            ingangsdatum=date(2025, index + 1, 1),
+        )
     jaar = stroom.Periode.jaar(2025)
     pagina = stroom.lijst(stroom.Lijstopdracht(contract.id, jaar, per_pagina=10))
-    assert [r.naam for r in pagina.rijen] == ["J. Appel", "J. Bakker", "J. de Groot", "J. Mol",
-                                              "J. Zwart"]
+    assert [r.naam for r in pagina.rijen] == ["J. Appel", "J. Bakker", "J. de Groot", "J. Mol", "J. Zwart"]
     tweede = stroom.lijst(stroom.Lijstopdracht(contract.id, jaar, pagina=2, per_pagina=2))
     assert [r.naam for r in tweede.rijen] == ["J. de Groot", "J. Mol"]
     assert (tweede.aantal, tweede.paginas) == (5, 3)
@@ -168,14 +200,25 @@ def test_list_pages_and_sorts(app, monkeypatch):
 
 # -- the chart and the contract choice ------------------------------------------------------
 
+
 def test_rond_schaal():
     assert [grafiek.rond_schaal(n) for n in (0, 1, 3, 7, 10, 11, 3922, 75_695)] == [
-        1, 1, 5, 10, 10, 20, 5000, 100_000]
+        1,
+        1,
+        5,
+        10,
+        10,
+        20,
+        5000,
+        100_000,
+    ]
 
 
 def test_chart_bars_follow_the_figures():
-    cijfers = [stroom.Maandcijfers(date(2025, m, 1), aantal=m * 100, instroom=m, uitstroom=12 - m)
-               for m in range(1, 13)]
+    cijfers = [
+        stroom.Maandcijfers(date(2025, m, 1), aantal=m * 100, instroom=m, uitstroom=12 - m)
+        for m in range(1, 13)
+    ]
     g = grafiek.maak(list(reversed(cijfers)))
     hoogtes = [s.hoogte for s in g.aantal]
     assert hoogtes == sorted(hoogtes) and hoogtes[-1] == pytest.approx(grafiek.BOVEN_HOOGTE * 1200 / 2000)
@@ -209,16 +252,26 @@ def test_contract_choice_by_number_label_or_name(app, world):
 
 # -- the screens ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def geschiedenis(world):
     """Contract A with movements in 2025 (world already holds one deelname from 2020)."""
     c = world.contract_a
     factories.deelname(factories.persoon(achternaam="Instromer"), c, ingangsdatum=date(2025, 3, 1))
-    factories.deelname(factories.persoon(achternaam="Uitstromer"), c, ingangsdatum=date(2019, 3, 1),
-                       einddatum=date(2025, 8, 31), reden_einde="einde_collectiviteit")
-    factories.deelname(factories.persoon(voorletters="=HYPERLINK(\"x\")", achternaam="Formule"), c,
-                       ingangsdatum=date(2025, 5, 5), einddatum=date(2025, 5, 20),
-                       reden_einde="overleden")
+    factories.deelname(
+        factories.persoon(achternaam="Uitstromer"),
+        c,
+        ingangsdatum=date(2019, 3, 1),
+        einddatum=date(2025, 8, 31),
+        reden_einde="einde_collectiviteit",
+    )
+    factories.deelname(
+        factories.persoon(voorletters='=HYPERLINK("x")', achternaam="Formule"),
+        c,
+        ingangsdatum=date(2025, 5, 5),
+        einddatum=date(2025, 5, 20),
+        reden_einde="overleden",
+    )
     db.session.commit()
     return c
 
@@ -233,27 +286,32 @@ def test_stroom_screen_lists_movers_and_audits(login_as, geschiedenis):
     assert "Aantal deelnemers: 3" in html
     assert "Instromer" in html and "Uitstromer" in html and "Alfastra" not in html
     assert "In en uit" in html and "Overleden" in html
-    alle = admin.client.get(f"/in-en-uitstroomlijsten?contract={geschiedenis.nummer}&periode=2025"
-                            "&weergave=alle").get_data(as_text=True)
+    alle = admin.client.get(
+        f"/in-en-uitstroomlijsten?contract={geschiedenis.nummer}&periode=2025&weergave=alle"
+    ).get_data(as_text=True)
     assert "Aantal deelnemers: 4" in alle and "Alfastra" in alle
-    record = db.session.scalars(select(AuditLog).where(
-        AuditLog.gebeurtenis == "stroomlijst_bekeken").order_by(AuditLog.id.desc())).first()
+    record = db.session.scalars(
+        select(AuditLog).where(AuditLog.gebeurtenis == "stroomlijst_bekeken").order_by(AuditLog.id.desc())
+    ).first()
     assert record.contract_nummer == geschiedenis.nummer and record.details["aantal"] == 4
     assert len(record.relatienummers) == 4
 
 
 def test_stroom_htmx_returns_the_list_only(login_as, geschiedenis):
     admin = login_as("administratief")
-    response = admin.client.get(f"/in-en-uitstroomlijsten?contract={geschiedenis.nummer}&periode=2025"
-                                "&sorteer=-einddatum", headers={"HX-Request": "true"})
+    response = admin.client.get(
+        f"/in-en-uitstroomlijsten?contract={geschiedenis.nummer}&periode=2025&sorteer=-einddatum",
+        headers={"HX-Request": "true"},
+    )
     html = response.get_data(as_text=True)
     assert "<html" not in html and 'aria-sort="descending"' in html
 
 
 def test_stroom_bad_period_keeps_input_and_says_what_to_fix(login_as, geschiedenis):
     admin = login_as("administratief")
-    response = admin.client.get(f"/in-en-uitstroomlijsten?contract={geschiedenis.nummer}"
-                                "&periode=anders&van=05-2025&tot=02-2025")
+    response = admin.client.get(
+        f"/in-en-uitstroomlijsten?contract={geschiedenis.nummer}&periode=anders&van=05-2025&tot=02-2025"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "De laatste maand ligt voor de eerste maand." in html
@@ -261,22 +319,34 @@ def test_stroom_bad_period_keeps_input_and_says_what_to_fix(login_as, geschieden
     onzin = admin.client.get(f"/in-en-uitstroomlijsten?contract={geschiedenis.nummer}&periode=x' OR 1")
     assert onzin.status_code == 422 and "Kies een periode uit de lijst." in onzin.get_data(as_text=True)
     # The download of a bad choice goes back to the screen with the message.
-    terug = admin.client.get(f"/in-en-uitstroomlijsten/download.xlsx?contract={geschiedenis.nummer}"
-                             "&periode=anders&van=13-2025&tot=01-2026")
+    terug = admin.client.get(
+        f"/in-en-uitstroomlijsten/download.xlsx?contract={geschiedenis.nummer}"
+        "&periode=anders&van=13-2025&tot=01-2026"
+    )
     assert terug.status_code == 303 and "/in-en-uitstroomlijsten?" in terug.headers["Location"]
 
 
 def test_stroom_download_is_typed_and_formula_safe(login_as, geschiedenis):
     admin = login_as("administratief")
-    response = admin.client.get(f"/in-en-uitstroomlijsten/download.xlsx?contract={geschiedenis.nummer}"
-                                "&periode=2025")
+    response = admin.client.get(
+        f"/in-en-uitstroomlijsten/download.xlsx?contract={geschiedenis.nummer}&periode=2025"
+    )
     assert response.status_code == 200
-    assert (f"in-en-uitstroom-{geschiedenis.nummer}-202501-202512.xlsx"
-            in response.headers["Content-Disposition"])
+    assert (
+        f"in-en-uitstroom-{geschiedenis.nummer}-202501-202512.xlsx" in response.headers["Content-Disposition"]
+    )
     blad = openpyxl.load_workbook(io.BytesIO(response.data)).active
     assert [c.value for c in blad[1]] == [
-        "Contract", "Naam", "BSN", "Relatienummer", "Geboortedatum", "Ingangsdatum", "Einddatum",
-        "In/uit in de periode", "Reden einde"]
+        "Contract",
+        "Naam",
+        "BSN",
+        "Relatienummer",
+        "Geboortedatum",
+        "Ingangsdatum",
+        "Einddatum",
+        "In/uit in de periode",
+        "Reden einde",
+    ]
     assert blad.freeze_panes == "A2" and blad.auto_filter.ref == "A1:I4"
     rijen = {r[1]: r for r in blad.iter_rows(min_row=2, values_only=True)}
     gevaarlijk = next(c for c in blad["B"][1:] if "Formule" in c.value)
@@ -286,7 +356,8 @@ def test_stroom_download_is_typed_and_formula_safe(login_as, geschiedenis):
     assert uit[6].date() == date(2025, 8, 31) and uit[7] == "Uit" and uit[8] == "Einde collectiviteit"
     assert blad["F2"].number_format == "dd-mm-yyyy"
     record = db.session.scalars(
-        select(AuditLog).where(AuditLog.gebeurtenis == "stroomlijst_downloaden")).one()
+        select(AuditLog).where(AuditLog.gebeurtenis == "stroomlijst_downloaden")
+    ).one()
     assert record.actie == "export" and record.details["periode"] == "2025"
 
 
@@ -298,8 +369,9 @@ def test_gebruik_screen_and_download(login_as, geschiedenis):
     assert f"{geschiedenis.naam} ({geschiedenis.nummer})" in html
     assert "Huidige aantal deelnemers" in html and "<svg" in html
     assert "mei 2025" in html and "jan. 2014" in html
-    download = financieel.client.get(f"/contract-gebruik/download.xlsx?contract={geschiedenis.nummer}"
-                                     "&periode=alles")
+    download = financieel.client.get(
+        f"/contract-gebruik/download.xlsx?contract={geschiedenis.nummer}&periode=alles"
+    )
     blad = openpyxl.load_workbook(io.BytesIO(download.data)).active
     per_maand = {r[0]: r[1:] for r in blad.iter_rows(min_row=2, values_only=True)}
     assert per_maand["mei 2025"] == (3, 0, 1, 1)  # Alfastra, Uitstromer, Instromer; one in and out
@@ -329,9 +401,14 @@ def test_contract_gegevens_for_every_role(login_as, world):
         assert "Product BAS" in html and "7,5%" in html and "€ 138,75" in html
         assert "Piet Contact" in html and "Marieke Hoogland" in html
         assert "onderwerp=Wijziging+contractgegevens" in html
-    contact = login_as("financieel").client.get(
-        f"/contact?pagina=/contract-gegevens&contract={world.contract_a.nummer}"
-        f"&onderwerp=Wijziging+contractgegevens+{world.contract_a.nummer}").get_data(as_text=True)
+    contact = (
+        login_as("financieel")
+        .client.get(
+            f"/contact?pagina=/contract-gegevens&contract={world.contract_a.nummer}"
+            f"&onderwerp=Wijziging+contractgegevens+{world.contract_a.nummer}"
+        )
+        .get_data(as_text=True)
+    )
     assert f'value="Wijziging contractgegevens {world.contract_a.nummer}"' in contact
 
 

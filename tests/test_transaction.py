@@ -29,22 +29,36 @@ def _telling(model, *where) -> int:
 
 
 def _vraag(world) -> int:
-    vraag = ContactVraag(gebruiker_id=world.users["administratief"].id, onderwerp="Premie",
-                         vraag="Klopt de premie?", context={})
+    vraag = ContactVraag(
+        gebruiker_id=world.users["administratief"].id,
+        onderwerp="Premie",
+        vraag="Klopt de premie?",
+        context={},
+    )
     db.session.add(vraag)
     db.session.commit()
     return vraag.id
 
 
 def _aanmelding(world, melding_id: str) -> intake.MeldingIn:
-    return intake.MeldingIn.uit_json({
-        "melding_id": melding_id, "soort": "aanmelding", "kvk_nummer": world.org.kvk_nummer,
-        "collectiviteitsnummer": world.contract_a.collectiviteitsnummer,
-        "persoon": {"bsn": "999990019", "voorletters": "A.", "achternaam": "Api", "geslacht": "M",
-                    "geboortedatum": "1990-01-01", "nationaliteit": "Pools",
-                    "adres": {"straat": "Weg", "huisnummer": "1", "postcode": "1234 AB",
-                              "woonplaats": "Delft"}},
-        "ingangsdatum": (vandaag() - timedelta(days=2)).isoformat()})
+    return intake.MeldingIn.uit_json(
+        {
+            "melding_id": melding_id,
+            "soort": "aanmelding",
+            "kvk_nummer": world.org.kvk_nummer,
+            "collectiviteitsnummer": world.contract_a.collectiviteitsnummer,
+            "persoon": {
+                "bsn": "999990019",
+                "voorletters": "A.",
+                "achternaam": "Api",
+                "geslacht": "M",
+                "geboortedatum": "1990-01-01",
+                "nationaliteit": "Pools",
+                "adres": {"straat": "Weg", "huisnummer": "1", "postcode": "1234 AB", "woonplaats": "Delft"},
+            },
+            "ingangsdatum": (vandaag() - timedelta(days=2)).isoformat(),
+        }
+    )
 
 
 def test_an_exception_at_the_edge_leaves_neither_the_change_nor_its_audit(app, world):
@@ -105,9 +119,12 @@ def test_a_failing_view_saves_neither_its_change_nor_its_audit(app, client, worl
 def test_the_domain_never_commits_or_rolls_back():
     """Only the edge (views, CLI, tasks, the upload loop) ends a transaction; the domain undoes
     its own part with a savepoint."""
-    gevonden = [f"{pad.name}:{nummer}" for pad in sorted(DOMAIN.glob("*.py"))
-                for nummer, regel in enumerate(pad.read_text().splitlines(), start=1)
-                if re.search(r"\.(commit|rollback)\(", regel)]
+    gevonden = [
+        f"{pad.name}:{nummer}"
+        for pad in sorted(DOMAIN.glob("*.py"))
+        for nummer, regel in enumerate(pad.read_text().splitlines(), start=1)
+        if re.search(r"\.(commit|rollback)\(", regel)
+    ]
     assert gevonden == []
 
 
@@ -116,5 +133,6 @@ def test_the_audit_writer_knows_nothing_of_flask():
     boom = ast.parse((DOMAIN / "audit.py").read_text())
     modules = [alias.name for node in ast.walk(boom) if isinstance(node, ast.Import) for alias in node.names]
     modules += [node.module or "" for node in ast.walk(boom) if isinstance(node, ast.ImportFrom)]
-    assert not [m for m in modules if m.split(".")[0] in ("flask", "flask_login")
-                or m.startswith("portal.web")], modules
+    assert not [
+        m for m in modules if m.split(".")[0] in ("flask", "flask_login") or m.startswith("portal.web")
+    ], modules

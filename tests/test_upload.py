@@ -30,9 +30,20 @@ def dmy(dagen: int = 0) -> str:
 
 
 def aanmeldregel(bsn: str | None = None, **extra) -> dict:
-    regel = {"Soort": "aanmelding", "BSN": bsn or next(_bsns), "Voorletters": "K.", "Achternaam": "Nowak",
-             "Geslacht": "V", "Geboortedatum": "12-04-1990", "Nationaliteit": "Pools", "Straat": "Havenweg",
-             "Huisnummer": "3", "Postcode": "2671 AB", "Woonplaats": "Naaldwijk", "Ingangsdatum": dmy(-5)}
+    regel = {
+        "Soort": "aanmelding",
+        "BSN": bsn or next(_bsns),
+        "Voorletters": "K.",
+        "Achternaam": "Nowak",
+        "Geslacht": "V",
+        "Geboortedatum": "12-04-1990",
+        "Nationaliteit": "Pools",
+        "Straat": "Havenweg",
+        "Huisnummer": "3",
+        "Postcode": "2671 AB",
+        "Woonplaats": "Naaldwijk",
+        "Ingangsdatum": dmy(-5),
+    }
     regel.update(extra)
     return regel
 
@@ -68,9 +79,12 @@ def admin(login_as):
 
 
 def upload(admin, world, inhoud: bytes, naam: str = "meldingen.csv", contract=None):
-    return admin.post("/upload", {"contract": (contract or world.contract_a).nummer,
-                                  "bestand": (io.BytesIO(inhoud), naam)},
-                      csrf_from="/upload", content_type="multipart/form-data")
+    return admin.post(
+        "/upload",
+        {"contract": (contract or world.contract_a).nummer, "bestand": (io.BytesIO(inhoud), naam)},
+        csrf_from="/upload",
+        content_type="multipart/form-data",
+    )
 
 
 def laatste_upload() -> Upload:
@@ -83,6 +97,7 @@ def _telling(model, *where) -> int:
 
 
 # -- template -----------------------------------------------------------------------------------
+
 
 def test_the_templates_have_the_columns_and_examples(admin, world):
     response = admin.client.get(f"/upload/sjabloon.xlsx?contract={world.contract_a.nummer}")
@@ -106,11 +121,16 @@ def test_the_template_of_a_foreign_contract_is_404(admin, world):
 
 # -- dry run and processing ---------------------------------------------------------------------------
 
+
 def test_a_file_is_checked_first_and_changes_nothing_until_processed(admin, world):
     goed = [aanmeldregel(), aanmeldregel()]
     fout = aanmeldregel(bsn="123456789")
-    afmelding = {"Soort": "afmelding", "BSN": world.persoon_a.bsn, "Einddatum": dmy(0),
-                 "Reden": "Einde collectiviteit"}
+    afmelding = {
+        "Soort": "afmelding",
+        "BSN": world.persoon_a.bsn,
+        "Einddatum": dmy(0),
+        "Reden": "Einde collectiviteit",
+    }
     response = upload(admin, world, als_csv([goed[0], fout, goed[1], afmelding]))
     assert response.status_code == 303
     u = laatste_upload()
@@ -126,13 +146,17 @@ def test_a_file_is_checked_first_and_changes_nothing_until_processed(admin, worl
     assert (u.status, u.verwerkt, u.afgekeurd, u.gedaan) == ("klaar", 3, 1, 4)
     meldingen = db.session.scalars(select(Melding).order_by(Melding.regelnummer)).all()
     assert [(m.regelnummer, m.status, m.kanaal) for m in meldingen] == [
-        (2, "verwerkt", "upload"), (3, "afgekeurd", "upload"), (4, "verwerkt", "upload"),
-        (5, "verwerkt", "upload")]
+        (2, "verwerkt", "upload"),
+        (3, "afgekeurd", "upload"),
+        (4, "verwerkt", "upload"),
+        (5, "verwerkt", "upload"),
+    ]
     assert meldingen[1].fouten[0]["code"] == "bsn_ongeldig" and meldingen[1].afgehandeld_op is None
     assert _telling(Deelname, Deelname.einddatum.is_(None)) == 3  # two new, contract B's own
     assert _telling(Bericht) == 4
     assert db.session.scalar(select(Bericht.tekst).where(Bericht.categorie == "Verwerking")) == (
-        "Upload meldingen.csv verwerkt: 3 verwerkt, 1 afgekeurd (zie Mislukte verwerkingen)")
+        "Upload meldingen.csv verwerkt: 3 verwerkt, 1 afgekeurd (zie Mislukte verwerkingen)"
+    )
     pagina = admin.client.get(response.headers["Location"]).text
     assert "Klaar: 3 verwerkt, 1 afgekeurd." in pagina
     records = db.session.scalars(select(AuditLog.gebeurtenis)).all()
@@ -199,6 +223,7 @@ def test_the_progress_fragment_polls_while_a_phase_runs(admin, world):
 
 # -- reading files ---------------------------------------------------------------------------------
 
+
 def test_excel_with_date_cells_numbers_and_labels(admin, world):
     bsn = next(_bsns)
     regel = aanmeldregel(bsn=bsn)
@@ -232,8 +257,12 @@ def test_only_some_columns_in_another_order(admin, world):
 
 def test_line_errors_soort_double_and_foreign_contract(admin, world):
     dubbel = aanmeldregel()
-    regels = [{"Soort": "verhuizing", "BSN": next(_bsns)}, dubbel, dict(dubbel),
-              aanmeldregel(Collectiviteitsnummer=world.contract_b.collectiviteitsnummer)]
+    regels = [
+        {"Soort": "verhuizing", "BSN": next(_bsns)},
+        dubbel,
+        dict(dubbel),
+        aanmeldregel(Collectiviteitsnummer=world.contract_b.collectiviteitsnummer),
+    ]
     response = upload(admin, world, als_csv(regels))
     pagina = admin.client.get(response.headers["Location"]).text
     assert "Vul bij Soort aanmelding, afmelding of wijziging in." in pagina
@@ -244,25 +273,30 @@ def test_line_errors_soort_double_and_foreign_contract(admin, world):
     admin.post(f"/upload/{u.opslag_naam}/verwerken", csrf_from=response.headers["Location"])
     db.session.refresh(u)
     assert (u.verwerkt, u.afgekeurd) == (1, 3)
-    codes = {m.regelnummer: m.fouten[0]["code"] if m.fouten else None
-             for m in db.session.scalars(select(Melding))}
+    codes = {
+        m.regelnummer: m.fouten[0]["code"] if m.fouten else None for m in db.session.scalars(select(Melding))
+    }
     assert codes == {3: None, 4: "dubbel_in_bestand", 5: "afzender_niet_bevoegd"}  # line 2: no melding
     assert _telling(Deelname, Deelname.contract_id == world.contract_b.id) == 1
 
 
-@pytest.mark.parametrize("inhoud,naam,tekst", [
-    (b"Soort;BSN\r\naanmelding;1\r\n", "meldingen.txt", "Kies een bestand van het type .xlsx"),
-    (b"Soort;BSN\r\naanmelding;1\r\n", "meldingen.xlsx", "Dit is geen Excel-bestand"),
-    (b"PK\x03\x04 kapot", "meldingen.xlsx", "kan niet worden gelezen"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00", "meldingen.csv", "Dit is geen CSV-bestand"),
-    ("Soort;BSN\r\naanmelding;Müller\r\n".encode("latin-1"), "meldingen.csv", "niet in UTF-8"),
-    (b"Soort;BSN;Salaris\r\naanmelding;1;3000\r\n", "meldingen.csv", "Onbekende kolom(men): Salaris"),
-    (b"Achternaam\r\nJansen\r\n", "meldingen.csv", "De kolom(men) Soort, BSN ontbreken"),
-    (b"", "meldingen.csv", "Het bestand is leeg"),
-    (b"Soort;BSN\r\n;\r\n", "meldingen.csv", "bevat geen meldingen"),
-])
-def test_a_file_that_is_not_a_template_gets_one_message_and_changes_nothing(admin, world, inhoud, naam,
-                                                                            tekst):
+@pytest.mark.parametrize(
+    "inhoud,naam,tekst",
+    [
+        (b"Soort;BSN\r\naanmelding;1\r\n", "meldingen.txt", "Kies een bestand van het type .xlsx"),
+        (b"Soort;BSN\r\naanmelding;1\r\n", "meldingen.xlsx", "Dit is geen Excel-bestand"),
+        (b"PK\x03\x04 kapot", "meldingen.xlsx", "kan niet worden gelezen"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "meldingen.csv", "Dit is geen CSV-bestand"),
+        ("Soort;BSN\r\naanmelding;Müller\r\n".encode("latin-1"), "meldingen.csv", "niet in UTF-8"),
+        (b"Soort;BSN;Salaris\r\naanmelding;1;3000\r\n", "meldingen.csv", "Onbekende kolom(men): Salaris"),
+        (b"Achternaam\r\nJansen\r\n", "meldingen.csv", "De kolom(men) Soort, BSN ontbreken"),
+        (b"", "meldingen.csv", "Het bestand is leeg"),
+        (b"Soort;BSN\r\n;\r\n", "meldingen.csv", "bevat geen meldingen"),
+    ],
+)
+def test_a_file_that_is_not_a_template_gets_one_message_and_changes_nothing(
+    admin, world, inhoud, naam, tekst
+):
     response = upload(admin, world, inhoud, naam)
     assert response.status_code == 422
     assert tekst in response.text

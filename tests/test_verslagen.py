@@ -20,13 +20,23 @@ pytestmark = pytest.mark.postgres
 
 
 def _api_melding(world, melding_id: str, **persoon) -> Melding:
-    body = {"melding_id": melding_id, "soort": "aanmelding", "kvk_nummer": world.org.kvk_nummer,
-            "collectiviteitsnummer": world.contract_a.collectiviteitsnummer,
-            "persoon": {"bsn": "999990019", "voorletters": "A.", "achternaam": "Api", "geslacht": "M",
-                        "geboortedatum": "1990-01-01", "nationaliteit": "Pools",
-                        "adres": {"straat": "Weg", "huisnummer": "1", "postcode": "1234 AB",
-                                  "woonplaats": "Delft"}, **persoon},
-            "ingangsdatum": (vandaag() - timedelta(days=2)).isoformat()}
+    body = {
+        "melding_id": melding_id,
+        "soort": "aanmelding",
+        "kvk_nummer": world.org.kvk_nummer,
+        "collectiviteitsnummer": world.contract_a.collectiviteitsnummer,
+        "persoon": {
+            "bsn": "999990019",
+            "voorletters": "A.",
+            "achternaam": "Api",
+            "geslacht": "M",
+            "geboortedatum": "1990-01-01",
+            "nationaliteit": "Pools",
+            "adres": {"straat": "Weg", "huisnummer": "1", "postcode": "1234 AB", "woonplaats": "Delft"},
+            **persoon,
+        },
+        "ingangsdatum": (vandaag() - timedelta(days=2)).isoformat(),
+    }
     afzender = intake.Afzender(kanaal="api", bron="api:1", organisatie_id=world.org.id)
     with transaction():
         return intake.ontvang(intake.MeldingIn.uit_json(body), afzender).melding
@@ -34,8 +44,9 @@ def _api_melding(world, melding_id: str, **persoon) -> Melding:
 
 @pytest.fixture
 def verwerkte_upload(admin, world):  # noqa: F811
-    response = upload(admin, world, als_csv([aanmeldregel(), aanmeldregel(bsn="123456789",
-                                                                          Achternaam="Foutmans")]))
+    response = upload(
+        admin, world, als_csv([aanmeldregel(), aanmeldregel(bsn="123456789", Achternaam="Foutmans")])
+    )
     u = laatste_upload()
     admin.post(f"/upload/{u.opslag_naam}/verwerken", csrf_from=response.headers["Location"])
     db.session.refresh(u)
@@ -62,8 +73,9 @@ def test_an_upload_report_and_its_excel(admin, world, verwerkte_upload):  # noqa
     assert rijen[0][:3] == ("Regel of melding-ID", "Ontvangen", "Soort")
     assert [r[5] for r in rijen[1:]] == ["verwerkt", "afgekeurd"]
     assert rijen[2][6] == "bsn_ongeldig" and rijen[1][4]  # a relatienummer for the processed line
-    gebeurtenissen = db.session.scalars(select(AuditLog.actie).where(
-        AuditLog.gebeurtenis == "verwerkingsverslag")).all()
+    gebeurtenissen = db.session.scalars(
+        select(AuditLog.actie).where(AuditLog.gebeurtenis == "verwerkingsverslag")
+    ).all()
     assert gebeurtenissen == ["read", "export"]
 
 
@@ -71,8 +83,12 @@ def test_reports_of_another_contract_are_404(login_as, world, verwerkte_upload):
     vreemd = login_as("vreemd")
     token = verwerkte_upload.opslag_naam
     assert vreemd.client.get(f"/verwerkingsverslagen/upload/{token}").status_code == 404
-    assert vreemd.client.get(
-        f"/verwerkingsverslagen/api/{world.contract_a.nummer}/{vandaag().isoformat()}").status_code == 404
+    assert (
+        vreemd.client.get(
+            f"/verwerkingsverslagen/api/{world.contract_a.nummer}/{vandaag().isoformat()}"
+        ).status_code
+        == 404
+    )
     assert "meldingen.csv" not in vreemd.client.get("/verwerkingsverslagen").text
 
 
@@ -90,13 +106,22 @@ def test_a_corrected_melding_is_processed_and_leaves_the_list(admin, world, verw
     assert pagina.status_code == 200
     assert 'value="123456789"' in pagina.text and 'value="12-04-1990"' in pagina.text
     assert "Dit BSN klopt niet" in pagina.text and 'aria-invalid="true"' in pagina.text
-    velden = {"persoon__bsn": "999990032", "persoon__voorletters": "K.", "persoon__achternaam": "Foutmans",
-              "persoon__geslacht": "V", "persoon__geboortedatum": "12-04-1990",
-              "persoon__nationaliteit": "Pools", "persoon__adres__straat": "Havenweg",
-              "persoon__adres__huisnummer": "3", "persoon__adres__postcode": "2671 AB",
-              "persoon__adres__woonplaats": "Naaldwijk", "ingangsdatum": dmy(-5)}
-    response = admin.post(f"/mislukte-verwerkingen/{fout.kenmerk}", velden,
-                          csrf_from=f"/mislukte-verwerkingen/{fout.kenmerk}")
+    velden = {
+        "persoon__bsn": "999990032",
+        "persoon__voorletters": "K.",
+        "persoon__achternaam": "Foutmans",
+        "persoon__geslacht": "V",
+        "persoon__geboortedatum": "12-04-1990",
+        "persoon__nationaliteit": "Pools",
+        "persoon__adres__straat": "Havenweg",
+        "persoon__adres__huisnummer": "3",
+        "persoon__adres__postcode": "2671 AB",
+        "persoon__adres__woonplaats": "Naaldwijk",
+        "ingangsdatum": dmy(-5),
+    }
+    response = admin.post(
+        f"/mislukte-verwerkingen/{fout.kenmerk}", velden, csrf_from=f"/mislukte-verwerkingen/{fout.kenmerk}"
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/mislukte-verwerkingen"
     db.session.refresh(fout)
     assert fout.afgehandeld_op is not None and fout.afhandeling == "Gecorrigeerd en verwerkt"
@@ -109,30 +134,49 @@ def test_a_corrected_melding_is_processed_and_leaves_the_list(admin, world, verw
 
 def test_a_correction_that_fails_again_keeps_what_was_typed(admin, world, verwerkte_upload):  # noqa: F811
     fout = db.session.scalar(select(Melding).where(Melding.status == "afgekeurd"))
-    response = admin.post(f"/mislukte-verwerkingen/{fout.kenmerk}",
-                          {"persoon__bsn": "111222333", "persoon__achternaam": "Nogsteeds"},
-                          csrf_from=f"/mislukte-verwerkingen/{fout.kenmerk}")
+    response = admin.post(
+        f"/mislukte-verwerkingen/{fout.kenmerk}",
+        {"persoon__bsn": "111222333", "persoon__achternaam": "Nogsteeds"},
+        csrf_from=f"/mislukte-verwerkingen/{fout.kenmerk}",
+    )
     assert response.status_code == 303
     pagina = admin.client.get(response.headers["Location"]).text
     assert 'value="111222333"' in pagina and 'value="Nogsteeds"' in pagina
     assert "Vul de voorletters in." in pagina and "opnieuw afgekeurd" in pagina
-    open_meldingen = db.session.scalars(select(Melding).where(
-        Melding.status == "afgekeurd", Melding.afgehandeld_op.is_(None))).all()
+    open_meldingen = db.session.scalars(
+        select(Melding).where(Melding.status == "afgekeurd", Melding.afgehandeld_op.is_(None))
+    ).all()
     assert [m.kanaal for m in open_meldingen] == ["correctie"]
-    assert admin.post(f"/mislukte-verwerkingen/{fout.kenmerk}", {"persoon__bsn": "1"},
-                      csrf_from="/mislukte-verwerkingen").status_code == 409
+    assert (
+        admin.post(
+            f"/mislukte-verwerkingen/{fout.kenmerk}",
+            {"persoon__bsn": "1"},
+            csrf_from="/mislukte-verwerkingen",
+        ).status_code
+        == 409
+    )
 
 
-@pytest.mark.parametrize("waarde,melding", [
-    ("Foutmans\x07", "bevat een teken dat geen tekst is"),
-    ("a" * 301, "Achternaam is hoogstens 300 tekens."),
-])
-def test_a_correction_a_melding_cannot_hold_is_a_dutch_error_on_its_field(admin, world, verwerkte_upload,  # noqa: F811
-                                                                          waarde, melding):
+@pytest.mark.parametrize(
+    "waarde,melding",
+    [
+        ("Foutmans\x07", "bevat een teken dat geen tekst is"),
+        ("a" * 301, "Achternaam is hoogstens 300 tekens."),
+    ],
+)
+def test_a_correction_a_melding_cannot_hold_is_a_dutch_error_on_its_field(
+    admin,  # noqa: F811 - the fixture imported from test_upload
+    world,
+    verwerkte_upload,
+    waarde,
+    melding,
+):
     fout = db.session.scalar(select(Melding).where(Melding.status == "afgekeurd"))
-    response = admin.post(f"/mislukte-verwerkingen/{fout.kenmerk}",
-                          {"persoon__bsn": "999990032", "persoon__achternaam": waarde},
-                          csrf_from=f"/mislukte-verwerkingen/{fout.kenmerk}")
+    response = admin.post(
+        f"/mislukte-verwerkingen/{fout.kenmerk}",
+        {"persoon__bsn": "999990032", "persoon__achternaam": waarde},
+        csrf_from=f"/mislukte-verwerkingen/{fout.kenmerk}",
+    )
     assert response.status_code == 422
     assert melding in response.text and 'value="999990032"' in response.text
     db.session.refresh(fout)
@@ -154,8 +198,14 @@ def test_another_contracts_rejections_are_404(login_as, world, verwerkte_upload)
     fout = db.session.scalar(select(Melding).where(Melding.status == "afgekeurd"))
     vreemd = login_as("vreemd")
     assert vreemd.client.get(f"/mislukte-verwerkingen/{fout.kenmerk}").status_code == 404
-    assert vreemd.post(f"/mislukte-verwerkingen/{fout.kenmerk}/verwijderen", {"reden": "x"},
-                       csrf_from="/mislukte-verwerkingen").status_code == 404
+    assert (
+        vreemd.post(
+            f"/mislukte-verwerkingen/{fout.kenmerk}/verwijderen",
+            {"reden": "x"},
+            csrf_from="/mislukte-verwerkingen",
+        ).status_code
+        == 404
+    )
     assert "Aantal mislukte verwerkingen: 0" in vreemd.client.get("/mislukte-verwerkingen").text
 
 

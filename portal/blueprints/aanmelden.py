@@ -27,8 +27,12 @@ from portal.web.htmx import is_htmx
 
 bp = Blueprint("aanmelden", __name__)
 
-NIEUW = [("client", "Gegevens cliënt"), ("gezinsleden", "Gezinsleden"),
-         ("verzekering", "Verzekering en betaling"), ("bevestiging", "Bevestiging")]
+NIEUW = [
+    ("client", "Gegevens cliënt"),
+    ("gezinsleden", "Gezinsleden"),
+    ("verzekering", "Verzekering en betaling"),
+    ("bevestiging", "Bevestiging"),
+]
 BIJSCHRIJVEN = NIEUW[1:]
 
 
@@ -46,12 +50,20 @@ def _stappen(concept: AanmeldConcept) -> list[tuple[str, str]]:
     return BIJSCHRIJVEN if concept.hoofd_deelname_id else NIEUW
 
 
-def _render(template: str, concept, contract, huidig: str, status: int = 200,
-            fragment: str | None = None, **context):
+def _render(
+    template: str, concept, contract, huidig: str, status: int = 200, fragment: str | None = None, **context
+):
     """A step's page, or ``fragment`` when an htmx request asks for part of it."""
-    html = htmx.render(template, fragment or template, concept=concept, contract=contract,
-                       stappen=_stappen(concept), huidig=huidig,
-                       bijschrijven=bool(concept.hoofd_deelname_id), **context)
+    html = htmx.render(
+        template,
+        fragment or template,
+        concept=concept,
+        contract=contract,
+        stappen=_stappen(concept),
+        huidig=huidig,
+        bijschrijven=bool(concept.hoofd_deelname_id),
+        **context,
+    )
     return make_response(html, status)
 
 
@@ -64,7 +76,7 @@ def _concept(token: str, stap: str):
     volgorde = [s for s, _ in _stappen(concept)]
     if stap not in volgorde:
         return concept, contract, _naar(url_for(f".{volgorde[0]}", token=token))
-    for eerder in volgorde[:volgorde.index(stap)]:
+    for eerder in volgorde[: volgorde.index(stap)]:
         if not aanmeld_concept.heeft_voltooid(concept, eerder):
             return concept, contract, _naar(url_for(f".{eerder}", token=token))
     return concept, contract, None
@@ -82,6 +94,7 @@ def _stap_van(pad: str, bijschrijven: bool) -> str:
 
 
 # -- intro ------------------------------------------------------------------------------------
+
 
 @bp.route("/nieuwe-deelnemer", methods=["GET", "POST"])
 @access.requires(access.ADMINISTRATIEF)
@@ -105,9 +118,11 @@ def bijschrijven(relatienummer: str, contract: str):
     g.context_contract = gekozen.nummer
     g.context_relatienummer = relatienummer
     deelname = db.session.scalars(
-        select(Deelname).join(Persoon, Persoon.id == Deelname.persoon_id)
+        select(Deelname)
+        .join(Persoon, Persoon.id == Deelname.persoon_id)
         .where(Persoon.relatienummer == relatienummer, Deelname.contract_id == gekozen.id)
-        .order_by(Deelname.einddatum.is_(None).desc(), Deelname.ingangsdatum.desc())).first()
+        .order_by(Deelname.einddatum.is_(None).desc(), Deelname.ingangsdatum.desc())
+    ).first()
     if deelname is None:
         abort(404)
     hoofd = deelname.hoofd_deelname if deelname.rol != regels.HOOFD and deelname.hoofd_deelname else deelname
@@ -116,11 +131,13 @@ def bijschrijven(relatienummer: str, contract: str):
     if actief and form.validate_on_submit():
         concept = aanmeld_concept.nieuw(gekozen, hoofd)
         return redirect(url_for(".gezinsleden", token=concept.token), code=303)
-    return render_template("aanmelden/bijschrijven.html", form=form, hoofd=hoofd, contract=gekozen,
-                           actief=actief)
+    return render_template(
+        "aanmelden/bijschrijven.html", form=form, hoofd=hoofd, contract=gekozen, actief=actief
+    )
 
 
 # -- step: the client --------------------------------------------------------------------------
+
 
 @bp.route("/nieuwe-deelnemer/<token>/client", methods=["GET", "POST"])
 @access.requires(access.ADMINISTRATIEF)
@@ -139,13 +156,15 @@ def client(token: str):
     fouten = regels.controleer_personen(h, vandaag(), _venster())
     if fouten:
         samenvatting = zet_fouten(fouten, lambda pad: veld_in(form, pad, "hoofd.")).samenvatting
-        return _render("aanmelden/client.html", concept, contract, "client", 422, form=form,
-                       fouten=samenvatting)
+        return _render(
+            "aanmelden/client.html", concept, contract, "client", 422, form=form, fouten=samenvatting
+        )
     aanmeld_concept.voltooi_stap(concept, "client")
     return _naar(url_for(".gezinsleden", token=token))
 
 
 # -- step: gezinsleden ---------------------------------------------------------------------------
+
 
 @bp.route("/nieuwe-deelnemer/<token>/gezinsleden", methods=["GET", "POST"])
 @access.requires(access.ADMINISTRATIEF)
@@ -156,14 +175,19 @@ def gezinsleden(token: str):
     if verder:
         return verder
     h = aanmeld_concept.huishouden(concept, contract)
-    context = {"hoofd_naam": _hoofd_naam(h), "hoofd_relatienummer":
-               h.bestaand_hoofd.persoon.relatienummer if h.bestaand_hoofd else None,
-               "focus": None, "status_melding": None}
+    context = {
+        "hoofd_naam": _hoofd_naam(h),
+        "hoofd_relatienummer": h.bestaand_hoofd.persoon.relatienummer if h.bestaand_hoofd else None,
+        "focus": None,
+        "status_melding": None,
+    }
     if request.method == "GET":
-        form = GezinsledenForm(data={"leden": [lid.als_dict() for lid in h.leden],
-                                     "ingangsdatum": h.ingangsdatum})
-        return _render("aanmelden/gezinsleden.html", concept, contract, "gezinsleden", form=form,
-                       fouten=[], **context)
+        form = GezinsledenForm(
+            data={"leden": [lid.als_dict() for lid in h.leden], "ingangsdatum": h.ingangsdatum}
+        )
+        return _render(
+            "aanmelden/gezinsleden.html", concept, contract, "gezinsleden", form=form, fouten=[], **context
+        )
     form = GezinsledenForm()
     leden = form.gegevens(h.leden)
     actie = request.values.get("actie", "")
@@ -175,15 +199,22 @@ def gezinsleden(token: str):
     if melding is not None:
         form = GezinsledenForm(formdata=None, data={**wijzigingen, "ingangsdatum": form.ingangsdatum.data})
         context.update(fouten=[], status_melding=melding, focus=_focus(actie, len(leden)))
-        return _render("aanmelden/gezinsleden.html", concept, contract, "gezinsleden",
-                       fragment="aanmelden/_gezinsleden.html", form=form, **context)
+        return _render(
+            "aanmelden/gezinsleden.html",
+            concept,
+            contract,
+            "gezinsleden",
+            fragment="aanmelden/_gezinsleden.html",
+            form=form,
+            **context,
+        )
     h.leden, h.ingangsdatum = leden, wijzigingen.get("ingangsdatum", h.ingangsdatum)
     fouten = regels.controleer_personen(h, vandaag(), _venster(), leden_verplicht=True)
     if fouten:
-        context["fouten"] = _samenvatting(fouten, lambda pad: veld_in(form, pad), concept,
-                                          "gezinsleden")
-        return _render("aanmelden/gezinsleden.html", concept, contract, "gezinsleden", 422,
-                       form=form, **context)
+        context["fouten"] = _samenvatting(fouten, lambda pad: veld_in(form, pad), concept, "gezinsleden")
+        return _render(
+            "aanmelden/gezinsleden.html", concept, contract, "gezinsleden", 422, form=form, **context
+        )
     aanmeld_concept.voltooi_stap(concept, "gezinsleden")
     return _naar(url_for(".verzekering", token=token))
 
@@ -230,6 +261,7 @@ def _samenvatting(fouten, zoek, concept, stap: str) -> list[tuple[str, str]]:
 
 # -- step: verzekering en betaling ------------------------------------------------------------------
 
+
 def _keuzes(h: regels.Huishouden) -> dict:
     """What each person may choose: the contract's products with their premium in the year of the
     ingangsdatum, grouped as the form shows them."""
@@ -275,21 +307,41 @@ def verzekering(token: str):
     if request.method == "GET":
         form = BetalingForm(data=concept.gegevens.get("betaling") or {})
         form.vul_wijzen(contract)
-        return _render("aanmelden/verzekering.html", concept, contract, "verzekering", form=form,
-                       h=h, keuzes=keuzes, gekozen=gekozen, fouten=[], veldfouten={})
+        return _render(
+            "aanmelden/verzekering.html",
+            concept,
+            contract,
+            "verzekering",
+            form=form,
+            h=h,
+            keuzes=keuzes,
+            gekozen=gekozen,
+            fouten=[],
+            veldfouten={},
+        )
     form = BetalingForm()
     form.vul_wijzen(contract)
     gekozen = {}
     for pad, p in h.personen:
         gekozen[pad], p.producten = _lees_producten(pad, keuzes)
     h.betaling = form.gegevens()
-    aanmeld_concept.bewaar(concept, keuzes=gekozen, betaling=h.betaling.__dict__,
-                           hoofd=h.hoofd.als_dict() if h.hoofd else None,
-                           leden=[lid.als_dict() for lid in h.leden])
+    aanmeld_concept.bewaar(
+        concept,
+        keuzes=gekozen,
+        betaling=h.betaling.__dict__,
+        hoofd=h.hoofd.als_dict() if h.hoofd else None,
+        leden=[lid.als_dict() for lid in h.leden],
+    )
     # A form-only rule: the API and uploads send the product codes themselves.
-    keuze_fouten = [Fout("keuze_verplicht", f"Kies voor {p.naam}: alleen collectiviteit of een "
-                         "verzekering.", f"{pad}.producten")
-                    for pad, p in h.personen if gekozen[pad] not in ("collectiviteit", "verzekering")]
+    keuze_fouten = [
+        Fout(
+            "keuze_verplicht",
+            f"Kies voor {p.naam}: alleen collectiviteit of een verzekering.",
+            f"{pad}.producten",
+        )
+        for pad, p in h.personen
+        if gekozen[pad] not in ("collectiviteit", "verzekering")
+    ]
     if keuze_fouten:
         fouten = regels.controleer(h, vandaag(), _venster()) + keuze_fouten  # every error at once
     else:
@@ -300,13 +352,26 @@ def verzekering(token: str):
         else:
             return _naar(url_for(".bevestiging", token=token))
     with transaction():
-        audit.record("deelnemer_aanmelden", "create", contract_nummer=contract.nummer, uitkomst="afgekeurd",
-                     details={"fouten": sorted({f.code for f in fouten})})
-    return _render("aanmelden/verzekering.html", concept, contract, "verzekering", 422, form=form,
-                   h=h, keuzes=keuzes, gekozen=gekozen,
-                   fouten=_samenvatting(fouten, lambda pad: veld_in(form, pad, "betaling."),
-                                        concept, "verzekering"),
-                   veldfouten=_veldfouten(fouten))
+        audit.record(
+            "deelnemer_aanmelden",
+            "create",
+            contract_nummer=contract.nummer,
+            uitkomst="afgekeurd",
+            details={"fouten": sorted({f.code for f in fouten})},
+        )
+    return _render(
+        "aanmelden/verzekering.html",
+        concept,
+        contract,
+        "verzekering",
+        422,
+        form=form,
+        h=h,
+        keuzes=keuzes,
+        gekozen=gekozen,
+        fouten=_samenvatting(fouten, lambda pad: veld_in(form, pad, "betaling."), concept, "verzekering"),
+        veldfouten=_veldfouten(fouten),
+    )
 
 
 def _veldfouten(fouten) -> dict[str, list[str]]:
@@ -325,26 +390,35 @@ def _registreer(concept: AanmeldConcept, h: regels.Huishouden) -> None:
         gesloten = db.session.execute(
             update(AanmeldConcept)
             .where(AanmeldConcept.id == concept.id, AanmeldConcept.afgerond_op.is_(None))
-            .values(afgerond_op=utcnow()).execution_options(synchronize_session=False))
+            .values(afgerond_op=utcnow())
+            .execution_options(synchronize_session=False)
+        )
         if gesloten.rowcount != 1:
             return
-        uitkomst = regels.registreer(h, vandaag=vandaag(), bron=f"portal:{current_user.id}",
-                                     venster=_venster())
+        uitkomst = regels.registreer(
+            h, vandaag=vandaag(), bron=f"portal:{current_user.id}", venster=_venster()
+        )
         concept.uitkomst = {
             "relatienummers": [d.persoon.relatienummer for d in uitkomst.deelnames],
             "polisnummers": [p.polisnummer for p in uitkomst.polissen],
             "gekoppeld": [p.polisnummer for p in uitkomst.gekoppelde_polissen],
         }
         # The typed data has done its work; the draft keeps only the numbers for the confirmation.
-        concept.gegevens = {"voltooid": concept.gegevens.get("voltooid", []),
-                            "ingangsdatum": h.ingangsdatum}
-        audit.record("deelnemer_aanmelden", "create", contract_nummer=h.contract.nummer,
-                     relatienummers=concept.uitkomst["relatienummers"],
-                     details={"polisnummers": concept.uitkomst["polisnummers"],
-                              "bijschrijven": h.bestaand_hoofd is not None})
+        concept.gegevens = {"voltooid": concept.gegevens.get("voltooid", []), "ingangsdatum": h.ingangsdatum}
+        audit.record(
+            "deelnemer_aanmelden",
+            "create",
+            contract_nummer=h.contract.nummer,
+            relatienummers=concept.uitkomst["relatienummers"],
+            details={
+                "polisnummers": concept.uitkomst["polisnummers"],
+                "bijschrijven": h.bestaand_hoofd is not None,
+            },
+        )
 
 
 # -- the confirmation and the polisblad ---------------------------------------------------------------
+
 
 @bp.get("/nieuwe-deelnemer/<token>/bevestiging")
 @access.requires(access.ADMINISTRATIEF)
@@ -353,15 +427,36 @@ def bevestiging(token: str):
     if concept.afgerond_op is None or not concept.uitkomst:
         return redirect(url_for(".verzekering", token=token), code=303)
     deelnames = db.session.scalars(
-        select(Deelname).join(Persoon, Persoon.id == Deelname.persoon_id)
-        .where(Persoon.relatienummer.in_(concept.uitkomst["relatienummers"]),
-               Deelname.contract_id == contract.id, Deelname.einddatum.is_(None))
-        .order_by(Deelname.id)).all()
-    polissen = {p.persoon_id: p for p in db.session.scalars(select(Polis).where(
-        Polis.polisnummer.in_(concept.uitkomst["polisnummers"] + concept.uitkomst.get("gekoppeld", []))))}
+        select(Deelname)
+        .join(Persoon, Persoon.id == Deelname.persoon_id)
+        .where(
+            Persoon.relatienummer.in_(concept.uitkomst["relatienummers"]),
+            Deelname.contract_id == contract.id,
+            Deelname.einddatum.is_(None),
+        )
+        .order_by(Deelname.id)
+    ).all()
+    polissen = {
+        p.persoon_id: p
+        for p in db.session.scalars(
+            select(Polis).where(
+                Polis.polisnummer.in_(
+                    concept.uitkomst["polisnummers"] + concept.uitkomst.get("gekoppeld", [])
+                )
+            )
+        )
+    }
     premies = {p.id: premie.van_polis(p) for p in polissen.values()}
-    return _render("aanmelden/bevestiging.html", concept, contract, "bevestiging", deelnames=deelnames,
-                   polissen=polissen, premies=premies, nieuw=set(concept.uitkomst["polisnummers"]))
+    return _render(
+        "aanmelden/bevestiging.html",
+        concept,
+        contract,
+        "bevestiging",
+        deelnames=deelnames,
+        polissen=polissen,
+        premies=premies,
+        nieuw=set(concept.uitkomst["polisnummers"]),
+    )
 
 
 @bp.get("/polisbladen/<polisnummer>.pdf")
@@ -371,18 +466,24 @@ def polisblad_pdf(polisnummer: str):
     polis = db.session.scalar(select(Polis).where(Polis.polisnummer == polisnummer))
     if polis is None or polis.contract_id not in access.contract_ids():
         abort(404)
-    deelname = db.session.scalars(select(Deelname).where(
-        Deelname.persoon_id == polis.persoon_id, Deelname.contract_id == polis.contract_id)
-        .order_by(Deelname.einddatum.is_(None).desc(), Deelname.ingangsdatum.desc())).first()
+    deelname = db.session.scalars(
+        select(Deelname)
+        .where(Deelname.persoon_id == polis.persoon_id, Deelname.contract_id == polis.contract_id)
+        .order_by(Deelname.einddatum.is_(None).desc(), Deelname.ingangsdatum.desc())
+    ).first()
     # Imported here, as the factuur is: the PDF library (fpdf with PIL and fontTools) costs each
     # worker some 20 MB, and only this download needs it.
     from portal.documents import polisblad
 
     inhoud = polisblad.maak(polis, deelname, vandaag())
     with transaction():
-        audit.record("polisblad_downloaden", "export", relatienummers=[polis.persoon.relatienummer],
-                     contract_nummer=deelname.contract.nummer if deelname else None,
-                     details={"polisnummer": polisnummer})
+        audit.record(
+            "polisblad_downloaden",
+            "export",
+            relatienummers=[polis.persoon.relatienummer],
+            contract_nummer=deelname.contract.nummer if deelname else None,
+            details={"polisnummer": polisnummer},
+        )
     response = make_response(inhoud)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="polisblad-{polisnummer}.pdf"'

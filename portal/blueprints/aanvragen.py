@@ -45,21 +45,34 @@ def nieuw():
         try:
             with transaction():
                 aanvraag = accounts.aanvragen(
-                    organisatie_naam=form.organisatie.data, kvk_nummer=identiteit["kvk"],
-                    naam=form.naam.data, email=form.email.data, pseudoniem=identiteit["pseudoniem"],
-                    rollen=form.rollen.data, contracten=form.contracten.data,
-                    wie=audit.wie(), toegang=audit.toegang())
+                    organisatie_naam=form.organisatie.data,
+                    kvk_nummer=identiteit["kvk"],
+                    naam=form.naam.data,
+                    email=form.email.data,
+                    pseudoniem=identiteit["pseudoniem"],
+                    rollen=form.rollen.data,
+                    contracten=form.contracten.data,
+                    wie=audit.wie(),
+                    toegang=audit.toegang(),
+                )
         except AccountFout as refused:
             algemeen = refused.bericht
         else:
             session.pop(IDENTITEIT, None)
-            return render_template("aanvragen/ontvangen.html", aanvraag=aanvraag,
-                                   bij_beheerder=bool(aanvraag.organisatie_id
-                                                      and accounts.beheerders(aanvraag.organisatie_id)))
+            return render_template(
+                "aanvragen/ontvangen.html",
+                aanvraag=aanvraag,
+                bij_beheerder=bool(aanvraag.organisatie_id and accounts.beheerders(aanvraag.organisatie_id)),
+            )
     status = 422 if (form.errors or algemeen) else 200
     if status == 422:
         with transaction():
-            audit.record("account_aanvraag_geweigerd", "create", uitkomst="geweigerd",
-                         details={"velden": sorted(form.errors)})
-    return render_template("aanvragen/nieuw.html", form=form, kvk_nummer=identiteit["kvk"],
-                           algemeen=algemeen), status
+            audit.record(
+                "account_aanvraag_geweigerd",
+                "create",
+                uitkomst="geweigerd",
+                details={"velden": sorted(form.errors)},
+            )
+    return render_template(
+        "aanvragen/nieuw.html", form=form, kvk_nummer=identiteit["kvk"], algemeen=algemeen
+    ), status

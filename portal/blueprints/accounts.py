@@ -30,9 +30,13 @@ def _aanvraag(aanvraag_id: int):
 @access.requires(access.ACCOUNTBEHEER)
 def index():
     lijst = accounts.accounts(current_user.organisatie_id)
-    html = render_template("accounts/index.html", accounts=lijst, knop=EmptyForm(),
-                           aanvragen=accounts.open_aanvragen(current_user.organisatie_id),
-                           profielen=eigen_profielen())
+    html = render_template(
+        "accounts/index.html",
+        accounts=lijst,
+        knop=EmptyForm(),
+        aanvragen=accounts.open_aanvragen(current_user.organisatie_id),
+        profielen=eigen_profielen(),
+    )
     with transaction():
         audit.record("accounts_bekeken", "read", details={"aantal": len(lijst)})
     return html
@@ -52,9 +56,15 @@ def nieuw():
     if form.validate_on_submit():
         try:
             with transaction():
-                account = accounts.aanmaken(current_user, current_user.organisatie, naam=form.naam.data,
-                                            email=form.email.data, pseudoniem=form.pseudoniem.data,
-                                            rechten=form.rechten(), toegang=audit.toegang())
+                account = accounts.aanmaken(
+                    current_user,
+                    current_user.organisatie,
+                    naam=form.naam.data,
+                    email=form.email.data,
+                    pseudoniem=form.pseudoniem.data,
+                    rechten=form.rechten(),
+                    toegang=audit.toegang(),
+                )
         except AccountFout as refused:
             fout = refused
         else:
@@ -112,8 +122,11 @@ def _knop(actie, account_id: int, gelukt: str):
 @bp.post("/accountbeheer/<int:account_id>/deactiveren")
 @access.requires(access.ACCOUNTBEHEER)
 def deactiveren(account_id: int):
-    return _knop(accounts.deactiveren, account_id,
-                 "Het account van {naam} is gedeactiveerd; een lopende sessie is beëindigd.")
+    return _knop(
+        accounts.deactiveren,
+        account_id,
+        "Het account van {naam} is gedeactiveerd; een lopende sessie is beëindigd.",
+    )
 
 
 @bp.post("/accountbeheer/<int:account_id>/activeren")
@@ -181,5 +194,10 @@ def afwijzen(aanvraag_id: int):
             return redirect(url_for("accounts.index"), 303)
     if fout:
         zet_fouten(fout.fouten, afwijzen_form, anders=afwijzen_form.reden)
-    return render_template("accounts/aanvraag.html", form=_goedkeuring(verzoek, voorstel=True), algemeen=None,
-                           aanvraag=verzoek, afwijzen=afwijzen_form), 422
+    return render_template(
+        "accounts/aanvraag.html",
+        form=_goedkeuring(verzoek, voorstel=True),
+        algemeen=None,
+        aanvraag=verzoek,
+        afwijzen=afwijzen_form,
+    ), 422

@@ -48,8 +48,12 @@ def _api_limit() -> str:
 
 
 # Failed logins count per address (brute force); all traffic counts per credential (a runaway client).
-_beperk_fouten = limiter.shared_limit(_fout_limit, scope="api_auth", key_func=get_remote_address,
-                                      deduct_when=lambda response: response.status_code == 401)
+_beperk_fouten = limiter.shared_limit(
+    _fout_limit,
+    scope="api_auth",
+    key_func=get_remote_address,
+    deduct_when=lambda response: response.status_code == 401,
+)
 _beperk = limiter.shared_limit(_api_limit, scope="api", key_func=_gebruikersnaam)
 
 
@@ -88,8 +92,12 @@ def _met_inloggegevens(view):
 
 
 def _afzender(credential) -> intake.Afzender:
-    return intake.Afzender(kanaal="api", bron=f"api:{credential.id}",
-                           organisatie_id=credential.organisatie_id, toegang=audit.toegang())
+    return intake.Afzender(
+        kanaal="api",
+        bron=f"api:{credential.id}",
+        organisatie_id=credential.organisatie_id,
+        toegang=audit.toegang(),
+    )
 
 
 def _verwerk(data, credential) -> tuple[int, dict]:
@@ -101,21 +109,29 @@ def _verwerk(data, credential) -> tuple[int, dict]:
     try:
         # Each melding its own unit of work (a batch keeps the ones before a failure).
         with transaction():
-            ontvangst = intake.ontvang(melding, _afzender(credential),
-                                      vensters=Vensters.uit_settings(current_app.config))
+            ontvangst = intake.ontvang(
+                melding, _afzender(credential), vensters=Vensters.uit_settings(current_app.config)
+            )
     except intake.NietBevoegd as exc:
         with transaction():
-            audit.record("melding_geweigerd", "access", contract_nummer=str(exc), uitkomst="geweigerd",
-                         details={"api_gebruiker": credential.gebruikersnaam,
-                                  "melding_id": melding.melding_id})
-        return 403, {"fout": "afzender_niet_bevoegd",
-                     "melding": "Deze inloggegevens horen niet bij de werkgever van dit "
-                                "collectiviteitsnummer."}
+            audit.record(
+                "melding_geweigerd",
+                "access",
+                contract_nummer=str(exc),
+                uitkomst="geweigerd",
+                details={"api_gebruiker": credential.gebruikersnaam, "melding_id": melding.melding_id},
+            )
+        return 403, {
+            "fout": "afzender_niet_bevoegd",
+            "melding": "Deze inloggegevens horen niet bij de werkgever van dit collectiviteitsnummer.",
+        }
     if ontvangst.conflict:
-        return 409, {"fout": "melding_id_hergebruikt",
-                     "melding": "Dit melding_id is al gebruikt voor een melding met andere inhoud. "
-                                "Gebruik een nieuw melding_id.",
-                     "eerdere_melding": ontvangst.antwoord}
+        return 409, {
+            "fout": "melding_id_hergebruikt",
+            "melding": "Dit melding_id is al gebruikt voor een melding met andere inhoud. "
+            "Gebruik een nieuw melding_id.",
+            "eerdere_melding": ontvangst.antwoord,
+        }
     if not ontvangst.nieuw:
         return 200, ontvangst.antwoord
     return (201 if ontvangst.status == "verwerkt" else 422), ontvangst.antwoord
@@ -147,8 +163,11 @@ def batch_post(credential):
     data = _json()
     meldingen = data.get("meldingen") if isinstance(data, dict) else None
     if not isinstance(meldingen, list) or not 1 <= len(meldingen) <= MAX_BATCH:
-        return _fout(400, "batch_ongeldig", f"Stuur een object met 'meldingen': een lijst van 1 tot "
-                                            f"{MAX_BATCH} meldingen.")
+        return _fout(
+            400,
+            "batch_ongeldig",
+            f"Stuur een object met 'meldingen': een lijst van 1 tot {MAX_BATCH} meldingen.",
+        )
     resultaten = []
     for index, item in enumerate(meldingen):
         status, body = _verwerk(item, credential)

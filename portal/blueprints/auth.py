@@ -59,8 +59,7 @@ def assertion_consumer():
         identiteit = eherkenning.complete(request.args.get("assertion", ""))
     except eherkenning.LoginGeweigerd as refused:
         with transaction():
-            audit.record("login_geweigerd", "login", uitkomst="geweigerd",
-                         details={"reden": refused.code})
+            audit.record("login_geweigerd", "login", uitkomst="geweigerd", details={"reden": refused.code})
         status = 403 if refused.code == "niveau_te_laag" else 400
         return render_template("auth/geweigerd.html", melding=refused.melding), status
 
@@ -72,14 +71,23 @@ def assertion_consumer():
     )
     if gebruiker is None:
         with transaction():
-            audit.record("login_geweigerd", "login", uitkomst="geweigerd",
-                         details={"reden": "geen_account", "kvk_nummer": identiteit.kvk_nummer})
+            audit.record(
+                "login_geweigerd",
+                "login",
+                uitkomst="geweigerd",
+                details={"reden": "geen_account", "kvk_nummer": identiteit.kvk_nummer},
+            )
         aanvragen.onthoud_identiteit(identiteit.kvk_nummer, identiteit.pseudoniem)
         return render_template("auth/geen_account.html", kvk_nummer=identiteit.kvk_nummer), 403
     if not gebruiker.actief:
         with transaction():
-            audit.record("login_geweigerd", "login", gebruiker=gebruiker, uitkomst="geweigerd",
-                         details={"reden": "account_gedeactiveerd"})
+            audit.record(
+                "login_geweigerd",
+                "login",
+                gebruiker=gebruiker,
+                uitkomst="geweigerd",
+                details={"reden": "account_gedeactiveerd"},
+            )
         return render_template(
             "auth/geweigerd.html",
             melding="Uw MijnZZ Zakelijk account is gedeactiveerd. Neem contact op met de "

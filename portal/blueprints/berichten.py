@@ -35,19 +35,33 @@ def _filter():
 @access.requires(*access.ELKE_ROL)
 def index():
     form, contracten, contract = _filter()
-    lijst = berichten.lijst(current_user, access.contract_ids(), contract_id=getattr(contract, "id", None),
-                           categorie=form.categorie.data or "", pagina=form.pagina_getal,
-                           per_pagina=form.per_pagina_getal)
+    lijst = berichten.lijst(
+        current_user,
+        access.contract_ids(),
+        contract_id=getattr(contract, "id", None),
+        categorie=form.categorie.data or "",
+        pagina=form.pagina_getal,
+        per_pagina=form.per_pagina_getal,
+    )
     form.pagina.data = str(lijst.pagina)
-    context = {"form": form, "contracten": contracten, "lijst": lijst, "knop": EmptyForm(),
-               "links": paginering.lijstlinks(url_for("berichten.index"), form, lijst),
-               "terug": request.full_path.rstrip("?"),
-               "ongelezen": berichten.ongelezen(current_user, access.contract_ids())}
+    context = {
+        "form": form,
+        "contracten": contracten,
+        "lijst": lijst,
+        "knop": EmptyForm(),
+        "links": paginering.lijstlinks(url_for("berichten.index"), form, lijst),
+        "terug": request.full_path.rstrip("?"),
+        "ongelezen": berichten.ongelezen(current_user, access.contract_ids()),
+    }
     template = "berichten/_lijst.html" if is_htmx() else "berichten/index.html"
     html = render_template(template, **context)
     with transaction():
-        audit.record("berichten_bekeken", "read", contract_nummer=getattr(contract, "nummer", None),
-                     details={**form.url_params(), "aantal": lijst.aantal})
+        audit.record(
+            "berichten_bekeken",
+            "read",
+            contract_nummer=getattr(contract, "nummer", None),
+            details={**form.url_params(), "aantal": lijst.aantal},
+        )
     return html
 
 
@@ -69,9 +83,12 @@ def gelezen(bericht_id: int):
     with transaction():
         berichten.markeer_gelezen(current_user, bericht)
     if is_htmx():
-        return render_template("berichten/_rij.html", b=berichten.vind(current_user, access.contract_ids(),
-                                                                       bericht_id),
-                               knop=EmptyForm(), terug=_terug())
+        return render_template(
+            "berichten/_rij.html",
+            b=berichten.vind(current_user, access.contract_ids(), bericht_id),
+            knop=EmptyForm(),
+            terug=_terug(),
+        )
     return redirect(_terug(), 303)
 
 

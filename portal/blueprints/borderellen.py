@@ -34,21 +34,30 @@ def index():
         g.context_contract = keuze.contract.nummer
         # The list needs names, dates and totals, not the files (megabytes for a big contract).
         lijst = db.session.scalars(
-            select(Borderel).where(Borderel.contract_id == keuze.contract.id,
-                                   Borderel.periode >= _vroegste_maand())
+            select(Borderel)
+            .where(Borderel.contract_id == keuze.contract.id, Borderel.periode >= _vroegste_maand())
             .options(defer(Borderel.inhoud), selectinload(Borderel.factuur).defer(Factuur.pdf))
-            .order_by(Borderel.periode.desc(), Borderel.id.desc())).all()
+            .order_by(Borderel.periode.desc(), Borderel.id.desc())
+        ).all()
     return render_template(
-        "borderellen/index.html", contracten=contracten, contract=keuze.contract, fout=keuze.fout,
-        keuzelijst=contractkeuze.als_lijst(contracten), borderellen=lijst,
-        maandnaam=maandnaam), 422 if keuze.fout else 200
+        "borderellen/index.html",
+        contracten=contracten,
+        contract=keuze.contract,
+        fout=keuze.fout,
+        keuzelijst=contractkeuze.als_lijst(contracten),
+        borderellen=lijst,
+        maandnaam=maandnaam,
+    ), 422 if keuze.fout else 200
 
 
 def _borderel(borderel_id: int) -> Borderel:
     """A borderel of the user's contracts still shown on the screen; 404 otherwise."""
     borderel = db.session.get(Borderel, borderel_id, options=[defer(Borderel.inhoud)])
-    if (borderel is None or borderel.contract_id not in access.contract_ids()
-            or borderel.periode < _vroegste_maand()):
+    if (
+        borderel is None
+        or borderel.contract_id not in access.contract_ids()
+        or borderel.periode < _vroegste_maand()
+    ):
         abort(404)
     return borderel
 
@@ -60,10 +69,10 @@ def borderel_csv(borderel_id: int):
     nummer = borderel.contract.nummer
     inhoud, naam = lees_csv(borderel), borderel.bestandsnaam
     with transaction():
-        audit.record("borderel_downloaden", "export", contract_nummer=nummer,
-                     details={"borderel": naam})
-    return send_file(io.BytesIO(inhoud), as_attachment=True, download_name=naam,
-                     mimetype="text/csv; charset=utf-8")
+        audit.record("borderel_downloaden", "export", contract_nummer=nummer, details={"borderel": naam})
+    return send_file(
+        io.BytesIO(inhoud), as_attachment=True, download_name=naam, mimetype="text/csv; charset=utf-8"
+    )
 
 
 @bp.get("/borderellen/<int:borderel_id>/factuur.pdf")
@@ -76,7 +85,7 @@ def factuur_pdf(borderel_id: int):
     nummer = borderel.contract.nummer
     pdf, naam = factuur.pdf, f"factuur-{factuur.factuurnummer}.pdf"
     with transaction():
-        audit.record("factuur_downloaden", "export", contract_nummer=nummer,
-                     details={"factuur": factuur.factuurnummer})
-    return send_file(io.BytesIO(pdf), as_attachment=True, download_name=naam,
-                     mimetype="application/pdf")
+        audit.record(
+            "factuur_downloaden", "export", contract_nummer=nummer, details={"factuur": factuur.factuurnummer}
+        )
+    return send_file(io.BytesIO(pdf), as_attachment=True, download_name=naam, mimetype="application/pdf")

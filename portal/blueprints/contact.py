@@ -34,10 +34,13 @@ def index():
                 relatienummer=form.relatienummer.data,
             )
             db.session.flush()  # the question's id, for the audit record
-            audit.record("contactvraag_gesteld", "create",
-                         relatienummers=[form.relatienummer.data] if form.relatienummer.data else [],
-                         contract_nummer=form.contract.data or None,
-                         details={"contactvraag": vraag.id})
+            audit.record(
+                "contactvraag_gesteld",
+                "create",
+                relatienummers=[form.relatienummer.data] if form.relatienummer.data else [],
+                contract_nummer=form.contract.data or None,
+                details={"contactvraag": vraag.id},
+            )
         flash("Uw vraag is verstuurd. U krijgt binnen twee werkdagen antwoord.", "succes")
         return redirect(url_for("contact.index"))
     vragen = db.session.scalars(

@@ -23,6 +23,12 @@ def index():
         aanbod = premie.aanbod(contract.id, vandaag().year)
         betalingswijzen = [BETALINGSWIJZEN.get(w, w) for w in contract.betalingswijzen.split(",") if w]
     return render_template(
-        "contract/index.html", contracten=contracten, contract=contract, fout=keuze.fout,
-        keuzelijst=contractkeuze.als_lijst(contracten), aanbod=aanbod, jaar=vandaag().year,
-        betalingswijzen=betalingswijzen), 422 if keuze.fout else 200
+        "contract/index.html",
+        contracten=contracten,
+        contract=contract,
+        fout=keuze.fout,
+        keuzelijst=contractkeuze.als_lijst(contracten),
+        aanbod=aanbod,
+        jaar=vandaag().year,
+        betalingswijzen=betalingswijzen,
+    ), 422 if keuze.fout else 200

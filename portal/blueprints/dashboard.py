@@ -17,6 +17,8 @@ bp = Blueprint("dashboard", __name__)
 def index():
     """Start page after login."""
     return render_template(
-        "dashboard/index.html", items=items_for_user(), contracten=access.contracten(),
+        "dashboard/index.html",
+        items=items_for_user(),
+        contracten=access.contracten(),
         ongelezen=berichten.ongelezen(current_user, access.contract_ids()),
     )

@@ -43,15 +43,19 @@ from portal.web.htmx import is_htmx
 bp = Blueprint("deelnemers", __name__)
 
 KOLOMMEN = [
-    exports.Kolom("Contract", 10), exports.Kolom("Volledige naam", 32), exports.Kolom("BSN", 12),
-    exports.Kolom("Relatienummer", 15), exports.Kolom("Geboortedatum", 14, exports.DATUM),
-    exports.Kolom("Geslacht", 10), exports.Kolom("Ingangsdatum", 14, exports.DATUM),
+    exports.Kolom("Contract", 10),
+    exports.Kolom("Volledige naam", 32),
+    exports.Kolom("BSN", 12),
+    exports.Kolom("Relatienummer", 15),
+    exports.Kolom("Geboortedatum", 14, exports.DATUM),
+    exports.Kolom("Geslacht", 10),
+    exports.Kolom("Ingangsdatum", 14, exports.DATUM),
     exports.Kolom("Einddatum", 14, exports.DATUM),
 ]
 
 
-
 # -- search -------------------------------------------------------------------------------
+
 
 @bp.get("/deelnemers")
 @access.requires(access.ADMINISTRATIEF)
@@ -87,9 +91,13 @@ def _zoek_en_toon(form: ZoekForm, ids):
     if form.validate():
         resultaat = zoeken.zoek(form.opdracht(ids), vandaag())
         form.pagina.data = str(resultaat.pagina)
-    context = {"form": form, "resultaat": resultaat, "contract": contract_nummer,
-               "met_bsn": bool(form.bsn.data),
-               "links": zoeklinks(form, resultaat) if resultaat else None}
+    context = {
+        "form": form,
+        "resultaat": resultaat,
+        "contract": contract_nummer,
+        "met_bsn": bool(form.bsn.data),
+        "links": zoeklinks(form, resultaat) if resultaat else None,
+    }
     status = 422 if form.errors else 200
     if is_htmx():
         html = render_template("deelnemers/_resultaten.html", fragment=True, **context)
@@ -100,15 +108,23 @@ def _zoek_en_toon(form: ZoekForm, ids):
     if resultaat is not None:
         with transaction():
             audit.record(
-                "deelnemers_zoeken", "read", relatienummers=[r.relatienummer for r in resultaat.rijen],
+                "deelnemers_zoeken",
+                "read",
+                relatienummers=[r.relatienummer for r in resultaat.rijen],
                 contract_nummer=contract_nummer,
-                details={"zoekopdracht": _zoekopdracht_voor_audit(form), "aantal": resultaat.aantal})
+                details={"zoekopdracht": _zoekopdracht_voor_audit(form), "aantal": resultaat.aantal},
+            )
     response = make_response(html, status)
     if is_htmx():
         # A BSN never goes in a URL: such a search pushes the bare screen; a failed one nothing.
-        response.headers["HX-Push-Url"] = "false" if form.errors else url_for(
-            "deelnemers.index", **({"contract": form.contract.data} if form.bsn.data
-                                   else form.url_params()))
+        response.headers["HX-Push-Url"] = (
+            "false"
+            if form.errors
+            else url_for(
+                "deelnemers.index",
+                **({"contract": form.contract.data} if form.bsn.data else form.url_params()),
+            )
+        )
     return response
 
 
@@ -116,8 +132,13 @@ def zoeklinks(form: ZoekForm, resultaat: zoeken.Resultaat) -> dict:
     """The hrefs of sorting, paging and downloads."""
     contract = {"contract": form.contract.data} if form.contract.data else {}
     return {
-        **paginering.lijstlinks(url_for("deelnemers.index"), form, resultaat,
-                                ("geboortedatum", "ingangsdatum", "einddatum"), rondom=2),
+        **paginering.lijstlinks(
+            url_for("deelnemers.index"),
+            form,
+            resultaat,
+            ("geboortedatum", "ingangsdatum", "einddatum"),
+            rondom=2,
+        ),
         "xlsx": url_for("deelnemers.download_xlsx", **contract),
         "csv": url_for("deelnemers.download_csv", **contract),
     }
@@ -130,20 +151,29 @@ def _zoekopdracht_voor_audit(form: ZoekForm) -> dict:
 
 # -- details --------------------------------------------------------------------------------
 
+
 def _persoon(relatienummer: str) -> tuple[Persoon, list[Deelname]]:
     """The person with their deelnames in the user's contracts; 404 if they have none there."""
     persoon = db.session.scalar(select(Persoon).where(Persoon.relatienummer == relatienummer))
     deelnames = []
     if persoon is not None:
-        deelnames = list(db.session.scalars(
-            access.scope(select(Deelname).where(Deelname.persoon_id == persoon.id),
-                         Deelname.contract_id)
-            .order_by(Deelname.contract_id, Deelname.ingangsdatum)))
+        deelnames = list(
+            db.session.scalars(
+                access.scope(
+                    select(Deelname).where(Deelname.persoon_id == persoon.id), Deelname.contract_id
+                ).order_by(Deelname.contract_id, Deelname.ingangsdatum)
+            )
+        )
     if not deelnames:
         if persoon is not None:
             with transaction():
-                audit.record("toegang_geweigerd", "access", relatienummers=[relatienummer],
-                             uitkomst="geweigerd", details={"reden": "persoon buiten de contracten"})
+                audit.record(
+                    "toegang_geweigerd",
+                    "access",
+                    relatienummers=[relatienummer],
+                    uitkomst="geweigerd",
+                    details={"reden": "persoon buiten de contracten"},
+                )
         abort(404)
     g.context_relatienummer = persoon.relatienummer
     return persoon, deelnames
@@ -157,32 +187,58 @@ def details(relatienummer: str):
     ids = access.contract_ids()
     eigen = {d.id for d in deelnames}
     hoofd_ids = {d.hoofd_deelname_id or d.id for d in deelnames}
-    gezin = [d for d in db.session.scalars(
-        select(Deelname).where(
-            (Deelname.id.in_(hoofd_ids)) | (Deelname.hoofd_deelname_id.in_(hoofd_ids)),
-            Deelname.contract_id.in_(ids))
-        .order_by(Deelname.ingangsdatum)) if d.id not in eigen]
+    gezin = [
+        d
+        for d in db.session.scalars(
+            select(Deelname)
+            .where(
+                (Deelname.id.in_(hoofd_ids)) | (Deelname.hoofd_deelname_id.in_(hoofd_ids)),
+                Deelname.contract_id.in_(ids),
+            )
+            .order_by(Deelname.ingangsdatum)
+        )
+        if d.id not in eigen
+    ]
     polissen = db.session.scalars(
-        select(Polis).where(Polis.persoon_id == persoon.id, Polis.contract_id.in_(ids))
-        .order_by(Polis.ingangsdatum.desc())).all()
+        select(Polis)
+        .where(Polis.persoon_id == persoon.id, Polis.contract_id.in_(ids))
+        .order_by(Polis.ingangsdatum.desc())
+    ).all()
     meldingen = db.session.scalars(
-        select(Melding).where(Melding.persoon_id == persoon.id, Melding.contract_id.in_(ids))
-        .order_by(Melding.ontvangen_op.desc()).limit(50)).all()
+        select(Melding)
+        .where(Melding.persoon_id == persoon.id, Melding.contract_id.in_(ids))
+        .order_by(Melding.ontvangen_op.desc())
+        .limit(50)
+    ).all()
     berichten = db.session.scalars(
-        select(Bericht).where(Bericht.persoon_id == persoon.id, Bericht.contract_id.in_(ids))
-        .order_by(Bericht.created_at.desc()).limit(50)).all()
+        select(Bericht)
+        .where(Bericht.persoon_id == persoon.id, Bericht.contract_id.in_(ids))
+        .order_by(Bericht.created_at.desc())
+        .limit(50)
+    ).all()
     contracten = sorted({d.contract.nummer for d in deelnames})
     if len(contracten) == 1:  # 'Stel een vraag' names the contract when there is one
         g.context_contract = contracten[0]
     with transaction():
-        audit.record("deelnemer_bekeken", "read", relatienummers=[persoon.relatienummer],
-                     details={"contracten": contracten})
+        audit.record(
+            "deelnemer_bekeken",
+            "read",
+            relatienummers=[persoon.relatienummer],
+            details={"contracten": contracten},
+        )
     return render_template(
-        "deelnemers/details.html", persoon=persoon, deelnames=deelnames, gezin=gezin,
-        polissen=polissen, meldingen=meldingen, berichten=berichten)
+        "deelnemers/details.html",
+        persoon=persoon,
+        deelnames=deelnames,
+        gezin=gezin,
+        polissen=polissen,
+        meldingen=meldingen,
+        berichten=berichten,
+    )
 
 
 # -- afmelden -------------------------------------------------------------------------------
+
 
 def _deelname(relatienummer: str, contract_nummer: str) -> tuple[Persoon, Deelname]:
     """The person's newest deelname in this contract (404 outside the user's contracts)."""
@@ -216,21 +272,39 @@ def afmelden(relatienummer: str, contract: str):
         try:
             with transaction():
                 uitkomst = afmeld_regels.afmelden(
-                    deelname, parse_datum(form.einddatum.data), form.reden.data, vandaag=vandaag(),
-                    bron=f"portal:{current_user.id}", behouden=behouden,
-                    venster=Venster.uit_settings(current_app.config, "AFMELDING"))
-                audit.record("deelnemer_afmelden", "update", contract_nummer=contract,
-                             relatienummers=[d.persoon.relatienummer for d in uitkomst.beeindigd],
-                             details={"einddatum": uitkomst.einddatum.isoformat(),
-                                      "reden": uitkomst.reden})
+                    deelname,
+                    parse_datum(form.einddatum.data),
+                    form.reden.data,
+                    vandaag=vandaag(),
+                    bron=f"portal:{current_user.id}",
+                    behouden=behouden,
+                    venster=Venster.uit_settings(current_app.config, "AFMELDING"),
+                )
+                audit.record(
+                    "deelnemer_afmelden",
+                    "update",
+                    contract_nummer=contract,
+                    relatienummers=[d.persoon.relatienummer for d in uitkomst.beeindigd],
+                    details={"einddatum": uitkomst.einddatum.isoformat(), "reden": uitkomst.reden},
+                )
         except Afgekeurd as afgekeurd:
             zet_fouten(afgekeurd.fouten, form, anders=form.einddatum)
             with transaction():
-                audit.record("deelnemer_afmelden", "update", relatienummers=[relatienummer],
-                             contract_nummer=contract, uitkomst="afgekeurd",
-                             details={"fouten": [f.code for f in afgekeurd.fouten]})
-    context = {"form": form, "persoon": persoon, "deelname": deelname, "leden": leden,
-               "rij_id": f"rij-{persoon.relatienummer}-{contract}"}
+                audit.record(
+                    "deelnemer_afmelden",
+                    "update",
+                    relatienummers=[relatienummer],
+                    contract_nummer=contract,
+                    uitkomst="afgekeurd",
+                    details={"fouten": [f.code for f in afgekeurd.fouten]},
+                )
+    context = {
+        "form": form,
+        "persoon": persoon,
+        "deelname": deelname,
+        "leden": leden,
+        "rij_id": f"rij-{persoon.relatienummer}-{contract}",
+    }
     if uitkomst is not None:
         if is_htmx():
             context["rijen"] = [zoeken.rij(d.id) for d in uitkomst.beeindigd]
@@ -245,22 +319,30 @@ def afmelden(relatienummer: str, contract: str):
 
 def _bevestiging(uitkomst: afmeld_regels.Afmelding) -> str:
     namen = ", ".join(d.persoon.volledige_naam for d in uitkomst.beeindigd)
-    tekst = (f"Afmelding van {namen} voor contract {uitkomst.deelname.contract.nummer} is verwerkt. "
-             f"De deelname loopt tot en met {datum(uitkomst.einddatum)}.")
+    tekst = (
+        f"Afmelding van {namen} voor contract {uitkomst.deelname.contract.nummer} is verwerkt. "
+        f"De deelname loopt tot en met {datum(uitkomst.einddatum)}."
+    )
     if uitkomst.polis_loopt_door:
-        tekst += (" De zorgverzekering loopt door als individuele verzekering, zonder collectieve "
-                  f"korting vanaf {datum(uitkomst.einddatum + timedelta(days=1))}.")
+        tekst += (
+            " De zorgverzekering loopt door als individuele verzekering, zonder collectieve "
+            f"korting vanaf {datum(uitkomst.einddatum + timedelta(days=1))}."
+        )
     if uitkomst.polis_beeindigd:
         tekst += " De zorgverzekering eindigt na de overlijdensdatum."
     if uitkomst.nieuwe_hoofd is not None:
         tekst += f" {uitkomst.nieuwe_hoofd.persoon.volledige_naam} is nu hoofdverzekerde van het gezin."
     if uitkomst.zonder_hoofd:
-        tekst += (" Zonder hoofdverzekerde blijven deelnemer: "
-                  + ", ".join(d.persoon.volledige_naam for d in uitkomst.zonder_hoofd) + ".")
+        tekst += (
+            " Zonder hoofdverzekerde blijven deelnemer: "
+            + ", ".join(d.persoon.volledige_naam for d in uitkomst.zonder_hoofd)
+            + "."
+        )
     return tekst
 
 
 # -- downloads ------------------------------------------------------------------------------
+
 
 def _download(soort: str):
     contract = request.args.get("contract") or None
@@ -268,12 +350,20 @@ def _download(soort: str):
     peildatum = vandaag()
     naam = f"deelnemers-{contract or 'alle-contracten'}-{peildatum.isoformat()}"
     with transaction():
-        audit.record("deelnemers_downloaden", "export", contract_nummer=contract,
-                     details={"formaat": soort, "peildatum": peildatum.isoformat(),
-                              "alle_contracten": contract is None})
+        audit.record(
+            "deelnemers_downloaden",
+            "export",
+            contract_nummer=contract,
+            details={
+                "formaat": soort,
+                "peildatum": peildatum.isoformat(),
+                "alle_contracten": contract is None,
+            },
+        )
     if soort == "xlsx":
-        return downloads.xlsx_download(KOLOMMEN, zoeken.export_rijen(ids, peildatum), "Deelnemers",
-                                     f"{naam}.xlsx")
+        return downloads.xlsx_download(
+            KOLOMMEN, zoeken.export_rijen(ids, peildatum), "Deelnemers", f"{naam}.xlsx"
+        )
     stroom = exports.csv_stroom(KOLOMMEN, zoeken.export_rijen(ids, peildatum))
     response = Response(stream_with_context(stroom), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{naam}.csv"'

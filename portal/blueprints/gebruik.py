@@ -46,19 +46,28 @@ def _cijfers():
 @access.requires(access.ADMINISTRATIEF, access.FINANCIEEL)
 def index():
     form, contracten, contract, periode, cijfers = _cijfers()
-    context = {"form": form, "contracten": contracten, "contract": contract, "periode": periode,
-               "cijfers": cijfers, "keuzelijst": contractkeuze.als_lijst(contracten)}
+    context = {
+        "form": form,
+        "contracten": contracten,
+        "contract": contract,
+        "periode": periode,
+        "cijfers": cijfers,
+        "keuzelijst": contractkeuze.als_lijst(contracten),
+    }
     if contract is not None:
         context["huidig"] = stroom.aantal_op(contract.id, vandaag())
         context["grafiek"] = grafiek.maak(cijfers)
-        context["download"] = url_for("gebruik.download", contract=contract.nummer,
-                                      periode=form.periode.data)
+        context["download"] = url_for("gebruik.download", contract=contract.nummer, periode=form.periode.data)
     html = render_template("gebruik/index.html", **context)
     # Written after rendering: the commit would otherwise expire the contracts the page lists.
     if contract is not None:
         with transaction():
-            audit.record("contract_gebruik", "read", contract_nummer=contract.nummer,
-                         details={"periode": form.periode.data})
+            audit.record(
+                "contract_gebruik",
+                "read",
+                contract_nummer=contract.nummer,
+                details={"periode": form.periode.data},
+            )
     return html, 422 if form.errors else 200
 
 
@@ -70,10 +79,15 @@ def download():
     if contract is None:
         return index()
     with transaction():
-        audit.record("contract_gebruik", "export", contract_nummer=contract.nummer,
-                     details={"periode": form.periode.data})
-    rijen = ((m.label, m.aantal, m.verschil, m.instroom, m.uitstroom)
-             for m in cijfers)
-    naam = (f"contract-gebruik-{contract.nummer}-{periode.van.strftime('%Y%m')}-"
-            f"{periode.tot.strftime('%Y%m')}.xlsx")
+        audit.record(
+            "contract_gebruik",
+            "export",
+            contract_nummer=contract.nummer,
+            details={"periode": form.periode.data},
+        )
+    rijen = ((m.label, m.aantal, m.verschil, m.instroom, m.uitstroom) for m in cijfers)
+    naam = (
+        f"contract-gebruik-{contract.nummer}-{periode.van.strftime('%Y%m')}-"
+        f"{periode.tot.strftime('%Y%m')}.xlsx"
+    )
     return downloads.xlsx_download(KOLOMMEN, rijen, "Contract gebruik", naam)

@@ -19,8 +19,13 @@ bp = Blueprint("koppeling", __name__)
 
 def eigen_profielen() -> list[ApiCredential]:
     """The communicatieprofielen of the current user's organisation."""
-    return list(db.session.scalars(select(ApiCredential).where(
-        ApiCredential.organisatie_id == current_user.organisatie_id).order_by(ApiCredential.gebruikersnaam)))
+    return list(
+        db.session.scalars(
+            select(ApiCredential)
+            .where(ApiCredential.organisatie_id == current_user.organisatie_id)
+            .order_by(ApiCredential.gebruikersnaam)
+        )
+    )
 
 
 def _pagina(nieuw: tuple[str, str] | None = None):
@@ -43,6 +48,7 @@ def vernieuwen(gebruikersnaam: str):
         abort(400)
     with transaction():
         wachtwoord = credentials.rotate(profiel)
-        audit.record("api_inloggegevens_vernieuwd", "update",
-                     details={"gebruikersnaam": profiel.gebruikersnaam})
+        audit.record(
+            "api_inloggegevens_vernieuwd", "update", details={"gebruikersnaam": profiel.gebruikersnaam}
+        )
     return _pagina((profiel.gebruikersnaam, wachtwoord))

@@ -30,8 +30,11 @@ KANAAL_LABELS = {"api": "Koppeling", "upload": "Upload", "correctie": "Correctie
 
 
 def _open(contract_ids):
-    return (Melding.contract_id.in_(contract_ids), Melding.status == "afgekeurd",
-            Melding.afgehandeld_op.is_(None))
+    return (
+        Melding.contract_id.in_(contract_ids),
+        Melding.status == "afgekeurd",
+        Melding.afgehandeld_op.is_(None),
+    )
 
 
 @bp.get("/mislukte-verwerkingen")
@@ -45,17 +48,38 @@ def index():
         g.context_contract = contract.nummer
     aantal = db.session.scalar(select(func.count()).select_from(Melding).where(*_open(ids))) if ids else 0
     pagina = Pagina.kies(request.args.get("pagina", 1, type=int), PER_PAGINA, aantal)
-    meldingen = db.session.scalars(
-        select(Melding).where(*_open(ids)).order_by(Melding.ontvangen_op.desc(), Melding.id.desc())
-        .offset(pagina.vanaf).limit(pagina.per_pagina)).all() if ids else []
+    meldingen = (
+        db.session.scalars(
+            select(Melding)
+            .where(*_open(ids))
+            .order_by(Melding.ontvangen_op.desc(), Melding.id.desc())
+            .offset(pagina.vanaf)
+            .limit(pagina.per_pagina)
+        ).all()
+        if ids
+        else []
+    )
     basis = url_for("mislukt.index")
     filter_ = {"contract": gekozen} if gekozen else {}
     # Every page is linked: a list to work through, seldom more than a few pages.
-    links = paginering.links(pagina.nummer, pagina.paginas, rondom=pagina.paginas,
-                             href=lambda n: paginering.url(basis, {**filter_, "pagina": n}))
-    return render_template("mislukt/index.html", meldingen=meldingen, aantal=aantal, pagina=pagina.nummer,
-                           paginas=pagina.paginas, links=links, contracten=access.contracten(),
-                           gekozen=gekozen, kanalen=KANAAL_LABELS, soorten=SOORT_LABELS)
+    links = paginering.links(
+        pagina.nummer,
+        pagina.paginas,
+        rondom=pagina.paginas,
+        href=lambda n: paginering.url(basis, {**filter_, "pagina": n}),
+    )
+    return render_template(
+        "mislukt/index.html",
+        meldingen=meldingen,
+        aantal=aantal,
+        pagina=pagina.nummer,
+        paginas=pagina.paginas,
+        links=links,
+        contracten=access.contracten(),
+        gekozen=gekozen,
+        kanalen=KANAAL_LABELS,
+        soorten=SOORT_LABELS,
+    )
 
 
 def _melding(kenmerk: str) -> Melding:
@@ -76,10 +100,17 @@ def _pagina(melding: Melding, form=None, verwijder=None, status: int = 200):
     if not form.errors:  # each error above its field; the rest (no field here) in the summary only
         overig = zet_fouten([Fout.uit(f) for f in melding.fouten or []], _velden(form)).overig
     g.context_contract = db.session.scalar(select(Contract.nummer).where(Contract.id == melding.contract_id))
-    html = render_template("mislukt/melding.html", melding=melding, form=form, overig=overig,
-                           velden=[veldnaam(p) for p in VELDEN[melding.soort]],
-                           verwijder=verwijder or VerwijderForm(), kanalen=KANAAL_LABELS,
-                           soorten=SOORT_LABELS, koppen=KOP_VAN_PAD)
+    html = render_template(
+        "mislukt/melding.html",
+        melding=melding,
+        form=form,
+        overig=overig,
+        velden=[veldnaam(p) for p in VELDEN[melding.soort]],
+        verwijder=verwijder or VerwijderForm(),
+        kanalen=KANAAL_LABELS,
+        soorten=SOORT_LABELS,
+        koppen=KOP_VAN_PAD,
+    )
     return html, status
 
 
@@ -88,8 +119,9 @@ def _pagina(melding: Melding, form=None, verwijder=None, status: int = 200):
 def melding(kenmerk: str):
     m = _melding(kenmerk)
     with transaction():
-        audit.record("mislukte_verwerking", "read", relatienummers=_relatienummers(m),
-                     details={"melding": m.kenmerk})
+        audit.record(
+            "mislukte_verwerking", "read", relatienummers=_relatienummers(m), details={"melding": m.kenmerk}
+        )
     return _pagina(m)
 
 
@@ -118,17 +150,21 @@ def corrigeren(kenmerk: str):
     except intake.GeenMelding as exc:  # a control character typed into a field
         zet_fouten(exc.fouten, _velden(form), anders=form[veldnaam(VELDEN[origineel.soort][0])])
         return _pagina(origineel, form, status=422)
-    afzender = intake.Afzender(kanaal="correctie", bron=f"correctie:{origineel.id}",
-                               contract_ids=frozenset(access.contract_ids()),
-                               wie=audit.wie(), toegang=audit.toegang())
+    afzender = intake.Afzender(
+        kanaal="correctie",
+        bron=f"correctie:{origineel.id}",
+        contract_ids=frozenset(access.contract_ids()),
+        wie=audit.wie(),
+        toegang=audit.toegang(),
+    )
     # The correction and the original's handling are saved together.
     with transaction():
-        uitkomst = intake.ontvang(nieuw, afzender,
-                                  vensters=Vensters.uit_settings(current_app.config)).melding
+        uitkomst = intake.ontvang(nieuw, afzender, vensters=Vensters.uit_settings(current_app.config)).melding
         origineel.afgehandeld_op = utcnow()
         verwerkt = uitkomst.status == "verwerkt"
-        origineel.afhandeling = ("Gecorrigeerd en verwerkt" if verwerkt
-                                 else "Verbeterd; de nieuwe poging is ook afgekeurd")
+        origineel.afhandeling = (
+            "Gecorrigeerd en verwerkt" if verwerkt else "Verbeterd; de nieuwe poging is ook afgekeurd"
+        )
     if verwerkt:
         relatienummer = (uitkomst.antwoord or {}).get("relatienummer")
         flash(f"De melding is verbeterd en verwerkt (relatienummer {relatienummer}).", "succes")
@@ -148,7 +184,11 @@ def verwijderen(kenmerk: str):
         return _pagina(m, verwijder=verwijder, status=422)
     with transaction():
         m.afgehandeld_op, m.afhandeling = utcnow(), f"Niet verwerkt: {verwijder.reden.data}"
-        audit.record("mislukte_verwerking", "update", relatienummers=_relatienummers(m),
-                     details={"melding": m.kenmerk, "afhandeling": "niet verwerkt"})
+        audit.record(
+            "mislukte_verwerking",
+            "update",
+            relatienummers=_relatienummers(m),
+            details={"melding": m.kenmerk, "afhandeling": "niet verwerkt"},
+        )
     flash("De melding staat niet meer bij Mislukte verwerkingen.", "succes")
     return redirect(url_for(".index"), code=303)

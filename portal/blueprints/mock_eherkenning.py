@@ -30,8 +30,7 @@ class MiddelForm(FlaskForm):
     middel = RadioField(
         "Middel",
         choices=choices(
-            [(i.sleutel, f"{i.naam} — {NIVEAUS[i.niveau]} ({i.toelichting})")
-             for i in DEMO_IDENTITEITEN]
+            [(i.sleutel, f"{i.naam} — {NIVEAUS[i.niveau]} ({i.toelichting})") for i in DEMO_IDENTITEITEN]
             + [(EIGEN, "Een ander middel")]
         ),
         validators=[DataRequired(message="Kies een middel.")],
@@ -75,8 +74,7 @@ def middel():
         identiteit = Identiteit(form.kvk_nummer.data, form.pseudoniem.data.strip(), form.niveau.data)
     else:
         demo = next(i for i in DEMO_IDENTITEITEN if i.sleutel == form.middel.data)
-        identiteit = Identiteit(demo.kvk_nummer, demo.pseudoniem, demo.niveau,
-                                demo.vestigingsnummer)
+        identiteit = Identiteit(demo.kvk_nummer, demo.pseudoniem, demo.niveau, demo.vestigingsnummer)
     assertion = MockBroker().issue(identiteit, form.state.data, form.audience.data)
     current_app.logger.debug("mock eHerkenning: assertion issued")
     return redirect(url_for("auth.assertion_consumer", assertion=assertion))

@@ -28,12 +28,16 @@ from portal.web.htmx import is_htmx
 bp = Blueprint("stroom", __name__)
 
 KOLOMMEN = [
-    exports.Kolom("Contract", 10), exports.Kolom("Naam", 32), exports.Kolom("BSN", 12),
-    exports.Kolom("Relatienummer", 15), exports.Kolom("Geboortedatum", 14, exports.DATUM),
-    exports.Kolom("Ingangsdatum", 14, exports.DATUM), exports.Kolom("Einddatum", 14, exports.DATUM),
-    exports.Kolom("In/uit in de periode", 12), exports.Kolom("Reden einde", 22),
+    exports.Kolom("Contract", 10),
+    exports.Kolom("Naam", 32),
+    exports.Kolom("BSN", 12),
+    exports.Kolom("Relatienummer", 15),
+    exports.Kolom("Geboortedatum", 14, exports.DATUM),
+    exports.Kolom("Ingangsdatum", 14, exports.DATUM),
+    exports.Kolom("Einddatum", 14, exports.DATUM),
+    exports.Kolom("In/uit in de periode", 12),
+    exports.Kolom("Reden einde", 22),
 ]
-
 
 
 def _formulier():
@@ -62,10 +66,15 @@ def index():
     if bekijken and geldig:
         lijst = stroom.lijst(form.opdracht(contract.id))
         form.pagina.data = str(lijst.pagina)
-    context = {"form": form, "contracten": contracten, "contract": contract, "lijst": lijst,
-               "keuzelijst": contractkeuze.als_lijst(contracten),
-               "periode": form.gekozen_periode() if lijst is not None else None,
-               "links": _links(form, lijst) if lijst is not None else None}
+    context = {
+        "form": form,
+        "contracten": contracten,
+        "contract": contract,
+        "lijst": lijst,
+        "keuzelijst": contractkeuze.als_lijst(contracten),
+        "periode": form.gekozen_periode() if lijst is not None else None,
+        "links": _links(form, lijst) if lijst is not None else None,
+    }
     fouten = bekijken and bool(form.errors)
     if is_htmx() and lijst is not None:
         html = render_template("stroom/_lijst.html", **context)
@@ -73,16 +82,21 @@ def index():
         html = render_template("stroom/index.html", toon_fouten=fouten, **context)
     if lijst is not None:
         with transaction():
-            audit.record("stroomlijst_bekeken", "read", contract_nummer=contract.nummer,
-                         relatienummers=[r.relatienummer for r in lijst.rijen],
-                         details={**form.url_params(), "aantal": lijst.aantal})
+            audit.record(
+                "stroomlijst_bekeken",
+                "read",
+                contract_nummer=contract.nummer,
+                relatienummers=[r.relatienummer for r in lijst.rijen],
+                details={**form.url_params(), "aantal": lijst.aantal},
+            )
     return make_response(html, 422 if fouten else 200)
 
 
 def _links(form: StroomForm, lijst) -> dict:
     return {
-        **paginering.lijstlinks(url_for("stroom.index"), form, lijst,
-                                ("naam", "geboortedatum", "ingangsdatum", "einddatum")),
+        **paginering.lijstlinks(
+            url_for("stroom.index"), form, lijst, ("naam", "geboortedatum", "ingangsdatum", "einddatum")
+        ),
         "xlsx": paginering.url(url_for("stroom.download"), form.url_params(pagina=None)),
     }
 
@@ -94,13 +108,20 @@ def download():
     """Download deze in- en uitstroomlijst (Excel), in the order shown on screen."""
     form, _, contract, geldig = _formulier()
     if not geldig:  # back to the screen, which shows what to correct
-        return redirect(url_for("stroom.index", **{**request.args.to_dict(), "periode": form.periode.data}),
-                        303)
+        return redirect(
+            url_for("stroom.index", **{**request.args.to_dict(), "periode": form.periode.data}), 303
+        )
     opdracht = form.opdracht(contract.id)
     periode = opdracht.periode
     with transaction():
-        audit.record("stroomlijst_downloaden", "export", contract_nummer=contract.nummer,
-                     details=form.url_params(pagina=None))
-    naam = (f"in-en-uitstroom-{contract.nummer}-{periode.van.strftime('%Y%m')}-"
-            f"{periode.tot.strftime('%Y%m')}{'-alle' if opdracht.alle else ''}.xlsx")
+        audit.record(
+            "stroomlijst_downloaden",
+            "export",
+            contract_nummer=contract.nummer,
+            details=form.url_params(pagina=None),
+        )
+    naam = (
+        f"in-en-uitstroom-{contract.nummer}-{periode.van.strftime('%Y%m')}-"
+        f"{periode.tot.strftime('%Y%m')}{'-alle' if opdracht.alle else ''}.xlsx"
+    )
     return downloads.xlsx_download(KOLOMMEN, stroom.export_rijen(opdracht), "In- en uitstroom", naam)

@@ -30,9 +30,14 @@ from portal.web import access, audit, htmx
 bp = Blueprint("upload", __name__)
 
 BEZIG = ("ontvangen", "controleren", "verwerken")
-STATUS_LABELS = {"ontvangen": "Wacht op controle", "controleren": "Wordt gecontroleerd",
-                 "gecontroleerd": "Gecontroleerd, nog niet verwerkt", "verwerken": "Wordt verwerkt",
-                 "klaar": "Verwerkt", "geannuleerd": "Geannuleerd"}
+STATUS_LABELS = {
+    "ontvangen": "Wacht op controle",
+    "controleren": "Wordt gecontroleerd",
+    "gecontroleerd": "Gecontroleerd, nog niet verwerkt",
+    "verwerken": "Wordt verwerkt",
+    "klaar": "Verwerkt",
+    "geannuleerd": "Geannuleerd",
+}
 MAX_GETOOND = 500
 
 
@@ -45,13 +50,24 @@ def _form(contracten: list[Contract]) -> UploadForm:
 def _recent(contracten: list[Contract]) -> list[Upload]:
     if not contracten:
         return []
-    return list(db.session.scalars(select(Upload).where(
-        Upload.contract_id.in_([c.id for c in contracten])).order_by(Upload.created_at.desc()).limit(10)))
+    return list(
+        db.session.scalars(
+            select(Upload)
+            .where(Upload.contract_id.in_([c.id for c in contracten]))
+            .order_by(Upload.created_at.desc())
+            .limit(10)
+        )
+    )
 
 
 def _pagina(form, contracten, status=200):
-    html = render_template("upload/index.html", form=form, contracten=contracten,
-                           uploads=_recent(contracten), labels=STATUS_LABELS)
+    html = render_template(
+        "upload/index.html",
+        form=form,
+        contracten=contracten,
+        uploads=_recent(contracten),
+        labels=STATUS_LABELS,
+    )
     return html, status
 
 
@@ -75,15 +91,29 @@ def ontvangen():
     bestand = form.bestand.data
     try:
         with transaction():
-            upload = uploads.ontvang_bestand(bestand.read(), bestand.filename or "bestand", contract,
-                                             current_user, current_app.config["UPLOAD_MAX_REGELS"])
-            audit.record("upload_ontvangen", "create", contract_nummer=contract.nummer,
-                         details={"upload": upload.opslag_naam, "regels": upload.totaal})
+            upload = uploads.ontvang_bestand(
+                bestand.read(),
+                bestand.filename or "bestand",
+                contract,
+                current_user,
+                current_app.config["UPLOAD_MAX_REGELS"],
+            )
+            audit.record(
+                "upload_ontvangen",
+                "create",
+                contract_nummer=contract.nummer,
+                details={"upload": upload.opslag_naam, "regels": upload.totaal},
+            )
     except OngeldigBestand as exc:
         form.bestand.errors.append(str(exc))
         with transaction():
-            audit.record("upload_ontvangen", "create", contract_nummer=contract.nummer, uitkomst="afgekeurd",
-                         details={"reden": str(exc)})
+            audit.record(
+                "upload_ontvangen",
+                "create",
+                contract_nummer=contract.nummer,
+                uitkomst="afgekeurd",
+                details={"reden": str(exc)},
+            )
         return _pagina(form, contracten, 422)
     # Queued after the commit: the worker must find the upload.
     _achtergrond().upload_controleren(upload.id)
@@ -106,11 +136,21 @@ def _status_context(upload: Upload) -> dict:
     regels = []
     if upload.status == "gecontroleerd":
         # Only the lines with findings, in the database: a file of 10,000 good lines loads none.
-        regels = db.session.scalars(select(UploadRegel).where(
-            UploadRegel.upload_id == upload.id, cast(UploadRegel.controle, String) != "[]")
-            .order_by(UploadRegel.regelnummer).limit(MAX_GETOOND)).all()
-    return {"upload": upload, "labels": STATUS_LABELS, "bezig": upload.status in BEZIG, "regels": regels,
-            "kop_van_pad": KOP_VAN_PAD, "max_getoond": MAX_GETOOND, "knop": EmptyForm()}
+        regels = db.session.scalars(
+            select(UploadRegel)
+            .where(UploadRegel.upload_id == upload.id, cast(UploadRegel.controle, String) != "[]")
+            .order_by(UploadRegel.regelnummer)
+            .limit(MAX_GETOOND)
+        ).all()
+    return {
+        "upload": upload,
+        "labels": STATUS_LABELS,
+        "bezig": upload.status in BEZIG,
+        "regels": regels,
+        "kop_van_pad": KOP_VAN_PAD,
+        "max_getoond": MAX_GETOOND,
+        "knop": EmptyForm(),
+    }
 
 
 @bp.get("/upload/<token>")
@@ -136,8 +176,12 @@ def verwerken(token: str):
     with transaction():
         gestart = uploads.start_verwerking(upload)
         if gestart:
-            audit.record("upload_verwerken", "create", contract_nummer=upload.contract.nummer,
-                         details={"upload": upload.opslag_naam, "regels": upload.totaal})
+            audit.record(
+                "upload_verwerken",
+                "create",
+                contract_nummer=upload.contract.nummer,
+                details={"upload": upload.opslag_naam, "regels": upload.totaal},
+            )
     if gestart:  # after the commit: the worker must find the upload 'verwerken'
         _achtergrond().upload_verwerken(upload.id)
     return redirect(url_for(".upload", token=token), code=303)
@@ -169,16 +213,18 @@ def _sjabloon_contract() -> Contract:
 def sjabloon_excel():
     contract = _sjabloon_contract()
     bestand = sjabloon_xlsx(vandaag(), contract.collectiviteitsnummer, contract.organisatie.kvk_nummer)
-    return send_file(bestand, as_attachment=True, download_name="sjabloon-meldingen.xlsx",
-                     mimetype=exports.XLSX_MIMETYPE)
+    return send_file(
+        bestand, as_attachment=True, download_name="sjabloon-meldingen.xlsx", mimetype=exports.XLSX_MIMETYPE
+    )
 
 
 @bp.get("/upload/sjabloon.csv")
 @access.requires(access.ADMINISTRATIEF)
 def sjabloon_tekst():
     contract = _sjabloon_contract()
-    inhoud = b"".join(sjabloon_csv(vandaag(), contract.collectiviteitsnummer,
-                                   contract.organisatie.kvk_nummer))
+    inhoud = b"".join(
+        sjabloon_csv(vandaag(), contract.collectiviteitsnummer, contract.organisatie.kvk_nummer)
+    )
     response = Response(inhoud, mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="sjabloon-meldingen.csv"'
     return response

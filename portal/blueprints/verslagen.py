@@ -14,7 +14,6 @@ from portal.web import access, audit, downloads
 bp = Blueprint("verslagen", __name__)
 
 
-
 @bp.get("/verwerkingsverslagen")
 @access.requires(access.ADMINISTRATIEF)
 def index():
@@ -24,8 +23,12 @@ def index():
         contract = access.get_contract(gekozen)
         contracten = [contract]
         g.context_contract = contract.nummer
-    return render_template("verslagen/index.html", verslagen=verslagen.overzicht(contracten),
-                           contracten=access.contracten(), gekozen=gekozen or "")
+    return render_template(
+        "verslagen/index.html",
+        verslagen=verslagen.overzicht(contracten),
+        contracten=access.contracten(),
+        gekozen=gekozen or "",
+    )
 
 
 def _upload(token: str) -> Upload:
@@ -41,21 +44,32 @@ def _dag(tekst: str) -> date:
 
 def _audit(regels, contract, export: bool, **details) -> None:
     with transaction():
-        audit.record("verwerkingsverslag", "export" if export else "read", contract_nummer=contract.nummer,
-                     relatienummers=sorted({r.relatienummer for r in regels if r.relatienummer}),
-                     details=details)
+        audit.record(
+            "verwerkingsverslag",
+            "export" if export else "read",
+            contract_nummer=contract.nummer,
+            relatienummers=sorted({r.relatienummer for r in regels if r.relatienummer}),
+            details=details,
+        )
 
 
 def _toon(titel: str, contract, regels, download: str):
     g.context_contract = contract.nummer
-    return render_template("verslagen/verslag.html", titel=titel, contract=contract, regels=regels,
-                           download=download, labels=verslagen.SOORT_LABELS,
-                           verwerkt=sum(r.status == "verwerkt" for r in regels))
+    return render_template(
+        "verslagen/verslag.html",
+        titel=titel,
+        contract=contract,
+        regels=regels,
+        download=download,
+        labels=verslagen.SOORT_LABELS,
+        verwerkt=sum(r.status == "verwerkt" for r in regels),
+    )
 
 
 def _excel(regels, naam: str):
-    return downloads.xlsx_download(verslagen.KOLOMMEN, verslagen.export_rijen(regels), "Verslag",
-                                 f"{naam}.xlsx")
+    return downloads.xlsx_download(
+        verslagen.KOLOMMEN, verslagen.export_rijen(regels), "Verslag", f"{naam}.xlsx"
+    )
 
 
 @bp.get("/verwerkingsverslagen/upload/<token>")
@@ -64,8 +78,9 @@ def upload(token: str):
     u = _upload(token)
     regels = verslagen.upload_regels(u)
     _audit(regels, u.contract, False, upload=u.opslag_naam)
-    return _toon(f"Upload {u.oorspronkelijke_naam}", u.contract, regels,
-                 url_for(".upload_excel", token=u.opslag_naam))
+    return _toon(
+        f"Upload {u.oorspronkelijke_naam}", u.contract, regels, url_for(".upload_excel", token=u.opslag_naam)
+    )
 
 
 @bp.get("/verwerkingsverslagen/upload/<token>.xlsx")
@@ -84,8 +99,12 @@ def api(contract: str, dag: str):
     datum = _dag(dag)
     regels = verslagen.api_regels(c, datum)
     _audit(regels, c, False, dag=dag)
-    return _toon(f"Digitale meldingen van {datum:%d-%m-%Y}", c, regels,
-                 url_for(".api_excel", contract=c.nummer, dag=datum.isoformat()))
+    return _toon(
+        f"Digitale meldingen van {datum:%d-%m-%Y}",
+        c,
+        regels,
+        url_for(".api_excel", contract=c.nummer, dag=datum.isoformat()),
+    )
 
 
 @bp.get("/verwerkingsverslagen/api/<contract>/<dag>.xlsx")

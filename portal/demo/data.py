@@ -50,10 +50,28 @@ PRODUCTEN = [
 CONTRACTEN = [
     # nummer, naam, soort, kvk, organisatie, deelnemers now, ended, migrant share, plaats
     ("12345", "Gemeente Leiden", "gemeente", KVK_LEIDEN, "Gemeente Leiden", 3000, 1300, 0.05, "Leiden"),
-    ("12346", "Gemeente Nieuwkoop", "gemeente", KVK_NIEUWKOOP, "Gemeente Nieuwkoop", 430, 260, 0.03,
-     "Nieuwkoop"),
-    ("23595", "Flexwerk Uitzendbureau", "werkgever", KVK_FLEXWERK, "Flexwerk Uitzendbureau B.V.",
-     500, 1400, 0.95, "Westland"),
+    (
+        "12346",
+        "Gemeente Nieuwkoop",
+        "gemeente",
+        KVK_NIEUWKOOP,
+        "Gemeente Nieuwkoop",
+        430,
+        260,
+        0.03,
+        "Nieuwkoop",
+    ),
+    (
+        "23595",
+        "Flexwerk Uitzendbureau",
+        "werkgever",
+        KVK_FLEXWERK,
+        "Flexwerk Uitzendbureau B.V.",
+        500,
+        1400,
+        0.95,
+        "Westland",
+    ),
 ]
 
 
@@ -79,8 +97,7 @@ def load(today: date | None = None, seed: int = 12345) -> bool:
 def _producten(today: date) -> dict[str, Product]:
     producten = {}
     for code, naam, soort, basis, stijging in PRODUCTEN:
-        product = Product(code=code, naam=naam, soort=soort,
-                          groep="AV" if code.startswith("AV-") else None)
+        product = Product(code=code, naam=naam, soort=soort, groep="AV" if code.startswith("AV-") else None)
         for jaar in range(START.year, today.year + 2):
             product.tarieven.append(
                 ProductTarief(jaar=jaar, maandpremie=basis + stijging * (jaar - START.year))
@@ -95,21 +112,38 @@ def _contract(spec, producten, rng, bsns, relatienummers, today) -> Contract:
     nummer, naam, soort, kvk, org_naam, actief, beeindigd, migrant_share, plaats = spec
     organisatie = Organisatie(naam=org_naam, kvk_nummer=kvk, soort=soort)
     contract = Contract(
-        nummer=nummer, naam=naam, soort=soort, organisatie=organisatie, ingangsdatum=START,
-        collectiviteitsnummer=nummer, aanleveren_vanaf=date(2019, 1, 1) if soort == "werkgever" else None,
-        betalingswijzen=("automatische_incasso,acceptgiro" if soort == "gemeente"
-                         else "automatische_incasso,via_werkgever"),
-        relatiemanager_naam="Marieke Hoogland", relatiemanager_email="m.hoogland@zorgenzekerheid.example",
+        nummer=nummer,
+        naam=naam,
+        soort=soort,
+        organisatie=organisatie,
+        ingangsdatum=START,
+        collectiviteitsnummer=nummer,
+        aanleveren_vanaf=date(2019, 1, 1) if soort == "werkgever" else None,
+        betalingswijzen=(
+            "automatische_incasso,acceptgiro" if soort == "gemeente" else "automatische_incasso,via_werkgever"
+        ),
+        relatiemanager_naam="Marieke Hoogland",
+        relatiemanager_email="m.hoogland@zorgenzekerheid.example",
         relatiemanager_telefoon="071 - 582 58 25",
     )
-    for code, korting in (("BASIS", "5.00"), ("AV-GOED", "10.00"), ("AV-BETER", "10.00"),
-                          ("AV-BEST", "10.00"), ("TAND-250", "7.50")):
-        contract.producten.append(ContractProduct(product=producten[code],
-                                                  korting_percentage=Decimal(korting)))
-    contract.contactpersonen.append(Contactpersoon(
-        naam=f"Contactpersoon {naam}",
-        functie="Consulent minimaregelingen" if soort == "gemeente" else "Salarisadministratie",
-        email=f"collectief@{plaats.lower()}.example", telefoon="088 - 123 45 67"))
+    for code, korting in (
+        ("BASIS", "5.00"),
+        ("AV-GOED", "10.00"),
+        ("AV-BETER", "10.00"),
+        ("AV-BEST", "10.00"),
+        ("TAND-250", "7.50"),
+    ):
+        contract.producten.append(
+            ContractProduct(product=producten[code], korting_percentage=Decimal(korting))
+        )
+    contract.contactpersonen.append(
+        Contactpersoon(
+            naam=f"Contactpersoon {naam}",
+            functie="Consulent minimaregelingen" if soort == "gemeente" else "Salarisadministratie",
+            email=f"collectief@{plaats.lower()}.example",
+            telefoon="088 - 123 45 67",
+        )
+    )
     db.session.add(contract)
     db.session.flush()
 
@@ -127,19 +161,31 @@ def _contract(spec, producten, rng, bsns, relatienummers, today) -> Contract:
             geboren = (date(1965, 1, 1), date(2004, 12, 31))
         else:
             geboren = (date(1940, 1, 1), date(2000, 12, 31))
-        gegevens = people.persoon_gegevens(rng, migrant=migrant, geboren_van=geboren[0],
-                                           geboren_tot=geboren[1], woonplaats=plaats)
+        gegevens = people.persoon_gegevens(
+            rng, migrant=migrant, geboren_van=geboren[0], geboren_tot=geboren[1], woonplaats=plaats
+        )
         personen.append({"bsn": next(bsns), "relatienummer": str(next(relatienummers)), **gegevens})
         deelnames.append((ingang, einde, reden))
     db.session.execute(insert(Persoon), personen)
-    ids = dict(db.session.execute(
-        select(Persoon.relatienummer, Persoon.id).where(
-            Persoon.relatienummer.in_([p["relatienummer"] for p in personen]))).all())
+    ids = dict(
+        db.session.execute(
+            select(Persoon.relatienummer, Persoon.id).where(
+                Persoon.relatienummer.in_([p["relatienummer"] for p in personen])
+            )
+        ).all()
+    )
     hoofd_rows = [
-        {"persoon_id": ids[p["relatienummer"]], "contract_id": contract.id, "ingangsdatum": i,
-         "einddatum": e, "reden_einde": r, "rol": "hoofdverzekerde",
-         "zoek_achternaam": p["zoek_achternaam"], "zoek_volledig": p["zoek_volledig"],
-         "created_at": datetime.combine(i, datetime.min.time(), UTC)}
+        {
+            "persoon_id": ids[p["relatienummer"]],
+            "contract_id": contract.id,
+            "ingangsdatum": i,
+            "einddatum": e,
+            "reden_einde": r,
+            "rol": "hoofdverzekerde",
+            "zoek_achternaam": p["zoek_achternaam"],
+            "zoek_volledig": p["zoek_volledig"],
+            "created_at": datetime.combine(i, datetime.min.time(), UTC),
+        }
         for p, (i, e, r) in zip(personen, deelnames, strict=True)
     ]
     db.session.execute(insert(Deelname), hoofd_rows)
@@ -154,22 +200,33 @@ def _gezinnen(contract, rng, bsns, relatienummers, plaats, soort) -> None:
     if soort != "gemeente":
         return
     hoofden = db.session.scalars(
-        select(Deelname).where(Deelname.contract_id == contract.id,
-                               Deelname.einddatum.is_(None))).all()
+        select(Deelname).where(Deelname.contract_id == contract.id, Deelname.einddatum.is_(None))
+    ).all()
     for hoofd in rng.sample(hoofden, k=len(hoofden) // 8):
         leden = [("partner", (date(1950, 1, 1), date(2000, 1, 1)))]
         leden += [("kind", (date(2008, 1, 1), date(2023, 1, 1)))] * rng.choice((0, 1, 2, 3))
         for rol, (van, tot) in leden:
-            gegevens = people.persoon_gegevens(rng, migrant=False, geboren_van=van,
-                                               geboren_tot=tot, woonplaats=plaats)
+            gegevens = people.persoon_gegevens(
+                rng, migrant=False, geboren_van=van, geboren_tot=tot, woonplaats=plaats
+            )
             if rol == "kind":
                 gegevens["achternaam"] = hoofd.persoon.achternaam
                 gegevens["voorvoegsel"] = hoofd.persoon.voorvoegsel
-            persoon = Persoon(bsn=next(bsns), relatienummer=str(next(relatienummers)), **{
-                k: v for k, v in gegevens.items() if not k.startswith("zoek_")})
+            persoon = Persoon(
+                bsn=next(bsns),
+                relatienummer=str(next(relatienummers)),
+                **{k: v for k, v in gegevens.items() if not k.startswith("zoek_")},
+            )
             ingang = max(hoofd.ingangsdatum, gegevens["geboortedatum"])
-            db.session.add(Deelname(persoon=persoon, contract_id=contract.id, ingangsdatum=ingang,
-                                    rol=rol, hoofd_deelname=hoofd))
+            db.session.add(
+                Deelname(
+                    persoon=persoon,
+                    contract_id=contract.id,
+                    ingangsdatum=ingang,
+                    rol=rol,
+                    hoofd_deelname=hoofd,
+                )
+            )
     db.session.flush()
 
 
@@ -177,16 +234,23 @@ def _polissen(contract, producten, rng) -> None:
     """Most active participants are insured here too: basis plus often an aanvullend pakket."""
     rows = db.session.execute(
         select(Deelname.persoon_id, Deelname.ingangsdatum).where(
-            Deelname.contract_id == contract.id, Deelname.einddatum.is_(None))).all()
+            Deelname.contract_id == contract.id, Deelname.einddatum.is_(None)
+        )
+    ).all()
     volgnummer = 0
     for persoon_id, ingang in rows:
         if rng.random() > 0.8:
             continue
         volgnummer += 1
-        polis = Polis(polisnummer=f"P{contract.nummer}{volgnummer:06d}", persoon_id=persoon_id,
-                      contract_id=contract.id, ingangsdatum=ingang,
-                      betalingswijze="automatische_incasso", iban="NL91ABNA0417164300",
-                      rekeninghouder="Zie persoon")
+        polis = Polis(
+            polisnummer=f"P{contract.nummer}{volgnummer:06d}",
+            persoon_id=persoon_id,
+            contract_id=contract.id,
+            ingangsdatum=ingang,
+            betalingswijze="automatische_incasso",
+            iban="NL91ABNA0417164300",
+            rekeninghouder="Zie persoon",
+        )
         polis.producten.append(PolisProduct(product=producten["BASIS"], ingangsdatum=ingang))
         extra = rng.choice(["AV-GOED", "AV-BETER", "AV-BEST", None])
         if extra:
@@ -199,11 +263,12 @@ def _berichten(contract, today) -> None:
     """Confirmations for the last two months of aanmeldingen and afmeldingen."""
     sinds = today - timedelta(days=60)
     for deelname in db.session.scalars(
-        select(Deelname).where(Deelname.contract_id == contract.id,
-                               Deelname.ingangsdatum >= sinds)):
+        select(Deelname).where(Deelname.contract_id == contract.id, Deelname.ingangsdatum >= sinds)
+    ):
         berichten.aanmelding_ontvangen(contract, deelname.persoon, _moment(deelname.ingangsdatum))
     for deelname in db.session.scalars(
-        select(Deelname).where(Deelname.contract_id == contract.id, Deelname.einddatum >= sinds)):
+        select(Deelname).where(Deelname.contract_id == contract.id, Deelname.einddatum >= sinds)
+    ):
         berichten.afmelding_ontvangen(contract, deelname.persoon, _moment(deelname.einddatum))
     db.session.flush()
 
@@ -218,9 +283,12 @@ def _accounts(contracten: dict[str, Contract], today: date) -> None:
         if not identiteit.rollen:
             continue
         gebruiker = Gebruiker(
-            organisatie=organisaties[identiteit.kvk_nummer], naam=identiteit.naam,
-            email=identiteit.email, kvk_nummer=identiteit.kvk_nummer,
-            pseudoniem=identiteit.pseudoniem, actief=identiteit.actief,
+            organisatie=organisaties[identiteit.kvk_nummer],
+            naam=identiteit.naam,
+            email=identiteit.email,
+            kvk_nummer=identiteit.kvk_nummer,
+            pseudoniem=identiteit.pseudoniem,
+            actief=identiteit.actief,
             contracten=[contracten[n] for n in identiteit.contracten],
             # Made two weeks ago, so the last two weeks' berichten show as unread.
             created_at=_moment(today - timedelta(days=14)),

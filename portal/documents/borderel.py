@@ -20,8 +20,19 @@ from portal.domain.borderellen import Regel
 from portal.domain.dates import maandnaam
 from portal.models import Borderel, Contract, Factuur
 
-KOPPEN = ["Relatienummer", "BSN", "Naam", "Geboortedatum", "Product", "Periode van",
-          "Periode t/m", "Bruto premie", "Collectieve korting", "Netto premie", "Soort regel"]
+KOPPEN = [
+    "Relatienummer",
+    "BSN",
+    "Naam",
+    "Geboortedatum",
+    "Product",
+    "Periode van",
+    "Periode t/m",
+    "Bruto premie",
+    "Collectieve korting",
+    "Netto premie",
+    "Soort regel",
+]
 
 
 @lru_cache(maxsize=65536)
@@ -38,11 +49,19 @@ def _dag_tekst(dag: date) -> str:
 
 def _csv_rij(regel: Regel) -> list[str]:
     soort = f"Correctie {maandnaam(regel.maand)}" if regel.correctie else "Premie"
-    return [regel.relatienummer, regel.bsn, csv_veilig(regel.naam),
-            _dag_tekst(regel.geboortedatum), csv_veilig(regel.product),
-            _dag_tekst(regel.van), _dag_tekst(regel.tm),
-            bedrag_tekst(regel.bedrag.bruto), bedrag_tekst(regel.bedrag.korting),
-            bedrag_tekst(regel.bedrag.netto), soort]
+    return [
+        regel.relatienummer,
+        regel.bsn,
+        csv_veilig(regel.naam),
+        _dag_tekst(regel.geboortedatum),
+        csv_veilig(regel.product),
+        _dag_tekst(regel.van),
+        _dag_tekst(regel.tm),
+        bedrag_tekst(regel.bedrag.bruto),
+        bedrag_tekst(regel.bedrag.korting),
+        bedrag_tekst(regel.bedrag.netto),
+        soort,
+    ]
 
 
 class CsvBestand:
@@ -61,8 +80,21 @@ class CsvBestand:
 
     def sluit(self, totaal: premie.Bedrag) -> bytes:
         """The totals line, and the compressed file as stored."""
-        self._writer.writerow(["Totaal", "", "", "", "", "", "", bedrag_tekst(totaal.bruto),
-                               bedrag_tekst(totaal.korting), bedrag_tekst(totaal.netto), ""])
+        self._writer.writerow(
+            [
+                "Totaal",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                bedrag_tekst(totaal.bruto),
+                bedrag_tekst(totaal.korting),
+                bedrag_tekst(totaal.netto),
+                "",
+            ]
+        )
         self._tekst.flush()
         self._tekst.detach()
         self._gz.close()

@@ -52,8 +52,16 @@ def xlsx_bestand(kolommen: list[Kolom], rijen: Iterable[tuple], blad: str) -> io
     try:
         workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
         sheet = workbook.add_worksheet(blad)
-        kop = workbook.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#00508C",
-                                   "border": 1, "text_wrap": True, "valign": "top"})
+        kop = workbook.add_format(
+            {
+                "bold": True,
+                "font_color": "#FFFFFF",
+                "bg_color": "#00508C",
+                "border": 1,
+                "text_wrap": True,
+                "valign": "top",
+            }
+        )
         datum = workbook.add_format({"num_format": "dd-mm-yyyy", "align": "left"})
         citaat = workbook.add_format({"quote_prefix": True})
         for index, kolom in enumerate(kolommen):
@@ -61,9 +69,14 @@ def xlsx_bestand(kolommen: list[Kolom], rijen: Iterable[tuple], blad: str) -> io
         for index, kolom in enumerate(kolommen):
             sheet.write_string(0, index, kolom.kop, kop)
         sheet.freeze_panes(1, 0)
-        schrijvers = [_datumschrijver(sheet, datum) if k.soort == DATUM
-                      else sheet.write_number if k.soort == GETAL
-                      else _tekstschrijver(sheet, citaat) for k in kolommen]
+        schrijvers = [
+            _datumschrijver(sheet, datum)
+            if k.soort == DATUM
+            else sheet.write_number
+            if k.soort == GETAL
+            else _tekstschrijver(sheet, citaat)
+            for k in kolommen
+        ]
         regel = 0
         with _kleine_paginacache():
             for regel, rij in enumerate(rijen, start=1):  # the count is used below
@@ -107,13 +120,18 @@ def csv_stroom(kolommen: list[Kolom], rijen: Iterable[tuple], batch: int = 500) 
     writer.writerow([k.kop for k in kolommen])
     with _kleine_paginacache():
         for teller, rij in enumerate(rijen, start=1):
-            writer.writerow([
-                "" if value is None
-                else value.strftime("%d-%m-%Y") if isinstance(value, date)
-                else str(value) if isinstance(value, int)
-                else csv_veilig(value)
-                for value in rij
-            ])
+            writer.writerow(
+                [
+                    ""
+                    if value is None
+                    else value.strftime("%d-%m-%Y")
+                    if isinstance(value, date)
+                    else str(value)
+                    if isinstance(value, int)
+                    else csv_veilig(value)
+                    for value in rij
+                ]
+            )
             if teller % batch == 0:
                 yield buffer.getvalue().encode("utf-8")
                 buffer.seek(0)

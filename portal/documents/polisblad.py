@@ -34,32 +34,44 @@ def maak(polis: Polis, deelname: Deelname | None, gemaakt_op: date) -> bytes:
 
     adres = " ".join(p for p in (persoon.straat, persoon.huisnummer, persoon.huisnummer_toevoeging) if p)
     opmaak.kop(pdf, "Verzekerde")
-    opmaak.regels(pdf, [
-        ("Naam", persoon.volledige_naam),
-        ("Relatienummer", persoon.relatienummer),
-        ("Geboortedatum", datum(persoon.geboortedatum)),
-        ("Adres", f"{adres}, {persoon.postcode or ''} {persoon.woonplaats or ''}".strip(", ")),
-    ])
+    opmaak.regels(
+        pdf,
+        [
+            ("Naam", persoon.volledige_naam),
+            ("Relatienummer", persoon.relatienummer),
+            ("Geboortedatum", datum(persoon.geboortedatum)),
+            ("Adres", f"{adres}, {persoon.postcode or ''} {persoon.woonplaats or ''}".strip(", ")),
+        ],
+    )
     if deelname is not None and deelname.rol != "hoofdverzekerde" and deelname.hoofd_deelname:
         hoofd = deelname.hoofd_deelname.persoon
-        opmaak.regels(pdf, [("Rol", ROLLEN[deelname.rol]),
-                      ("Hoofdverzekerde", f"{hoofd.volledige_naam} (relatienummer {hoofd.relatienummer})")])
+        opmaak.regels(
+            pdf,
+            [
+                ("Rol", ROLLEN[deelname.rol]),
+                ("Hoofdverzekerde", f"{hoofd.volledige_naam} (relatienummer {hoofd.relatienummer})"),
+            ],
+        )
 
     opmaak.kop(pdf, "Polis")
     contract = deelname.contract if deelname is not None else None
-    opmaak.regels(pdf, [
-        ("Polisnummer", polis.polisnummer),
-        ("Ingangsdatum", datum(polis.ingangsdatum)),
-        ("Collectief contract", contract.label if contract else "geen (individueel)"),
-        ("Collectiviteitsnummer", contract.collectiviteitsnummer if contract else "-"),
-        ("Betalingswijze", BETALINGSWIJZEN.get(polis.betalingswijze, polis.betalingswijze)),
-        ("IBAN", _iban_gemaskeerd(polis.iban)),
-    ])
+    opmaak.regels(
+        pdf,
+        [
+            ("Polisnummer", polis.polisnummer),
+            ("Ingangsdatum", datum(polis.ingangsdatum)),
+            ("Collectief contract", contract.label if contract else "geen (individueel)"),
+            ("Collectiviteitsnummer", contract.collectiviteitsnummer if contract else "-"),
+            ("Betalingswijze", BETALINGSWIJZEN.get(polis.betalingswijze, polis.betalingswijze)),
+            ("IBAN", _iban_gemaskeerd(polis.iban)),
+        ],
+    )
 
     opmaak.kop(pdf, f"Verzekeringen en premie per maand in {polis.ingangsdatum.year}")
     pdf.set_font(pdf.letter, size=10)
-    with pdf.table(col_widths=(70, 30, 30, 40), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"),
-                   line_height=7) as table:
+    with pdf.table(
+        col_widths=(70, 30, 30, 40), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"), line_height=7
+    ) as table:
         kop = table.row()
         for tekst in ("Verzekering", "Premie", "Korting", "Premie na korting"):
             kop.cell(tekst)
@@ -76,6 +88,10 @@ def maak(polis: Polis, deelname: Deelname | None, gemaakt_op: date) -> bytes:
         totaal.cell(euro(premie.som(premies)))
     pdf.ln(6)
     pdf.set_font(pdf.letter, size=9)
-    pdf.multi_cell(0, 5, "De collectieve korting geldt zolang de verzekerde deelnemer is van het "
-                   "collectieve contract. De verzekeringspas wordt apart per post verzonden.")
+    pdf.multi_cell(
+        0,
+        5,
+        "De collectieve korting geldt zolang de verzekerde deelnemer is van het "
+        "collectieve contract. De verzekeringspas wordt apart per post verzonden.",
+    )
     return bytes(pdf.output())

@@ -156,34 +156,60 @@ class Aanmelding:
 
 # -- the rules ----------------------------------------------------------------------------------
 
-def controleer_ingangsdatum(waarde: str, contract: Contract, vandaag: date,
-                            venster: Venster | None = None) -> list[Fout]:
+
+def controleer_ingangsdatum(
+    waarde: str, contract: Contract, vandaag: date, venster: Venster | None = None
+) -> list[Fout]:
     """Required, a real date, within the 120-day rule and the future limit, inside the contract."""
     venster = venster or Venster()
     if not waarde:
         return [Fout("veld_verplicht", "Vul de ingangsdatum in.", "ingangsdatum")]
     begin = parse_datum(waarde)
     if begin is None:
-        return [Fout("datum_ongeldig", "Vul de ingangsdatum in als dd-mm-jjjj, bijvoorbeeld "
-                     f"{dd_mm_jjjj(vandaag.replace(day=1))}.", "ingangsdatum")]
+        return [
+            Fout(
+                "datum_ongeldig",
+                f"Vul de ingangsdatum in als dd-mm-jjjj, bijvoorbeeld {dd_mm_jjjj(vandaag.replace(day=1))}.",
+                "ingangsdatum",
+            )
+        ]
     vroegst = venster.vroegst(vandaag)
     laatst = venster.laatst(vandaag)
     if begin < vroegst:
-        return [Fout("ingangsdatum_te_ver_terug",
-                     f"De ingangsdatum mag hoogstens {venster.dagen_terug} dagen vóór vandaag liggen. "
-                     f"De vroegst mogelijke ingangsdatum is {dd_mm_jjjj(vroegst)}.", "ingangsdatum")]
+        return [
+            Fout(
+                "ingangsdatum_te_ver_terug",
+                f"De ingangsdatum mag hoogstens {venster.dagen_terug} dagen vóór vandaag liggen. "
+                f"De vroegst mogelijke ingangsdatum is {dd_mm_jjjj(vroegst)}.",
+                "ingangsdatum",
+            )
+        ]
     if begin > laatst:
-        return [Fout("ingangsdatum_te_ver_vooruit",
-                     f"De ingangsdatum mag hoogstens {venster.dagen_vooruit} dagen vooruit liggen. "
-                     f"De laatst mogelijke ingangsdatum is {dd_mm_jjjj(laatst)}.", "ingangsdatum")]
+        return [
+            Fout(
+                "ingangsdatum_te_ver_vooruit",
+                f"De ingangsdatum mag hoogstens {venster.dagen_vooruit} dagen vooruit liggen. "
+                f"De laatst mogelijke ingangsdatum is {dd_mm_jjjj(laatst)}.",
+                "ingangsdatum",
+            )
+        ]
     if begin < contract.ingangsdatum:
-        return [Fout("ingangsdatum_voor_contract",
-                     f"Het contract begint op {dd_mm_jjjj(contract.ingangsdatum)}. Kies die datum of later.",
-                     "ingangsdatum")]
+        return [
+            Fout(
+                "ingangsdatum_voor_contract",
+                f"Het contract begint op {dd_mm_jjjj(contract.ingangsdatum)}. Kies die datum of later.",
+                "ingangsdatum",
+            )
+        ]
     if contract.einddatum is not None and begin > contract.einddatum:
-        return [Fout("contract_beeindigd",
-                     f"Het contract eindigt op {dd_mm_jjjj(contract.einddatum)}. Aanmelden kan tot en met "
-                     "die datum.", "ingangsdatum")]
+        return [
+            Fout(
+                "contract_beeindigd",
+                f"Het contract eindigt op {dd_mm_jjjj(contract.einddatum)}. Aanmelden kan tot en met "
+                "die datum.",
+                "ingangsdatum",
+            )
+        ]
     return []
 
 
@@ -213,14 +239,19 @@ def controleer_persoon(p: PersoonGegevens, pad: str, vandaag: date) -> list[Fout
     if not p.geboortedatum:
         fout("veld_verplicht", "Vul de geboortedatum in.", "geboortedatum")
     elif geboren is None:
-        fout("datum_ongeldig", "Vul de geboortedatum in als dd-mm-jjjj, bijvoorbeeld 14-02-1967. "
-             "De datum moet bestaan.", "geboortedatum")
+        fout(
+            "datum_ongeldig",
+            "Vul de geboortedatum in als dd-mm-jjjj, bijvoorbeeld 14-02-1967. De datum moet bestaan.",
+            "geboortedatum",
+        )
     elif geboren > vandaag:
-        fout("geboortedatum_in_toekomst", "De geboortedatum kan niet na vandaag liggen.",
-             "geboortedatum")
+        fout("geboortedatum_in_toekomst", "De geboortedatum kan niet na vandaag liggen.", "geboortedatum")
     elif geboren < VROEGSTE_GEBOORTEDATUM:
-        fout("datum_ongeldig", f"Een geboortedatum vóór {dd_mm_jjjj(VROEGSTE_GEBOORTEDATUM)} is niet "
-             "mogelijk.", "geboortedatum")
+        fout(
+            "datum_ongeldig",
+            f"Een geboortedatum vóór {dd_mm_jjjj(VROEGSTE_GEBOORTEDATUM)} is niet mogelijk.",
+            "geboortedatum",
+        )
     if not p.nationaliteit:
         fout("veld_verplicht", "Vul de nationaliteit in.", "nationaliteit")
     elif len(p.nationaliteit) > 60:
@@ -237,29 +268,52 @@ def _controleer_adres(p: PersoonGegevens, pad: str) -> list[Fout]:
     if not p.huisnummer:
         fouten.append(Fout("veld_verplicht", "Vul het huisnummer in.", f"{pad}.huisnummer"))
     elif not _HUISNUMMER.match(p.huisnummer):
-        fouten.append(Fout("huisnummer_ongeldig", "Een huisnummer bestaat uit cijfers, bijvoorbeeld 12. "
-                           "Een toevoeging zoals A of bis vult u apart in.", f"{pad}.huisnummer"))
+        fouten.append(
+            Fout(
+                "huisnummer_ongeldig",
+                "Een huisnummer bestaat uit cijfers, bijvoorbeeld 12. "
+                "Een toevoeging zoals A of bis vult u apart in.",
+                f"{pad}.huisnummer",
+            )
+        )
     if len(p.huisnummer_toevoeging) > 10:
-        fouten.append(Fout("te_lang", "Een toevoeging is hoogstens 10 tekens.",
-                           f"{pad}.huisnummer_toevoeging"))
+        fouten.append(
+            Fout("te_lang", "Een toevoeging is hoogstens 10 tekens.", f"{pad}.huisnummer_toevoeging")
+        )
     if not p.postcode:
         fouten.append(Fout("veld_verplicht", "Vul de postcode in.", f"{pad}.postcode"))
     elif not _POSTCODE.match(p.postcode):
-        fouten.append(Fout("postcode_ongeldig", "Vul de postcode in als 4 cijfers en 2 letters, "
-                           "bijvoorbeeld 2311 AB.", f"{pad}.postcode"))
+        fouten.append(
+            Fout(
+                "postcode_ongeldig",
+                "Vul de postcode in als 4 cijfers en 2 letters, bijvoorbeeld 2311 AB.",
+                f"{pad}.postcode",
+            )
+        )
     if not p.woonplaats:
         fouten.append(Fout("veld_verplicht", "Vul de woonplaats in.", f"{pad}.woonplaats"))
     if p.email and (len(p.email) > 200 or not _EMAIL.match(p.email)):
-        fouten.append(Fout("email_ongeldig", "Vul een e-mailadres in zoals naam@voorbeeld.nl, of laat "
-                           "het veld leeg.", f"{pad}.email"))
+        fouten.append(
+            Fout(
+                "email_ongeldig",
+                "Vul een e-mailadres in zoals naam@voorbeeld.nl, of laat het veld leeg.",
+                f"{pad}.email",
+            )
+        )
     if p.telefoon and not _TELEFOON.match(p.telefoon):
-        fouten.append(Fout("telefoon_ongeldig", "Vul een telefoonnummer in van 10 cijfers, zoals "
-                           "071 123 45 67, of laat het veld leeg.", f"{pad}.telefoon"))
+        fouten.append(
+            Fout(
+                "telefoon_ongeldig",
+                "Vul een telefoonnummer in van 10 cijfers, zoals 071 123 45 67, of laat het veld leeg.",
+                f"{pad}.telefoon",
+            )
+        )
     return fouten
 
 
-def controleer_personen(h: Huishouden, vandaag: date, venster: Venster | None = None,
-                        leden_verplicht: bool = False) -> list[Fout]:
+def controleer_personen(
+    h: Huishouden, vandaag: date, venster: Venster | None = None, leden_verplicht: bool = False
+) -> list[Fout]:
     """Every rule about the persons and the ingangsdatum, each person alone and together."""
     fouten = controleer_ingangsdatum(h.ingangsdatum, h.contract, vandaag, venster)
     for pad, p in h.personen:
@@ -267,8 +321,9 @@ def controleer_personen(h: Huishouden, vandaag: date, venster: Venster | None = 
     if h.bestaand_hoofd is not None:
         fouten += _controleer_bestaand_hoofd(h)
         if leden_verplicht and not h.leden:
-            fouten.append(Fout("geen_gezinsleden", "Voeg een partner of kind toe om bij te schrijven.",
-                               "leden"))
+            fouten.append(
+                Fout("geen_gezinsleden", "Voeg een partner of kind toe om bij te schrijven.", "leden")
+            )
     fouten += _controleer_samen(h)
     fouten += _controleer_bekende_personen(h)
     return fouten
@@ -278,13 +333,24 @@ def _controleer_bestaand_hoofd(h: Huishouden) -> list[Fout]:
     hoofd = h.bestaand_hoofd
     assert hoofd is not None  # called for a household that joins one
     if hoofd.einddatum is not None or hoofd.rol != HOOFD:
-        return [Fout("hoofd_niet_actief", f"{hoofd.persoon.volledige_naam} is geen lopende "
-                     "hoofdverzekerde in dit contract; bijschrijven kan niet.", "leden")]
+        return [
+            Fout(
+                "hoofd_niet_actief",
+                f"{hoofd.persoon.volledige_naam} is geen lopende "
+                "hoofdverzekerde in dit contract; bijschrijven kan niet.",
+                "leden",
+            )
+        ]
     begin = h.begin
     if begin is not None and begin < hoofd.ingangsdatum:
-        return [Fout("ingangsdatum_voor_hoofd",
-                     f"De deelname van {hoofd.persoon.volledige_naam} begint op "
-                     f"{dd_mm_jjjj(hoofd.ingangsdatum)}. Kies die datum of later.", "ingangsdatum")]
+        return [
+            Fout(
+                "ingangsdatum_voor_hoofd",
+                f"De deelname van {hoofd.persoon.volledige_naam} begint op "
+                f"{dd_mm_jjjj(hoofd.ingangsdatum)}. Kies die datum of later.",
+                "ingangsdatum",
+            )
+        ]
     return []
 
 
@@ -298,39 +364,60 @@ def _controleer_samen(h: Huishouden) -> list[Fout]:
     fouten = []
     partners = [i for i, lid in enumerate(h.leden) if lid.rol == PARTNER]
     if h.bestaand_hoofd is not None and partners and _heeft_partner(h.bestaand_hoofd):
-        fouten.append(Fout("te_veel_partners", f"{h.bestaand_hoofd.persoon.volledige_naam} heeft al "
-                           "een partner in dit contract.", f"leden.{partners[0]}.rol"))
+        fouten.append(
+            Fout(
+                "te_veel_partners",
+                f"{h.bestaand_hoofd.persoon.volledige_naam} heeft al een partner in dit contract.",
+                f"leden.{partners[0]}.rol",
+            )
+        )
     for i in partners[1:]:
-        fouten.append(Fout("te_veel_partners", "Er kan maar één partner worden aangemeld.",
-                           f"leden.{i}.rol"))
+        fouten.append(Fout("te_veel_partners", "Er kan maar één partner worden aangemeld.", f"leden.{i}.rol"))
     hoofd_geboren = _hoofd_geboren(h)
     for i, lid in enumerate(h.leden):
         if lid.rol == KIND and hoofd_geboren and lid.geboren and lid.geboren <= hoofd_geboren:
-            fouten.append(Fout("kind_niet_jonger", f"Een kind is jonger dan de cliënt (geboren "
-                               f"{dd_mm_jjjj(hoofd_geboren)}). Controleer de geboortedatum of kies partner.",
-                               f"leden.{i}.geboortedatum"))
+            fouten.append(
+                Fout(
+                    "kind_niet_jonger",
+                    f"Een kind is jonger dan de cliënt (geboren "
+                    f"{dd_mm_jjjj(hoofd_geboren)}). Controleer de geboortedatum of kies partner.",
+                    f"leden.{i}.geboortedatum",
+                )
+            )
     begin = h.begin
     for pad, p in h.personen:
         if begin and p.geboren and p.geboren > begin:
-            fouten.append(Fout("ingangsdatum_voor_geboorte", f"{p.naam or 'Deze persoon'} is geboren op "
-                               f"{dd_mm_jjjj(p.geboren)}, na de ingangsdatum. Kies als ingangsdatum de "
-                               "geboortedatum of later.", f"{pad}.geboortedatum"))
+            fouten.append(
+                Fout(
+                    "ingangsdatum_voor_geboorte",
+                    f"{p.naam or 'Deze persoon'} is geboren op "
+                    f"{dd_mm_jjjj(p.geboren)}, na de ingangsdatum. Kies als ingangsdatum de "
+                    "geboortedatum of later.",
+                    f"{pad}.geboortedatum",
+                )
+            )
     gezien: dict[str, str] = {}
     if h.bestaand_hoofd is not None:
         gezien[h.bestaand_hoofd.persoon.bsn] = "de hoofdverzekerde"
     for pad, p in h.personen:
         if p.bsn and p.bsn in gezien:
-            fouten.append(Fout("bsn_dubbel", f"Dit BSN is al ingevuld bij {gezien[p.bsn]}.",
-                               f"{pad}.bsn"))
+            fouten.append(Fout("bsn_dubbel", f"Dit BSN is al ingevuld bij {gezien[p.bsn]}.", f"{pad}.bsn"))
         elif p.bsn:
             gezien[p.bsn] = p.naam or "een andere persoon"
     return fouten
 
 
 def _heeft_partner(hoofd: Deelname) -> bool:
-    return db.session.scalar(select(Deelname.id).where(
-        Deelname.hoofd_deelname_id == hoofd.id, Deelname.rol == PARTNER,
-        Deelname.einddatum.is_(None)).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(Deelname.id)
+            .where(
+                Deelname.hoofd_deelname_id == hoofd.id, Deelname.rol == PARTNER, Deelname.einddatum.is_(None)
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _bekend(bsns: list[str]) -> dict[str, Persoon]:
@@ -351,24 +438,36 @@ def _controleer_bekende_personen(h: Huishouden) -> list[Fout]:
         if persoon is None:
             continue
         if p.geboren and persoon.geboortedatum != p.geboren:
-            fouten.append(Fout("bsn_hoort_bij_ander", "Dit BSN hoort bij iemand met een andere "
-                               "geboortedatum. Controleer het BSN en de geboortedatum.", f"{pad}.bsn"))
+            fouten.append(
+                Fout(
+                    "bsn_hoort_bij_ander",
+                    "Dit BSN hoort bij iemand met een andere "
+                    "geboortedatum. Controleer het BSN en de geboortedatum.",
+                    f"{pad}.bsn",
+                )
+            )
             continue
         # Without a valid ingangsdatum (reported on its own) only an open deelname can clash.
         loopt: ColumnElement[bool] = Deelname.einddatum.is_(None)
         if begin is not None:
             loopt = loopt | (Deelname.einddatum >= begin)
-        lopend = db.session.scalars(select(Deelname).where(
-            Deelname.persoon_id == persoon.id, Deelname.contract_id == h.contract.id, loopt)
-            .order_by(Deelname.ingangsdatum)).first()
+        lopend = db.session.scalars(
+            select(Deelname)
+            .where(Deelname.persoon_id == persoon.id, Deelname.contract_id == h.contract.id, loopt)
+            .order_by(Deelname.ingangsdatum)
+        ).first()
         if lopend is None:
             continue
         if lopend.einddatum is None:
-            bericht = (f"{persoon.volledige_naam} is al deelnemer van contract {h.contract.nummer} "
-                       f"sinds {dd_mm_jjjj(lopend.ingangsdatum)}.")
+            bericht = (
+                f"{persoon.volledige_naam} is al deelnemer van contract {h.contract.nummer} "
+                f"sinds {dd_mm_jjjj(lopend.ingangsdatum)}."
+            )
         else:
-            bericht = (f"De deelname van {persoon.volledige_naam} in contract {h.contract.nummer} loopt "
-                       f"tot en met {dd_mm_jjjj(lopend.einddatum)}. Kies een ingangsdatum na die datum.")
+            bericht = (
+                f"De deelname van {persoon.volledige_naam} in contract {h.contract.nummer} loopt "
+                f"tot en met {dd_mm_jjjj(lopend.einddatum)}. Kies een ingangsdatum na die datum."
+            )
         fouten.append(Fout("deelname_bestaat_al", bericht, f"{pad}.bsn"))
     return fouten
 
@@ -378,30 +477,49 @@ def controleer_verzekering(h: Huishouden) -> list[Fout]:
     and, when anyone is insured, the betalingswijze."""
     begin = h.begin
     # Alleen collectiviteit (every digital melding) needs no products: skip the tariff query.
-    aanbod = ({p.product.code: p for p in premie.aanbod(h.contract.id, begin.year)}
-              if begin and h.verzekerd else {})
+    aanbod = (
+        {p.product.code: p for p in premie.aanbod(h.contract.id, begin.year)} if begin and h.verzekerd else {}
+    )
     fouten = []
     bekend = _bekend([p.bsn for _, p in h.personen if p.producten])
     for pad, p in h.personen:
         if not p.producten:
             continue
         if any(code not in aanbod for code in p.producten):
-            fouten.append(Fout("product_onbekend", "Kies een verzekering die dit contract aanbiedt.",
-                               f"{pad}.producten"))
+            fouten.append(
+                Fout(
+                    "product_onbekend", "Kies een verzekering die dit contract aanbiedt.", f"{pad}.producten"
+                )
+            )
             continue
         gekozen = [aanbod[code] for code in p.producten]
         if not any(g.product.soort == "basis" for g in gekozen):
-            fouten.append(Fout("basis_vereist", "Een aanvullend pakket kan alleen samen met de "
-                               "basisverzekering.", f"{pad}.producten"))
+            fouten.append(
+                Fout(
+                    "basis_vereist",
+                    "Een aanvullend pakket kan alleen samen met de basisverzekering.",
+                    f"{pad}.producten",
+                )
+            )
         groepen = [g.product.groep for g in gekozen if g.product.groep]
         if len(groepen) != len(set(groepen)) or sum(g.product.soort == "basis" for g in gekozen) > 1:
-            fouten.append(Fout("pakketten_sluiten_elkaar_uit", "Kies per soort pakket één "
-                               "verzekering.", f"{pad}.producten"))
+            fouten.append(
+                Fout(
+                    "pakketten_sluiten_elkaar_uit",
+                    "Kies per soort pakket één verzekering.",
+                    f"{pad}.producten",
+                )
+            )
         persoon = bekend.get(p.bsn)
         if persoon is not None and _lopende_polis(persoon.id) is not None:
-            fouten.append(Fout("polis_bestaat_al", f"{persoon.volledige_naam} heeft al een lopende "
-                               "zorgverzekering bij ons. Kies Alleen collectiviteit.",
-                               f"{pad}.producten"))
+            fouten.append(
+                Fout(
+                    "polis_bestaat_al",
+                    f"{persoon.volledige_naam} heeft al een lopende "
+                    "zorgverzekering bij ons. Kies Alleen collectiviteit.",
+                    f"{pad}.producten",
+                )
+            )
     if h.verzekerd:
         fouten += controleer_betaling(h.betaling, h.contract)
     return fouten
@@ -416,14 +534,25 @@ def controleer_betaling(b: Betaling, contract: Contract) -> list[Fout]:
         if not b.iban:
             fouten.append(Fout("veld_verplicht", "Vul het IBAN in.", "betaling.iban"))
         elif not stdnum_iban.is_valid(b.iban):
-            fouten.append(Fout("iban_ongeldig", "Dit IBAN klopt niet. Een Nederlands IBAN heeft 18 "
-                               "tekens, zoals NL91 ABNA 0417 1643 00.", "betaling.iban"))
+            fouten.append(
+                Fout(
+                    "iban_ongeldig",
+                    "Dit IBAN klopt niet. Een Nederlands IBAN heeft 18 tekens, zoals NL91 ABNA 0417 1643 00.",
+                    "betaling.iban",
+                )
+            )
         if not b.rekeninghouder:
-            fouten.append(Fout("veld_verplicht", "Vul de naam van de rekeninghouder in.",
-                               "betaling.rekeninghouder"))
+            fouten.append(
+                Fout("veld_verplicht", "Vul de naam van de rekeninghouder in.", "betaling.rekeninghouder")
+            )
         elif len(b.rekeninghouder) > 200:
-            fouten.append(Fout("te_lang", "De naam van de rekeninghouder is hoogstens 200 tekens.",
-                               "betaling.rekeninghouder"))
+            fouten.append(
+                Fout(
+                    "te_lang",
+                    "De naam van de rekeninghouder is hoogstens 200 tekens.",
+                    "betaling.rekeninghouder",
+                )
+            )
     return fouten
 
 
@@ -433,15 +562,24 @@ def controleer(h: Huishouden, vandaag: date, venster: Venster | None = None) -> 
 
 
 def _lopende_polis(persoon_id: int) -> Polis | None:
-    return db.session.scalars(select(Polis).where(
-        Polis.persoon_id == persoon_id, Polis.einddatum.is_(None))).first()
+    return db.session.scalars(
+        select(Polis).where(Polis.persoon_id == persoon_id, Polis.einddatum.is_(None))
+    ).first()
 
 
 # -- registering ----------------------------------------------------------------------------------
 
-def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal",
-               venster: Venster | None = None, melding: Melding | None = None,
-               gecontroleerd: bool = False) -> Aanmelding:
+
+def registreer(
+    h: Huishouden,
+    *,
+    vandaag: date,
+    bron: str,
+    kanaal: str = "portal",
+    venster: Venster | None = None,
+    melding: Melding | None = None,
+    gecontroleerd: bool = False,
+) -> Aanmelding:
     """Register every person of the household, or raise ``Afgekeurd`` with nothing written
     (the writes are in a savepoint; the caller commits).
 
@@ -464,8 +602,9 @@ def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal
     else:
         assert h.bestaand_hoofd is not None  # without a new hoofdverzekerde they join one
         adres = _adres_van(h.bestaand_hoofd.persoon)
-    producten = ({a.product.code: a.product for a in premie.aanbod(h.contract.id, begin.year)}
-                 if h.verzekerd else {})
+    producten = (
+        {a.product.code: a.product for a in premie.aanbod(h.contract.id, begin.year)} if h.verzekerd else {}
+    )
     try:
         with db.session.begin_nested():
             hoofd_deelname = h.bestaand_hoofd
@@ -474,8 +613,13 @@ def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal
                 nieuw = persoon is None
                 if persoon is None:
                     persoon = _nieuwe_persoon(p, adres)
-                deelname = Deelname(persoon=persoon, contract_id=h.contract.id, ingangsdatum=begin,
-                                    rol=p.rol, hoofd_deelname=hoofd_deelname if p.rol != HOOFD else None)
+                deelname = Deelname(
+                    persoon=persoon,
+                    contract_id=h.contract.id,
+                    ingangsdatum=begin,
+                    rol=p.rol,
+                    hoofd_deelname=hoofd_deelname if p.rol != HOOFD else None,
+                )
                 db.session.add(deelname)
                 db.session.flush()
                 if p.rol == HOOFD:
@@ -495,25 +639,47 @@ def registreer(h: Huishouden, *, vandaag: date, bron: str, kanaal: str = "portal
     except IntegrityError as exc:
         # Two users registering the same person at the same moment: one of them gets this
         # (and the savepoint has undone its writes).
-        raise Afgekeurd([Fout("deelname_bestaat_al", "Een van deze personen is zojuist al aangemeld. "
-                              "Zoek hem of haar op bij Huidige deelnemers.")]) from exc
+        raise Afgekeurd(
+            [
+                Fout(
+                    "deelname_bestaat_al",
+                    "Een van deze personen is zojuist al aangemeld. "
+                    "Zoek hem of haar op bij Huidige deelnemers.",
+                )
+            ]
+        ) from exc
     return uitkomst
 
 
 def _adres_van(persoon: Persoon) -> PersoonGegevens:
-    return PersoonGegevens(straat=persoon.straat or "", huisnummer=persoon.huisnummer or "",
-                           huisnummer_toevoeging=persoon.huisnummer_toevoeging or "",
-                           postcode=persoon.postcode or "", woonplaats=persoon.woonplaats or "")
+    return PersoonGegevens(
+        straat=persoon.straat or "",
+        huisnummer=persoon.huisnummer or "",
+        huisnummer_toevoeging=persoon.huisnummer_toevoeging or "",
+        postcode=persoon.postcode or "",
+        woonplaats=persoon.woonplaats or "",
+    )
 
 
 def _nieuwe_persoon(p: PersoonGegevens, adres: PersoonGegevens) -> Persoon:
     persoon = Persoon(
-        relatienummer=nummers.relatienummer(), bsn=p.bsn, voorletters=p.voorletters,
-        voorvoegsel=p.voorvoegsel or None, achternaam=p.achternaam, geslacht=p.geslacht,
-        geboortedatum=p.geboren, nationaliteit=p.nationaliteit, straat=adres.straat,
-        huisnummer=adres.huisnummer, huisnummer_toevoeging=adres.huisnummer_toevoeging or None,
-        postcode=_postcode(adres.postcode), woonplaats=adres.woonplaats, land="Nederland",
-        email=p.email or None, telefoon=p.telefoon or None)
+        relatienummer=nummers.relatienummer(),
+        bsn=p.bsn,
+        voorletters=p.voorletters,
+        voorvoegsel=p.voorvoegsel or None,
+        achternaam=p.achternaam,
+        geslacht=p.geslacht,
+        geboortedatum=p.geboren,
+        nationaliteit=p.nationaliteit,
+        straat=adres.straat,
+        huisnummer=adres.huisnummer,
+        huisnummer_toevoeging=adres.huisnummer_toevoeging or None,
+        postcode=_postcode(adres.postcode),
+        woonplaats=adres.woonplaats,
+        land="Nederland",
+        email=p.email or None,
+        telefoon=p.telefoon or None,
+    )
     db.session.add(persoon)
     return persoon
 
@@ -523,13 +689,19 @@ def _postcode(waarde: str) -> str:
     return f"{compact[:4]} {compact[4:]}" if compact else compact
 
 
-def _polis(persoon: Persoon, p: PersoonGegevens, h: Huishouden, begin: date,
-           producten: dict[str, Product]) -> Polis:
+def _polis(
+    persoon: Persoon, p: PersoonGegevens, h: Huishouden, begin: date, producten: dict[str, Product]
+) -> Polis:
     incasso = h.betaling.wijze == "automatische_incasso"
-    polis = Polis(polisnummer=nummers.polisnummer(), persoon=persoon, contract_id=h.contract.id,
-                  ingangsdatum=begin, betalingswijze=h.betaling.wijze,
-                  iban=stdnum_iban.compact(h.betaling.iban) if incasso else None,
-                  rekeninghouder=h.betaling.rekeninghouder if incasso else None)
+    polis = Polis(
+        polisnummer=nummers.polisnummer(),
+        persoon=persoon,
+        contract_id=h.contract.id,
+        ingangsdatum=begin,
+        betalingswijze=h.betaling.wijze,
+        iban=stdnum_iban.compact(h.betaling.iban) if incasso else None,
+        rekeninghouder=h.betaling.rekeninghouder if incasso else None,
+    )
     for code in p.producten:
         polis.producten.append(PolisProduct(product=producten[code], ingangsdatum=begin))
     verzonden = utcnow()
@@ -557,15 +729,24 @@ def _naam_partner(deelnames: list[Deelname]) -> None:
     hoofd.persoon.voorvoegsel_partner = partner.persoon.voorvoegsel
 
 
-def _melding(deelname: Deelname, p: PersoonGegevens, bron: str, kanaal: str,
-             melding: Melding | None = None) -> Melding:
+def _melding(
+    deelname: Deelname, p: PersoonGegevens, bron: str, kanaal: str, melding: Melding | None = None
+) -> Melding:
     now = utcnow()
     if melding is None:
         melding = Melding(
-            bron=bron, kanaal=kanaal, extern_id=uuid.uuid4().hex, soort="aanmelding", ontvangen_op=now,
-            gegevens={"relatienummer": deelname.persoon.relatienummer, "rol": p.rol,
-                      "ingangsdatum": deelname.ingangsdatum.isoformat(),
-                      "producten": list(p.producten)})
+            bron=bron,
+            kanaal=kanaal,
+            extern_id=uuid.uuid4().hex,
+            soort="aanmelding",
+            ontvangen_op=now,
+            gegevens={
+                "relatienummer": deelname.persoon.relatienummer,
+                "rol": p.rol,
+                "ingangsdatum": deelname.ingangsdatum.isoformat(),
+                "producten": list(p.producten),
+            },
+        )
         db.session.add(melding)
     melding.contract_id = deelname.contract_id
     melding.persoon_id = deelname.persoon.id

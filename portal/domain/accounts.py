@@ -49,26 +49,39 @@ class Rechten:
 
 def accounts(organisatie_id: int) -> list[Gebruiker]:
     """The organisation's accounts (not removed), by name."""
-    return list(db.session.scalars(
-        select(Gebruiker).where(Gebruiker.organisatie_id == organisatie_id,
-                                Gebruiker.verwijderd_op.is_(None))
-        .order_by(func.lower(Gebruiker.naam), Gebruiker.id)))
+    return list(
+        db.session.scalars(
+            select(Gebruiker)
+            .where(Gebruiker.organisatie_id == organisatie_id, Gebruiker.verwijderd_op.is_(None))
+            .order_by(func.lower(Gebruiker.naam), Gebruiker.id)
+        )
+    )
 
 
 def vind(beheerder: Gebruiker, account_id: int) -> Gebruiker | None:
     """An account ``beheerder`` may manage; another organisation's is as unknown as a missing one."""
     account = db.session.get(Gebruiker, account_id)
-    if account is None or account.verwijderd_op is not None \
-            or account.organisatie_id != beheerder.organisatie_id:
+    if (
+        account is None
+        or account.verwijderd_op is not None
+        or account.organisatie_id != beheerder.organisatie_id
+    ):
         return None
     return account
 
 
 def beheerders(organisatie_id: int) -> list[Gebruiker]:
     """The active accountbeheerders of the organisation."""
-    return list(db.session.scalars(select(Gebruiker).where(
-        Gebruiker.organisatie_id == organisatie_id, Gebruiker.is_accountbeheerder.is_(True),
-        Gebruiker.actief.is_(True), Gebruiker.verwijderd_op.is_(None))))
+    return list(
+        db.session.scalars(
+            select(Gebruiker).where(
+                Gebruiker.organisatie_id == organisatie_id,
+                Gebruiker.is_accountbeheerder.is_(True),
+                Gebruiker.actief.is_(True),
+                Gebruiker.verwijderd_op.is_(None),
+            )
+        )
+    )
 
 
 def toekenbaar(beheerder: Gebruiker | None, organisatie_id: int) -> list[Contract]:
@@ -77,8 +90,11 @@ def toekenbaar(beheerder: Gebruiker | None, organisatie_id: int) -> list[Contrac
     contract of the organisation."""
     if beheerder is not None:
         return sorted(beheerder.contracten, key=lambda c: c.nummer)
-    return list(db.session.scalars(select(Contract).where(Contract.organisatie_id == organisatie_id)
-                                   .order_by(Contract.nummer)))
+    return list(
+        db.session.scalars(
+            select(Contract).where(Contract.organisatie_id == organisatie_id).order_by(Contract.nummer)
+        )
+    )
 
 
 def rechten_van(account: Gebruiker) -> Rechten:
@@ -87,8 +103,11 @@ def rechten_van(account: Gebruiker) -> Rechten:
 
 def _beschrijving(account: Gebruiker) -> dict:
     """What the audit log keeps as 'before' and 'after' (no secrets, no BSN)."""
-    return {"rollen": sorted(account.rollen), "contracten": [c.nummer for c in account.contracten],
-            "actief": account.actief}
+    return {
+        "rollen": sorted(account.rollen),
+        "contracten": [c.nummer for c in account.contracten],
+        "actief": account.actief,
+    }
 
 
 def _controleer_rollen(rollen) -> frozenset[str]:
@@ -106,8 +125,9 @@ def _nieuwe_contracten(beheerder, organisatie_id: int, gevraagd, huidig=()) -> l
     toegestaan = {c.id: c for c in toekenbaar(beheerder, organisatie_id)}
     gevraagd = set(gevraagd)
     if not gevraagd <= toegestaan.keys():
-        raise AccountFout("U kunt alleen toegang geven tot contracten waartoe u zelf toegang heeft.",
-                          "contracten")
+        raise AccountFout(
+            "U kunt alleen toegang geven tot contracten waartoe u zelf toegang heeft.", "contracten"
+        )
     buiten = [c for c in huidig if c.id not in toegestaan]
     return sorted([toegestaan[i] for i in gevraagd] + buiten, key=lambda c: c.nummer)
 
@@ -123,21 +143,36 @@ def _houdt_beheerder(account: Gebruiker) -> None:
     raised inside the change's savepoint, so the change is undone."""
     db.session.flush()
     if not beheerders(account.organisatie_id):
-        raise AccountFout(f"{account.naam} is de laatste actieve accountbeheerder van uw organisatie. "
-                          "Geef eerst een collega de rol accountbeheer.", "rollen")
+        raise AccountFout(
+            f"{account.naam} is de laatste actieve accountbeheerder van uw organisatie. "
+            "Geef eerst een collega de rol accountbeheer.",
+            "rollen",
+        )
 
 
 def _beeindig_sessies(account: Gebruiker, reden: str) -> None:
-    db.session.execute(update(AuthSession).where(
-        AuthSession.gebruiker_id == account.id, AuthSession.ended_at.is_(None))
-        .values(ended_at=utcnow(), ended_reason=reden))
+    db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.gebruiker_id == account.id, AuthSession.ended_at.is_(None))
+        .values(ended_at=utcnow(), ended_reason=reden)
+    )
 
 
-def _vastleggen(gebeurtenis: str, actie: str, beheerder, account, voor, tekst: str,
-                toegang: audit.Toegang) -> None:
-    audit.record(gebeurtenis, actie, wie=audit.Wie.van(beheerder), toegang=toegang,
-                 details={"account": account.id, "naam": account.naam, "voor": voor,
-                          "na": _beschrijving(account) if actie != "delete" else None})
+def _vastleggen(
+    gebeurtenis: str, actie: str, beheerder, account, voor, tekst: str, toegang: audit.Toegang
+) -> None:
+    audit.record(
+        gebeurtenis,
+        actie,
+        wie=audit.Wie.van(beheerder),
+        toegang=toegang,
+        details={
+            "account": account.id,
+            "naam": account.naam,
+            "voor": voor,
+            "na": _beschrijving(account) if actie != "delete" else None,
+        },
+    )
     berichten.account_gewijzigd(account, tekst, beheerders(account.organisatie_id))
 
 
@@ -156,29 +191,54 @@ def _controleer_gegevens(naam: str, email: str) -> tuple[str, str]:
     return naam, email
 
 
-def aanmaken(beheerder: Gebruiker | None, organisatie: Organisatie, *, naam: str, email: str,
-             pseudoniem: str, rechten: Rechten, toegang: audit.Toegang) -> Gebruiker:
+def aanmaken(
+    beheerder: Gebruiker | None,
+    organisatie: Organisatie,
+    *,
+    naam: str,
+    email: str,
+    pseudoniem: str,
+    rechten: Rechten,
+    toegang: audit.Toegang,
+) -> Gebruiker:
     """A new account of ``organisatie`` for the eHerkenning identity (its KvK, ``pseudoniem``)."""
     naam, email = _controleer_gegevens(naam, email)
     pseudoniem = (pseudoniem or "").strip()
     if not pseudoniem:
         raise AccountFout("Vul de eHerkenning-identiteit in waarmee de collega inlogt.", "pseudoniem")
     if len(pseudoniem) > MAX_LENGTE:
-        raise AccountFout(f"De eHerkenning-identiteit is te lang (maximaal {MAX_LENGTE} tekens).",
-                          "pseudoniem")
+        raise AccountFout(
+            f"De eHerkenning-identiteit is te lang (maximaal {MAX_LENGTE} tekens).", "pseudoniem"
+        )
     rollen = _controleer_rollen(rechten.rollen)
     contracten = _nieuwe_contracten(beheerder, organisatie.id, rechten.contract_ids)
-    if db.session.scalar(select(Gebruiker.id).where(Gebruiker.kvk_nummer == organisatie.kvk_nummer,
-                                                    Gebruiker.pseudoniem == pseudoniem)):
+    if db.session.scalar(
+        select(Gebruiker.id).where(
+            Gebruiker.kvk_nummer == organisatie.kvk_nummer, Gebruiker.pseudoniem == pseudoniem
+        )
+    ):
         raise AccountFout("Voor deze eHerkenning-identiteit bestaat al een account.", "pseudoniem")
-    account = Gebruiker(organisatie_id=organisatie.id, naam=naam, email=email,
-                        kvk_nummer=organisatie.kvk_nummer, pseudoniem=pseudoniem, contracten=contracten)
+    account = Gebruiker(
+        organisatie_id=organisatie.id,
+        naam=naam,
+        email=email,
+        kvk_nummer=organisatie.kvk_nummer,
+        pseudoniem=pseudoniem,
+        contracten=contracten,
+    )
     zet_rollen(account, rollen)
     db.session.add(account)
     db.session.flush()
-    _vastleggen("account_aangemaakt", "create", beheerder, account, None,
-                f"Account voor {naam} aangemaakt door {_door(beheerder)}: rollen {labels(rollen)}; "
-                f"contracten {', '.join(c.nummer for c in contracten) or 'geen'}.", toegang)
+    _vastleggen(
+        "account_aangemaakt",
+        "create",
+        beheerder,
+        account,
+        None,
+        f"Account voor {naam} aangemaakt door {_door(beheerder)}: rollen {labels(rollen)}; "
+        f"contracten {', '.join(c.nummer for c in contracten) or 'geen'}.",
+        toegang,
+    )
     return account
 
 
@@ -188,17 +248,25 @@ def wijzigen(beheerder: Gebruiker, account: Gebruiker, rechten: Rechten, *, toeg
     with db.session.begin_nested():
         _vergrendel(account.organisatie_id)
         voor = _beschrijving(account)
-        contracten = _nieuwe_contracten(beheerder, account.organisatie_id, rechten.contract_ids,
-                                        account.contracten)
+        contracten = _nieuwe_contracten(
+            beheerder, account.organisatie_id, rechten.contract_ids, account.contracten
+        )
         zet_rollen(account, rollen)
         account.contracten = contracten
         _houdt_beheerder(account)
     na = _beschrijving(account)
     if na == voor:
         return
-    _vastleggen("account_gewijzigd", "update", beheerder, account, voor,
-                f"Rechten van {account.naam} gewijzigd door {_door(beheerder)}: rollen "
-                f"{labels(rollen)}; contracten {', '.join(na['contracten']) or 'geen'}.", toegang)
+    _vastleggen(
+        "account_gewijzigd",
+        "update",
+        beheerder,
+        account,
+        voor,
+        f"Rechten van {account.naam} gewijzigd door {_door(beheerder)}: rollen "
+        f"{labels(rollen)}; contracten {', '.join(na['contracten']) or 'geen'}.",
+        toegang,
+    )
 
 
 def deactiveren(beheerder: Gebruiker, account: Gebruiker, *, toegang: audit.Toegang) -> None:
@@ -211,8 +279,15 @@ def deactiveren(beheerder: Gebruiker, account: Gebruiker, *, toegang: audit.Toeg
         account.actief = False
         _houdt_beheerder(account)
     _beeindig_sessies(account, "gedeactiveerd")
-    _vastleggen("account_gedeactiveerd", "update", beheerder, account, voor,
-                f"Account van {account.naam} gedeactiveerd door {_door(beheerder)}.", toegang)
+    _vastleggen(
+        "account_gedeactiveerd",
+        "update",
+        beheerder,
+        account,
+        voor,
+        f"Account van {account.naam} gedeactiveerd door {_door(beheerder)}.",
+        toegang,
+    )
 
 
 def activeren(beheerder: Gebruiker, account: Gebruiker, *, toegang: audit.Toegang) -> None:
@@ -220,8 +295,15 @@ def activeren(beheerder: Gebruiker, account: Gebruiker, *, toegang: audit.Toegan
         return
     voor = _beschrijving(account)
     account.actief = True
-    _vastleggen("account_geactiveerd", "update", beheerder, account, voor,
-                f"Account van {account.naam} weer geactiveerd door {_door(beheerder)}.", toegang)
+    _vastleggen(
+        "account_geactiveerd",
+        "update",
+        beheerder,
+        account,
+        voor,
+        f"Account van {account.naam} weer geactiveerd door {_door(beheerder)}.",
+        toegang,
+    )
 
 
 def verwijderen(beheerder: Gebruiker, account: Gebruiker, *, toegang: audit.Toegang) -> None:
@@ -238,8 +320,15 @@ def verwijderen(beheerder: Gebruiker, account: Gebruiker, *, toegang: audit.Toeg
         account.email = ""
         _houdt_beheerder(account)
     _beeindig_sessies(account, "verwijderd")
-    _vastleggen("account_verwijderd", "delete", beheerder, account, voor,
-                f"Account van {account.naam} verwijderd door {_door(beheerder)}.", toegang)
+    _vastleggen(
+        "account_verwijderd",
+        "delete",
+        beheerder,
+        account,
+        voor,
+        f"Account van {account.naam} verwijderd door {_door(beheerder)}.",
+        toegang,
+    )
 
 
 # ---------------------------------------------------------------- account requests --------
@@ -248,12 +337,14 @@ def verwijderen(beheerder: Gebruiker, account: Gebruiker, *, toegang: audit.Toeg
 def open_aanvragen(organisatie_id: int | None) -> list[AccountAanvraag]:
     """Open requests for the organisation; with None, those the back office must handle
     (no known organisation, or one without an active accountbeheerder)."""
-    query = select(AccountAanvraag).where(AccountAanvraag.status == "open").order_by(
-        AccountAanvraag.created_at)
+    query = (
+        select(AccountAanvraag).where(AccountAanvraag.status == "open").order_by(AccountAanvraag.created_at)
+    )
     if organisatie_id is not None:
         return list(db.session.scalars(query.where(AccountAanvraag.organisatie_id == organisatie_id)))
-    return [a for a in db.session.scalars(query)
-            if a.organisatie_id is None or not beheerders(a.organisatie_id)]
+    return [
+        a for a in db.session.scalars(query) if a.organisatie_id is None or not beheerders(a.organisatie_id)
+    ]
 
 
 def vind_aanvraag(beheerder: Gebruiker, aanvraag_id: int) -> AccountAanvraag | None:
@@ -263,31 +354,59 @@ def vind_aanvraag(beheerder: Gebruiker, aanvraag_id: int) -> AccountAanvraag | N
     return aanvraag
 
 
-def aanvragen(*, organisatie_naam: str, kvk_nummer: str, naam: str, email: str, pseudoniem: str,
-              rollen, contracten: str, wie: audit.Wie | None, toegang: audit.Toegang) -> AccountAanvraag:
+def aanvragen(
+    *,
+    organisatie_naam: str,
+    kvk_nummer: str,
+    naam: str,
+    email: str,
+    pseudoniem: str,
+    rollen,
+    contracten: str,
+    wie: audit.Wie | None,
+    toegang: audit.Toegang,
+) -> AccountAanvraag:
     """Store a request from someone who logged in with eHerkenning but has no account; it goes to
     the accountbeheerders of the organisation with that KvK-nummer, or else to the back office."""
     naam, email = _controleer_gegevens(naam, email)
-    if db.session.scalar(select(Gebruiker.id).where(Gebruiker.kvk_nummer == kvk_nummer,
-                                                    Gebruiker.pseudoniem == pseudoniem)):
+    if db.session.scalar(
+        select(Gebruiker.id).where(Gebruiker.kvk_nummer == kvk_nummer, Gebruiker.pseudoniem == pseudoniem)
+    ):
         raise AccountFout("U heeft al een account. Log in met eHerkenning.")
-    if db.session.scalar(select(AccountAanvraag.id).where(
-            AccountAanvraag.kvk_nummer == kvk_nummer, AccountAanvraag.pseudoniem == pseudoniem,
-            AccountAanvraag.status == "open")):
+    if db.session.scalar(
+        select(AccountAanvraag.id).where(
+            AccountAanvraag.kvk_nummer == kvk_nummer,
+            AccountAanvraag.pseudoniem == pseudoniem,
+            AccountAanvraag.status == "open",
+        )
+    ):
         raise AccountFout("U heeft al een aanvraag ingediend die nog niet is behandeld.")
     organisatie = db.session.scalar(select(Organisatie).where(Organisatie.kvk_nummer == kvk_nummer))
     aanvraag = AccountAanvraag(
-        organisatie_naam=organisatie_naam.strip(), kvk_nummer=kvk_nummer, naam=naam, email=email,
-        pseudoniem=pseudoniem, gewenste_rollen=[str(r) for r in in_volgorde(set(rollen))],
+        organisatie_naam=organisatie_naam.strip(),
+        kvk_nummer=kvk_nummer,
+        naam=naam,
+        email=email,
+        pseudoniem=pseudoniem,
+        gewenste_rollen=[str(r) for r in in_volgorde(set(rollen))],
         gewenste_contracten=(contracten or "").strip()[:500] or None,
-        organisatie_id=organisatie.id if organisatie else None)
+        organisatie_id=organisatie.id if organisatie else None,
+    )
     db.session.add(aanvraag)
     db.session.flush()
     ontvangers = beheerders(organisatie.id) if organisatie else []
     berichten.account_aangevraagd(aanvraag, ontvangers)
-    audit.record("account_aangevraagd", "create", wie=wie, toegang=toegang,
-                 details={"aanvraag": aanvraag.id, "kvk_nummer": kvk_nummer,
-                          "naar": "accountbeheer" if ontvangers else "backoffice"})
+    audit.record(
+        "account_aangevraagd",
+        "create",
+        wie=wie,
+        toegang=toegang,
+        details={
+            "aanvraag": aanvraag.id,
+            "kvk_nummer": kvk_nummer,
+            "naar": "accountbeheer" if ontvangers else "backoffice",
+        },
+    )
     return aanvraag
 
 
@@ -307,28 +426,41 @@ def organisatie_van(aanvraag: AccountAanvraag) -> Organisatie | None:
     return organisatie
 
 
-def goedkeuren(beheerder: Gebruiker | None, aanvraag: AccountAanvraag, rechten: Rechten, *,
-               toegang: audit.Toegang) -> Gebruiker:
+def goedkeuren(
+    beheerder: Gebruiker | None, aanvraag: AccountAanvraag, rechten: Rechten, *, toegang: audit.Toegang
+) -> Gebruiker:
     """Create the requested account with the chosen roles and contracts."""
     if aanvraag.status != "open":
         raise AccountFout("Deze aanvraag is al behandeld.")
     organisatie = organisatie_van(aanvraag)
     if organisatie is None:
-        raise AccountFout(f"Er is geen organisatie met KvK-nummer {aanvraag.kvk_nummer}; "
-                          "maak die eerst aan.")
-    account = aanmaken(beheerder, organisatie, naam=aanvraag.naam, email=aanvraag.email,
-                       pseudoniem=aanvraag.pseudoniem or "", rechten=rechten, toegang=toegang)
+        raise AccountFout(f"Er is geen organisatie met KvK-nummer {aanvraag.kvk_nummer}; maak die eerst aan.")
+    account = aanmaken(
+        beheerder,
+        organisatie,
+        naam=aanvraag.naam,
+        email=aanvraag.email,
+        pseudoniem=aanvraag.pseudoniem or "",
+        rechten=rechten,
+        toegang=toegang,
+    )
     aanvraag.status = "goedgekeurd"
     aanvraag.gebruiker_id = account.id
     aanvraag.behandeld_door_id = getattr(beheerder, "id", None)
     aanvraag.afgehandeld_op = utcnow()
-    audit.record("account_aanvraag_goedgekeurd", "update", wie=audit.Wie.van(beheerder), toegang=toegang,
-                 details={"aanvraag": aanvraag.id, "account": account.id})
+    audit.record(
+        "account_aanvraag_goedgekeurd",
+        "update",
+        wie=audit.Wie.van(beheerder),
+        toegang=toegang,
+        details={"aanvraag": aanvraag.id, "account": account.id},
+    )
     return account
 
 
-def afwijzen(beheerder: Gebruiker | None, aanvraag: AccountAanvraag, reden: str, *,
-            toegang: audit.Toegang) -> None:
+def afwijzen(
+    beheerder: Gebruiker | None, aanvraag: AccountAanvraag, reden: str, *, toegang: audit.Toegang
+) -> None:
     if aanvraag.status != "open":
         raise AccountFout("Deze aanvraag is al behandeld.")
     reden = (reden or "").strip()
@@ -338,5 +470,10 @@ def afwijzen(beheerder: Gebruiker | None, aanvraag: AccountAanvraag, reden: str,
     aanvraag.reden = reden[:500]
     aanvraag.behandeld_door_id = getattr(beheerder, "id", None)
     aanvraag.afgehandeld_op = utcnow()
-    audit.record("account_aanvraag_afgewezen", "update", wie=audit.Wie.van(beheerder), toegang=toegang,
-                 details={"aanvraag": aanvraag.id})
+    audit.record(
+        "account_aanvraag_afgewezen",
+        "update",
+        wie=audit.Wie.van(beheerder),
+        toegang=toegang,
+        details={"aanvraag": aanvraag.id},
+    )

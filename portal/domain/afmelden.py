@@ -50,60 +50,108 @@ class Afmelding:
 
 def gezinsleden(hoofd: Deelname) -> list[Deelname]:
     """The gezinsleden whose deelname hangs under this one and has not been afgemeld."""
-    return list(db.session.scalars(
-        select(Deelname).where(Deelname.hoofd_deelname_id == hoofd.id, Deelname.einddatum.is_(None))
-        .order_by(Deelname.rol.desc(), Deelname.id)))
+    return list(
+        db.session.scalars(
+            select(Deelname)
+            .where(Deelname.hoofd_deelname_id == hoofd.id, Deelname.einddatum.is_(None))
+            .order_by(Deelname.rol.desc(), Deelname.id)
+        )
+    )
 
 
-def controleer(deelname: Deelname, einddatum: date | None, reden: str | None, vandaag: date,
-               venster: Venster | None = None) -> list[Fout]:
+def controleer(
+    deelname: Deelname,
+    einddatum: date | None,
+    reden: str | None,
+    vandaag: date,
+    venster: Venster | None = None,
+) -> list[Fout]:
     """Every rule an afmelding of this deelname breaks (empty: it may go ahead)."""
     fouten = []
     if deelname.einddatum is not None:
-        fouten.append(Fout("geen_actieve_deelname",
-                           f"{deelname.persoon.volledige_naam} is al afgemeld per "
-                           f"{dd_mm_jjjj(deelname.einddatum)}. Een afmelding heeft een lopende "
-                           "deelname nodig."))
+        fouten.append(
+            Fout(
+                "geen_actieve_deelname",
+                f"{deelname.persoon.volledige_naam} is al afgemeld per "
+                f"{dd_mm_jjjj(deelname.einddatum)}. Een afmelding heeft een lopende "
+                "deelname nodig.",
+            )
+        )
         return fouten
     if reden not in REDENEN:
-        fouten.append(Fout("reden_ongeldig", "Kies een reden: Einde collectiviteit of Overleden.",
-                           "reden"))
+        fouten.append(Fout("reden_ongeldig", "Kies een reden: Einde collectiviteit of Overleden.", "reden"))
     return fouten + controleer_einddatum(deelname.ingangsdatum, einddatum, reden, vandaag, venster)
 
 
-def controleer_einddatum(ingangsdatum: date, einddatum: date | None, reden: str | None, vandaag: date,
-                         venster: Venster | None = None, veld: str = "einddatum") -> list[Fout]:
+def controleer_einddatum(
+    ingangsdatum: date,
+    einddatum: date | None,
+    reden: str | None,
+    vandaag: date,
+    venster: Venster | None = None,
+    veld: str = "einddatum",
+) -> list[Fout]:
     """The einddatum of a deelname that began on ``ingangsdatum``: an afmelding and a wijziging
     of the einddatum share these rules."""
     venster = venster or Venster()
     if einddatum is None:
-        return [Fout("einddatum_ongeldig", "Vul de einddatum in als dd-mm-jjjj, bijvoorbeeld 31-12-2026.",
-                     veld)]
+        return [
+            Fout("einddatum_ongeldig", "Vul de einddatum in als dd-mm-jjjj, bijvoorbeeld 31-12-2026.", veld)
+        ]
     if einddatum < ingangsdatum:
-        return [Fout("einddatum_voor_ingangsdatum",
-                     f"De einddatum ligt vóór de ingangsdatum {dd_mm_jjjj(ingangsdatum)}. "
-                     f"Kies {dd_mm_jjjj(ingangsdatum)} of later.", veld)]
+        return [
+            Fout(
+                "einddatum_voor_ingangsdatum",
+                f"De einddatum ligt vóór de ingangsdatum {dd_mm_jjjj(ingangsdatum)}. "
+                f"Kies {dd_mm_jjjj(ingangsdatum)} of later.",
+                veld,
+            )
+        ]
     if reden == OVERLEDEN:
         if einddatum > vandaag:
-            return [Fout("overlijdensdatum_in_toekomst",
-                         "Bij Overleden is de einddatum de overlijdensdatum; die kan niet "
-                         f"na vandaag ({dd_mm_jjjj(vandaag)}) liggen.", veld)]
+            return [
+                Fout(
+                    "overlijdensdatum_in_toekomst",
+                    "Bij Overleden is de einddatum de overlijdensdatum; die kan niet "
+                    f"na vandaag ({dd_mm_jjjj(vandaag)}) liggen.",
+                    veld,
+                )
+            ]
         return []
     vroegst, laatst = venster.vroegst(vandaag), venster.laatst(vandaag)
     if einddatum < vroegst:
-        return [Fout("einddatum_te_ver_terug",
-                     f"De einddatum mag hoogstens {venster.dagen_terug} dagen terug "
-                     f"liggen. De vroegst mogelijke einddatum is {dd_mm_jjjj(vroegst)}.", veld)]
+        return [
+            Fout(
+                "einddatum_te_ver_terug",
+                f"De einddatum mag hoogstens {venster.dagen_terug} dagen terug "
+                f"liggen. De vroegst mogelijke einddatum is {dd_mm_jjjj(vroegst)}.",
+                veld,
+            )
+        ]
     if einddatum > laatst:
-        return [Fout("einddatum_te_ver_vooruit",
-                     f"De einddatum mag hoogstens {venster.dagen_vooruit} dagen vooruit "
-                     f"liggen. De laatst mogelijke einddatum is {dd_mm_jjjj(laatst)}.", veld)]
+        return [
+            Fout(
+                "einddatum_te_ver_vooruit",
+                f"De einddatum mag hoogstens {venster.dagen_vooruit} dagen vooruit "
+                f"liggen. De laatst mogelijke einddatum is {dd_mm_jjjj(laatst)}.",
+                veld,
+            )
+        ]
     return []
 
 
-def afmelden(deelname: Deelname, einddatum: date | None, reden: str | None, *, vandaag: date,
-             bron: str, kanaal: str = "portal", behouden: set[int] | frozenset[int] = frozenset(),
-             venster: Venster | None = None, melding: Melding | None = None) -> Afmelding:
+def afmelden(
+    deelname: Deelname,
+    einddatum: date | None,
+    reden: str | None,
+    *,
+    vandaag: date,
+    bron: str,
+    kanaal: str = "portal",
+    behouden: set[int] | frozenset[int] = frozenset(),
+    venster: Venster | None = None,
+    melding: Melding | None = None,
+) -> Afmelding:
     """End the deelname (and, for einde collectiviteit of a hoofdverzekerde, the gezinsleden
     not in ``behouden``, a set of deelname ids). Raises ``Afgekeurd`` and changes nothing when
     a rule refuses it: its writes are in a savepoint, so a refusal found while writing (another
@@ -119,10 +167,15 @@ def afmelden(deelname: Deelname, einddatum: date | None, reden: str | None, *, v
         assert einddatum is not None  # controleer refuses a missing einddatum
         for lid in mee:
             if einddatum < lid.ingangsdatum:
-                fouten.append(Fout("einddatum_voor_ingangsdatum",
-                                   f"De deelname van {lid.persoon.volledige_naam} begint pas op "
-                                   f"{dd_mm_jjjj(lid.ingangsdatum)}. Behoud deze deelnemer of kies een "
-                                   "latere einddatum.", "einddatum"))
+                fouten.append(
+                    Fout(
+                        "einddatum_voor_ingangsdatum",
+                        f"De deelname van {lid.persoon.volledige_naam} begint pas op "
+                        f"{dd_mm_jjjj(lid.ingangsdatum)}. Behoud deze deelnemer of kies een "
+                        "latere einddatum.",
+                        "einddatum",
+                    )
+                )
     if fouten:
         raise Afgekeurd(fouten)
     # controleer refuses a missing einddatum or reden.
@@ -151,13 +204,19 @@ def afmelden(deelname: Deelname, einddatum: date | None, reden: str | None, *, v
 def _beeindig(deelname: Deelname, einddatum: date, reden: str) -> None:
     """One conditional UPDATE: of two simultaneous afmeldingen only one finds the deelname open
     (the other raises, and ``afmelden``'s savepoint undoes what it wrote before)."""
-    result = cast("CursorResult[Any]", db.session.execute(
-        update(Deelname).where(Deelname.id == deelname.id, Deelname.einddatum.is_(None))
-        .values(einddatum=einddatum, reden_einde=reden)
-        .execution_options(synchronize_session=False)))
+    result = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(Deelname)
+            .where(Deelname.id == deelname.id, Deelname.einddatum.is_(None))
+            .values(einddatum=einddatum, reden_einde=reden)
+            .execution_options(synchronize_session=False)
+        ),
+    )
     if result.rowcount != 1:
-        raise Afgekeurd([Fout("geen_actieve_deelname",
-                              f"{deelname.persoon.volledige_naam} is intussen al afgemeld.")])
+        raise Afgekeurd(
+            [Fout("geen_actieve_deelname", f"{deelname.persoon.volledige_naam} is intussen al afgemeld.")]
+        )
     db.session.refresh(deelname)
 
 
@@ -178,8 +237,9 @@ def _herschik_gezin(blijven: list[Deelname]) -> tuple[Deelname | None, list[Deel
 
 
 def _lopende_polissen(persoon_id: int) -> list[Polis]:
-    return list(db.session.scalars(
-        select(Polis).where(Polis.persoon_id == persoon_id, Polis.einddatum.is_(None))))
+    return list(
+        db.session.scalars(select(Polis).where(Polis.persoon_id == persoon_id, Polis.einddatum.is_(None)))
+    )
 
 
 def _beeindig_polissen(polissen: list[Polis], overlijdensdatum: date) -> None:
@@ -192,16 +252,24 @@ def _beeindig_polissen(polissen: list[Polis], overlijdensdatum: date) -> None:
                 product.einddatum = overlijdensdatum
 
 
-def _melding(deelname: Deelname, einddatum: date, reden: str, bron: str, kanaal: str,
-             melding: Melding | None = None) -> Melding:
+def _melding(
+    deelname: Deelname, einddatum: date, reden: str, bron: str, kanaal: str, melding: Melding | None = None
+) -> Melding:
     now = utcnow()
     if melding is None:
         melding = Melding(
-            bron=bron, kanaal=kanaal, extern_id=uuid.uuid4().hex, soort="afmelding", ontvangen_op=now,
-            gegevens={"relatienummer": deelname.persoon.relatienummer,
-                      "einddatum": einddatum.isoformat(), "reden": reden})
+            bron=bron,
+            kanaal=kanaal,
+            extern_id=uuid.uuid4().hex,
+            soort="afmelding",
+            ontvangen_op=now,
+            gegevens={
+                "relatienummer": deelname.persoon.relatienummer,
+                "einddatum": einddatum.isoformat(),
+                "reden": reden,
+            },
+        )
         db.session.add(melding)
     melding.contract_id, melding.persoon_id = deelname.contract_id, deelname.persoon_id
     melding.status, melding.verwerkt_op = "verwerkt", now
     return melding
-

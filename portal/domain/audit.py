@@ -98,7 +98,14 @@ def record(
     db.session.execute(_INSERT, values)
     if logger.isEnabledFor(logging.INFO):
         # json.dumps escapes CR/LF, so user data cannot start a forged log line.
-        logger.info(json.dumps({k: values[k] for k in ("gebeurtenis", "actie", "gebruiker_id",
-                                                       "route", "uitkomst", "details")},
-                               ensure_ascii=True, default=str))
+        logger.info(
+            json.dumps(
+                {
+                    k: values[k]
+                    for k in ("gebeurtenis", "actie", "gebruiker_id", "route", "uitkomst", "details")
+                },
+                ensure_ascii=True,
+                default=str,
+            )
+        )
     return values

@@ -28,29 +28,40 @@ CATEGORIEEN = (BEVESTIGING, VERWERKING, BORDEREL, ACCOUNT, CONTACT)
 
 
 def _persoon_naam(persoon) -> str:
-    return naam_met_aanhef(persoon.geslacht, persoon.voorletters, persoon.voorvoegsel,
-                           persoon.achternaam)
+    return naam_met_aanhef(persoon.geslacht, persoon.voorletters, persoon.voorvoegsel, persoon.achternaam)
 
 
 def aanmelding_ontvangen(contract, persoon, created_at=None) -> Bericht:
     """'Aanmelding de heer D. Groot voor contract 12345 ontvangen'."""
-    return _add(contract, BEVESTIGING,
-                f"Aanmelding {_persoon_naam(persoon)} voor contract {contract.nummer} ontvangen",
-                persoon, created_at)
+    return _add(
+        contract,
+        BEVESTIGING,
+        f"Aanmelding {_persoon_naam(persoon)} voor contract {contract.nummer} ontvangen",
+        persoon,
+        created_at,
+    )
 
 
 def afmelding_ontvangen(contract, persoon, created_at=None) -> Bericht:
     """'Afmelding de heer D. Groot voor contract 12345 ontvangen'."""
-    return _add(contract, BEVESTIGING,
-                f"Afmelding {_persoon_naam(persoon)} voor contract {contract.nummer} ontvangen",
-                persoon, created_at)
+    return _add(
+        contract,
+        BEVESTIGING,
+        f"Afmelding {_persoon_naam(persoon)} voor contract {contract.nummer} ontvangen",
+        persoon,
+        created_at,
+    )
 
 
 def wijziging_ontvangen(contract, persoon, created_at=None) -> Bericht:
     """'Wijziging de heer D. Groot voor contract 12345 ontvangen'."""
-    return _add(contract, BEVESTIGING,
-                f"Wijziging {_persoon_naam(persoon)} voor contract {contract.nummer} ontvangen",
-                persoon, created_at)
+    return _add(
+        contract,
+        BEVESTIGING,
+        f"Wijziging {_persoon_naam(persoon)} voor contract {contract.nummer} ontvangen",
+        persoon,
+        created_at,
+    )
 
 
 def upload_verwerkt(contract, bestandsnaam: str, verwerkt: int, afgekeurd: int) -> Bericht:
@@ -63,13 +74,14 @@ def upload_verwerkt(contract, bestandsnaam: str, verwerkt: int, afgekeurd: int) 
 
 def borderel_klaar(contract, maand: str) -> Bericht:
     """'Borderel en factuur van december 2026 voor contract 12345 staan klaar'."""
-    return _add(contract, BORDEREL,
-                f"Borderel en factuur van {maand} voor contract {contract.nummer} staan klaar")
+    return _add(
+        contract, BORDEREL, f"Borderel en factuur van {maand} voor contract {contract.nummer} staan klaar"
+    )
 
 
 def contactvraag_beantwoord(vraag) -> Bericht:
     """'Uw vraag "Borderel mei" is beantwoord. U leest het antwoord bij Contact.'"""
-    tekst = f"Uw vraag \"{_kort(vraag.onderwerp, 200)}\" is beantwoord. U leest het antwoord bij Contact."
+    tekst = f'Uw vraag "{_kort(vraag.onderwerp, 200)}" is beantwoord. U leest het antwoord bij Contact.'
     return _add(None, CONTACT, tekst, voor=vraag.gebruiker_id)
 
 
@@ -82,8 +94,10 @@ def account_gewijzigd(account: Gebruiker, tekst: str, beheerders) -> list[Berich
 
 def account_aangevraagd(aanvraag, beheerders) -> list[Bericht]:
     """'Accountaanvraag van P. Jansen (p.jansen@leiden.nl): zie Accountbeheer'."""
-    tekst = _kort(f"Accountaanvraag van {aanvraag.naam} ({aanvraag.email}): "
-                  "u keurt die goed of af bij Accountbeheer", 500)
+    tekst = _kort(
+        f"Accountaanvraag van {aanvraag.naam} ({aanvraag.email}): u keurt die goed of af bij Accountbeheer",
+        500,
+    )
     return [_add(None, ACCOUNT, tekst, voor=b.id) for b in beheerders]
 
 
@@ -91,10 +105,16 @@ def _kort(tekst: str, lengte: int) -> str:
     return tekst if len(tekst) <= lengte else tekst[: lengte - 1] + "…"
 
 
-def _add(contract, categorie: str, tekst: str, persoon=None, created_at=None,
-         voor: int | None = None) -> Bericht:
-    bericht = Bericht(contract_id=getattr(contract, "id", None), categorie=categorie, tekst=tekst,
-                      persoon_id=getattr(persoon, "id", None), gebruiker_id=voor)
+def _add(
+    contract, categorie: str, tekst: str, persoon=None, created_at=None, voor: int | None = None
+) -> Bericht:
+    bericht = Bericht(
+        contract_id=getattr(contract, "id", None),
+        categorie=categorie,
+        tekst=tekst,
+        persoon_id=getattr(persoon, "id", None),
+        gebruiker_id=voor,
+    )
     if created_at is not None:
         bericht.created_at = created_at
     db.session.add(bericht)
@@ -125,8 +145,10 @@ def _zichtbaar(gebruiker, contract_ids, contract_id: int | None = None):
     eigen = Bericht.gebruiker_id == gebruiker.id
     if contract_id is None:
         return or_(eigen, and_(Bericht.gebruiker_id.is_(None), Bericht.contract_id.in_(contract_ids)))
-    return or_(and_(eigen, or_(Bericht.contract_id.is_(None), Bericht.contract_id == contract_id)),
-               and_(Bericht.gebruiker_id.is_(None), Bericht.contract_id == contract_id))
+    return or_(
+        and_(eigen, or_(Bericht.contract_id.is_(None), Bericht.contract_id == contract_id)),
+        and_(Bericht.gebruiker_id.is_(None), Bericht.contract_id == contract_id),
+    )
 
 
 def _gelezen_tot(gebruiker) -> datetime:
@@ -134,32 +156,58 @@ def _gelezen_tot(gebruiker) -> datetime:
 
 
 def _gelezen_term(gebruiker):
-    gemarkeerd = select(BerichtGelezen.bericht_id).where(
-        BerichtGelezen.bericht_id == Bericht.id, BerichtGelezen.gebruiker_id == gebruiker.id).exists()
+    gemarkeerd = (
+        select(BerichtGelezen.bericht_id)
+        .where(BerichtGelezen.bericht_id == Bericht.id, BerichtGelezen.gebruiker_id == gebruiker.id)
+        .exists()
+    )
     return or_(Bericht.created_at <= _gelezen_tot(gebruiker), gemarkeerd)
 
 
 def categorieen(gebruiker, contract_ids, contract_id: int | None = None) -> list[str]:
     """The categories that occur in what the user may see, in the usual order."""
-    aanwezig = {c for c in CATEGORIEEN
-                if db.session.scalar(select(Bericht.id).where(
-                    _zichtbaar(gebruiker, contract_ids, contract_id), Bericht.categorie == c).limit(1))}
+    aanwezig = {
+        c
+        for c in CATEGORIEEN
+        if db.session.scalar(
+            select(Bericht.id)
+            .where(_zichtbaar(gebruiker, contract_ids, contract_id), Bericht.categorie == c)
+            .limit(1)
+        )
+    }
     return [c for c in CATEGORIEEN if c in aanwezig]
 
 
 def _rijen(gebruiker, *voorwaarden):
     """The list's columns for the berichten that meet ``voorwaarden``."""
-    return (select(Bericht.id, Bericht.created_at, Bericht.categorie, Bericht.tekst, Contract.nummer,
-                   Bericht.gebruiker_id, case((_gelezen_term(gebruiker), True), else_=False))
-            .outerjoin(Contract, Contract.id == Bericht.contract_id).where(*voorwaarden))
+    return (
+        select(
+            Bericht.id,
+            Bericht.created_at,
+            Bericht.categorie,
+            Bericht.tekst,
+            Contract.nummer,
+            Bericht.gebruiker_id,
+            case((_gelezen_term(gebruiker), True), else_=False),
+        )
+        .outerjoin(Contract, Contract.id == Bericht.contract_id)
+        .where(*voorwaarden)
+    )
 
 
 def _als_rij(row) -> Rij:
     return Rij(row[0], row[1], row[2], row[3], row[4], row[5] is not None, bool(row[6]))
 
 
-def lijst(gebruiker, contract_ids, *, contract_id: int | None = None, categorie: str = "",
-          pagina: int = 1, per_pagina: int = STANDAARD_PER_PAGINA) -> Resultaat:
+def lijst(
+    gebruiker,
+    contract_ids,
+    *,
+    contract_id: int | None = None,
+    categorie: str = "",
+    pagina: int = 1,
+    per_pagina: int = STANDAARD_PER_PAGINA,
+) -> Resultaat:
     """The page of berichten, newest first."""
     voorwaarden = [_zichtbaar(gebruiker, contract_ids, contract_id)]
     if categorie:
@@ -167,23 +215,31 @@ def lijst(gebruiker, contract_ids, *, contract_id: int | None = None, categorie:
     aantal = db.session.scalar(select(func.count()).select_from(Bericht).where(*voorwaarden)) or 0
     gekozen = Pagina.kies(pagina, per_pagina, aantal)
     rows = db.session.execute(
-        _rijen(gebruiker, *voorwaarden).order_by(Bericht.created_at.desc(), Bericht.id.desc())
-        .limit(gekozen.per_pagina).offset(gekozen.vanaf)).all()
+        _rijen(gebruiker, *voorwaarden)
+        .order_by(Bericht.created_at.desc(), Bericht.id.desc())
+        .limit(gekozen.per_pagina)
+        .offset(gekozen.vanaf)
+    ).all()
     return Resultaat.van([_als_rij(r) for r in rows], gekozen)
 
 
 def ongelezen(gebruiker, contract_ids) -> int:
     """How many berichten the user has not read (at most 100: the badge shows "99+")."""
     vanaf = _gelezen_tot(gebruiker)
-    ids = select(Bericht.id).where(_zichtbaar(gebruiker, contract_ids), Bericht.created_at > vanaf,
-                                   ~_gelezen_term(gebruiker)).limit(_ONGELEZEN_MAX + 1).subquery()
+    ids = (
+        select(Bericht.id)
+        .where(_zichtbaar(gebruiker, contract_ids), Bericht.created_at > vanaf, ~_gelezen_term(gebruiker))
+        .limit(_ONGELEZEN_MAX + 1)
+        .subquery()
+    )
     return db.session.scalar(select(func.count()).select_from(ids)) or 0
 
 
 def vind(gebruiker, contract_ids, bericht_id: int) -> Rij | None:
     """One bericht the user may see, or None (another contract's is as unknown as a missing one)."""
     row = db.session.execute(
-        _rijen(gebruiker, Bericht.id == bericht_id, _zichtbaar(gebruiker, contract_ids))).first()
+        _rijen(gebruiker, Bericht.id == bericht_id, _zichtbaar(gebruiker, contract_ids))
+    ).first()
     return _als_rij(row) if row else None
 
 
@@ -196,8 +252,10 @@ def markeer_gelezen(gebruiker, bericht: Rij) -> None:
 def markeer_alles_gelezen(gebruiker) -> None:
     """Everything up to now counts as read; the single rows before it are no longer needed."""
     nu = utcnow()
-    db.session.execute(update(Gebruiker).where(Gebruiker.id == gebruiker.id)
-                       .values(berichten_gelezen_tot=nu))
-    db.session.execute(BerichtGelezen.__table__.delete().where(
-        BerichtGelezen.gebruiker_id == gebruiker.id, BerichtGelezen.bericht_id.in_(
-            select(Bericht.id).where(Bericht.created_at <= nu))))
+    db.session.execute(update(Gebruiker).where(Gebruiker.id == gebruiker.id).values(berichten_gelezen_tot=nu))
+    db.session.execute(
+        BerichtGelezen.__table__.delete().where(
+            BerichtGelezen.gebruiker_id == gebruiker.id,
+            BerichtGelezen.bericht_id.in_(select(Bericht.id).where(Bericht.created_at <= nu)),
+        )
+    )

@@ -12,10 +12,10 @@ MELDING = {
     "te_lang": "Een tekst is langer dan het veld toestaat.",
     "bsn_ongeldig": "Het BSN heeft geen 9 cijfers of voldoet niet aan de elfproef.",
     "bsn_hoort_bij_ander": "Het BSN is bij ons bekend met een andere geboortedatum (of hoort bij een "
-                           "andere persoon).",
+    "andere persoon).",
     "bsn_dubbel": "Hetzelfde BSN staat twee keer in één aanmelding.",
     "datum_ongeldig": "Geen bestaande datum (API: jjjj-mm-dd; bestand: dd-mm-jjjj of een datumcel), "
-                      "of vóór 1900.",
+    "of vóór 1900.",
     "geboortedatum_in_toekomst": "De geboortedatum ligt na vandaag.",
     "postcode_ongeldig": "De postcode is geen 4 cijfers en 2 letters.",
     "huisnummer_ongeldig": "Het huisnummer is geen getal (een toevoeging hoort in huisnummer_toevoeging).",
@@ -26,21 +26,20 @@ MELDING = {
     "afzender_niet_bevoegd": "De afzender mag niet melden voor dit collectiviteitsnummer (API: HTTP 403).",
     "kvk_ongeldig": "Het KvK-nummer heeft geen 8 cijfers.",
     "kvk_hoort_niet_bij_collectiviteit": "Het KvK-nummer hoort niet bij de werkgever van het "
-                                         "collectiviteitsnummer.",
+    "collectiviteitsnummer.",
     "voor_aanleveren_vanaf": "De ingangs- of einddatum ligt vóór de datum 'aanleveren vanaf' van het "
-                             "contract.",
+    "contract.",
     "ingangsdatum_te_ver_terug": "De ingangsdatum ligt meer dan 120 dagen vóór de ontvangst; de melding "
-                                 "noemt de vroegst mogelijke datum.",
+    "noemt de vroegst mogelijke datum.",
     "ingangsdatum_te_ver_vooruit": "De ingangsdatum ligt meer dan 365 dagen vooruit.",
     "ingangsdatum_voor_contract": "De ingangsdatum ligt vóór het begin van het contract.",
     "contract_beeindigd": "De ingangsdatum ligt na het einde van het contract.",
     "ingangsdatum_voor_geboorte": "De ingangsdatum ligt vóór de geboortedatum.",
     "ingangsdatum_voor_hoofd": "Een gezinslid begint vóór de hoofdverzekerde.",
     "ingangsdatum_na_gezinslid": "De nieuwe ingangsdatum van de hoofdverzekerde ligt na die van een "
-                                 "gezinslid.",
+    "gezinslid.",
     "deelname_bestaat_al": "De persoon is op die datum al deelnemer van dit contract.",
-    "deelname_overlapt": "De gewijzigde periode overlapt een andere deelname van de persoon in dit "
-                         "contract.",
+    "deelname_overlapt": "De gewijzigde periode overlapt een andere deelname van de persoon in dit contract.",
     "te_veel_partners": "Er is al een partner.",
     "kind_niet_jonger": "Een kind is niet jonger dan de hoofdverzekerde.",
     "hoofd_niet_actief": "Bijschrijven kan alleen bij een lopende hoofdverzekerde.",
@@ -69,11 +68,11 @@ MELDING = {
 # Answers of the API that are not about one melding's content (HTTP status in the text).
 API = {
     "geen_melding": "400: de body is geen melding (geen JSON-object, melding_id ontbreekt, onbekende "
-                    "soort of een veld van het verkeerde type).",
+    "soort of een veld van het verkeerde type).",
     "batch_ongeldig": "400: de batch is geen object met een lijst 'meldingen' van 1 tot 1.000 meldingen.",
     "niet_geauthenticeerd": "401: gebruikersnaam of wachtwoord ontbreekt of klopt niet.",
     "afzender_niet_bevoegd": "403: de inloggegevens horen niet bij de werkgever van het "
-                             "collectiviteitsnummer.",
+    "collectiviteitsnummer.",
     "niet_gevonden": "404: geen melding met dit melding_id van deze afzender.",
     "melding_id_hergebruikt": "409: dit melding_id is eerder gebruikt voor een melding met andere inhoud.",
     "te_groot": "413: de body is groter dan toegestaan.",

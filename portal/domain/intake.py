@@ -40,8 +40,17 @@ from portal.models import Contract, Deelname, Melding, Persoon
 from portal.models.types import utcnow
 
 SOORTEN = ("aanmelding", "afmelding", "wijziging")
-PERSOON_VELDEN = ("bsn", "voorletters", "voorvoegsel", "achternaam", "geslacht", "geboortedatum",
-                  "nationaliteit", "email", "telefoon")
+PERSOON_VELDEN = (
+    "bsn",
+    "voorletters",
+    "voorvoegsel",
+    "achternaam",
+    "geslacht",
+    "geboortedatum",
+    "nationaliteit",
+    "email",
+    "telefoon",
+)
 ADRES_VELDEN = ("straat", "huisnummer", "huisnummer_toevoeging", "postcode", "woonplaats")
 MELDING_VELDEN = ("kvk_nummer", "collectiviteitsnummer", "ingangsdatum", "einddatum", "reden")
 MAX_ID = 100
@@ -84,8 +93,9 @@ class MeldingIn:
             raise GeenMelding("Een melding is een JSON-object.")
         melding_id = data.get("melding_id")
         if not isinstance(melding_id, str) or not MELDING_ID.match(melding_id):
-            raise GeenMelding(f"melding_id is verplicht: 1 tot {MAX_ID} letters, cijfers of . _ : -",
-                              "melding_id")
+            raise GeenMelding(
+                f"melding_id is verplicht: 1 tot {MAX_ID} letters, cijfers of . _ : -", "melding_id"
+            )
         soort = data.get("soort")
         if soort not in SOORTEN:
             raise GeenMelding("soort is aanmelding, afmelding of wijziging.", "soort")
@@ -95,10 +105,12 @@ class MeldingIn:
         velden = {naam: _tekst(persoon, naam, f"persoon.{naam}") for naam in PERSOON_VELDEN}
         velden.update({naam: _tekst(adres, naam, f"persoon.adres.{naam}") for naam in ADRES_VELDEN})
         return cls(
-            melding_id=melding_id, soort=soort,
+            melding_id=melding_id,
+            soort=soort,
             persoon=PersoonGegevens.uit({**velden, "rol": HOOFD}),
             wijziging={naam: _tekst(wijziging, naam, f"wijziging.{naam}") for naam in wijzigen.WIJZIGBAAR},
-            **{naam: _tekst(data, naam, naam) for naam in MELDING_VELDEN})
+            **{naam: _tekst(data, naam, naam) for naam in MELDING_VELDEN},
+        )
 
     def als_json(self) -> dict:
         """The canonical JSON shape, without empty fields (stored, hashed, shown for correction)."""
@@ -139,8 +151,9 @@ def waarde_op(gegevens: dict, pad: str) -> str:
 def naam_van(gegevens: dict) -> str:
     """The person's name as a melding gives it ('K. van Dijk'), for lists and reports."""
     persoon = gegevens.get("persoon") or {}
-    return " ".join(x for x in (persoon.get("voorletters"), persoon.get("voorvoegsel"),
-                                persoon.get("achternaam")) if x)
+    return " ".join(
+        x for x in (persoon.get("voorletters"), persoon.get("voorvoegsel"), persoon.get("achternaam")) if x
+    )
 
 
 def _object(data: dict, naam: str, pad: str) -> dict:
@@ -199,20 +212,34 @@ class Ontvangst:
 
 # -- validate -------------------------------------------------------------------------------------
 
+
 def _contract(m: MeldingIn, afzender: Afzender) -> tuple[Contract | None, list[Fout]]:
     if not m.collectiviteitsnummer:
         return None, [Fout("veld_verplicht", "Vul het collectiviteitsnummer in.", "collectiviteitsnummer")]
     # With its organisatie in the same query: the KvK-nummer check below needs it.
-    contract = db.session.scalar(select(Contract).options(joinedload(Contract.organisatie)).where(
-        Contract.collectiviteitsnummer == m.collectiviteitsnummer))
+    contract = db.session.scalar(
+        select(Contract)
+        .options(joinedload(Contract.organisatie))
+        .where(Contract.collectiviteitsnummer == m.collectiviteitsnummer)
+    )
     if contract is None:
-        return None, [Fout("collectiviteit_onbekend", "Dit collectiviteitsnummer kennen wij niet. "
-                           "Controleer het nummer bij uw contract.", "collectiviteitsnummer")]
+        return None, [
+            Fout(
+                "collectiviteit_onbekend",
+                "Dit collectiviteitsnummer kennen wij niet. Controleer het nummer bij uw contract.",
+                "collectiviteitsnummer",
+            )
+        ]
     if afzender.organisatie_id is not None and contract.organisatie_id != afzender.organisatie_id:
         raise NietBevoegd(contract.nummer)
     if afzender.contract_ids is not None and contract.id not in afzender.contract_ids:
-        return None, [Fout("afzender_niet_bevoegd", "U kunt geen meldingen doen voor dit "
-                           "collectiviteitsnummer.", "collectiviteitsnummer")]
+        return None, [
+            Fout(
+                "afzender_niet_bevoegd",
+                "U kunt geen meldingen doen voor dit collectiviteitsnummer.",
+                "collectiviteitsnummer",
+            )
+        ]
     fouten = []
     if not m.kvk_nummer:
         if afzender.kanaal == "api":
@@ -220,17 +247,28 @@ def _contract(m: MeldingIn, afzender: Afzender) -> tuple[Contract | None, list[F
     elif not is_valid_kvk(m.kvk_nummer):
         fouten.append(Fout("kvk_ongeldig", "Een KvK-nummer heeft 8 cijfers.", "kvk_nummer"))
     elif m.kvk_nummer != contract.organisatie.kvk_nummer:
-        fouten.append(Fout("kvk_hoort_niet_bij_collectiviteit", "Dit KvK-nummer hoort niet bij het "
-                           "collectiviteitsnummer. Controleer het KvK-nummer van de werkgever.",
-                           "kvk_nummer"))
+        fouten.append(
+            Fout(
+                "kvk_hoort_niet_bij_collectiviteit",
+                "Dit KvK-nummer hoort niet bij het "
+                "collectiviteitsnummer. Controleer het KvK-nummer van de werkgever.",
+                "kvk_nummer",
+            )
+        )
     return contract, fouten
 
 
 def _aanleveren_vanaf(contract: Contract, datum: date | None, veld: str) -> list[Fout]:
     if contract.aanleveren_vanaf is None or datum is None or datum >= contract.aanleveren_vanaf:
         return []
-    return [Fout("voor_aanleveren_vanaf", "Voor dit contract worden meldingen aangenomen vanaf "
-                 f"{dd_mm_jjjj(contract.aanleveren_vanaf)}. Kies die datum of later.", veld)]
+    return [
+        Fout(
+            "voor_aanleveren_vanaf",
+            "Voor dit contract worden meldingen aangenomen vanaf "
+            f"{dd_mm_jjjj(contract.aanleveren_vanaf)}. Kies die datum of later.",
+            veld,
+        )
+    ]
 
 
 def _persoon_pad(veld: str | None) -> str | None:
@@ -253,8 +291,14 @@ def _bekende_persoon(m: MeldingIn) -> tuple[Persoon | None, list[Fout]]:
     persoon = db.session.scalar(select(Persoon).where(Persoon.bsn == m.persoon.bsn))
     geboren = m.persoon.geboren
     if persoon is not None and geboren is not None and persoon.geboortedatum != geboren:
-        return None, [Fout("bsn_hoort_bij_ander", "Dit BSN hoort bij iemand met een andere "
-                           "geboortedatum. Controleer het BSN en de geboortedatum.", "persoon.bsn")]
+        return None, [
+            Fout(
+                "bsn_hoort_bij_ander",
+                "Dit BSN hoort bij iemand met een andere "
+                "geboortedatum. Controleer het BSN en de geboortedatum.",
+                "persoon.bsn",
+            )
+        ]
     return persoon, []
 
 
@@ -268,15 +312,17 @@ class _Plan:
     persoon: Persoon | None = None
 
 
-def beoordeel(m: MeldingIn, afzender: Afzender, vandaag: date,
-              vensters: Vensters = STANDAARD_VENSTERS) -> _Plan:
+def beoordeel(
+    m: MeldingIn, afzender: Afzender, vandaag: date, vensters: Vensters = STANDAARD_VENSTERS
+) -> _Plan:
     """Check the melding against every rule without changing anything; ``vensters`` are the
     date windows from the app's settings, passed in by the channel."""
     contract, fouten = _contract(m, afzender)
     if contract is None:
         return _Plan(None, fouten)
     plan = {"aanmelding": _aanmelding, "afmelding": _afmelding, "wijziging": _wijziging}[m.soort](
-        m, contract, afzender, vandaag, vensters)
+        m, contract, afzender, vandaag, vensters
+    )
     plan.fouten = fouten + plan.fouten
     return plan
 
@@ -288,8 +334,15 @@ def _aanmelding(m, contract, afzender, vandaag, vensters) -> _Plan:
 
     def doe(melding: Melding) -> str:
         try:
-            uitkomst = aanmelden.registreer(h, vandaag=vandaag, bron=afzender.bron, kanaal=afzender.kanaal,
-                                            venster=vensters.aanmelding, melding=melding, gecontroleerd=True)
+            uitkomst = aanmelden.registreer(
+                h,
+                vandaag=vandaag,
+                bron=afzender.bron,
+                kanaal=afzender.kanaal,
+                venster=vensters.aanmelding,
+                melding=melding,
+                gecontroleerd=True,
+            )
         except Afgekeurd as exc:
             raise Afgekeurd(_api_paden(exc.fouten)) from exc
         return uitkomst.deelnames[0].persoon.relatienummer
@@ -303,13 +356,26 @@ def _afmelding(m, contract, afzender, vandaag, vensters) -> _Plan:
         return _Plan(contract, fouten)
     deelname = None
     if persoon is not None:
-        deelname = db.session.scalar(select(Deelname).where(
-            Deelname.persoon_id == persoon.id, Deelname.contract_id == contract.id,
-            Deelname.einddatum.is_(None)))
+        deelname = db.session.scalar(
+            select(Deelname).where(
+                Deelname.persoon_id == persoon.id,
+                Deelname.contract_id == contract.id,
+                Deelname.einddatum.is_(None),
+            )
+        )
     if deelname is None:
-        return _Plan(contract, [Fout("geen_actieve_deelname", "Deze persoon heeft geen lopende deelname "
-                                     f"in contract {contract.nummer}. Controleer het BSN.", "persoon.bsn")],
-                     persoon=persoon)
+        return _Plan(
+            contract,
+            [
+                Fout(
+                    "geen_actieve_deelname",
+                    "Deze persoon heeft geen lopende deelname "
+                    f"in contract {contract.nummer}. Controleer het BSN.",
+                    "persoon.bsn",
+                )
+            ],
+            persoon=persoon,
+        )
     assert persoon is not None  # the deelname was found through the persoon
     reden = m.reden or afmelden.EINDE_COLLECTIVITEIT
     einde = parse_datum(m.einddatum)
@@ -317,8 +383,16 @@ def _afmelding(m, contract, afzender, vandaag, vensters) -> _Plan:
     fouten += _aanleveren_vanaf(contract, einde, "einddatum")
 
     def doe(melding: Melding) -> str:
-        afmelden.afmelden(deelname, einde, reden, vandaag=vandaag, bron=afzender.bron,
-                          kanaal=afzender.kanaal, venster=vensters.afmelding, melding=melding)
+        afmelden.afmelden(
+            deelname,
+            einde,
+            reden,
+            vandaag=vandaag,
+            bron=afzender.bron,
+            kanaal=afzender.kanaal,
+            venster=vensters.afmelding,
+            melding=melding,
+        )
         return persoon.relatienummer
 
     return _Plan(contract, fouten, doe, persoon)
@@ -330,9 +404,17 @@ def _wijziging(m, contract, afzender, vandaag, vensters) -> _Plan:
         return _Plan(contract, fouten)
     deelname = wijzigen.deelname_van(persoon, contract.id) if persoon is not None else None
     if deelname is None:
-        return _Plan(contract, [Fout("deelnemer_onbekend", "Deze persoon is geen deelnemer van contract "
-                                     f"{contract.nummer}. Controleer het BSN.", "persoon.bsn")],
-                     persoon=persoon)
+        return _Plan(
+            contract,
+            [
+                Fout(
+                    "deelnemer_onbekend",
+                    f"Deze persoon is geen deelnemer van contract {contract.nummer}. Controleer het BSN.",
+                    "persoon.bsn",
+                )
+            ],
+            persoon=persoon,
+        )
     fouten = wijzigen.controleer(deelname, m.wijziging, vandaag, vensters)
     for veld in ("ingangsdatum", "einddatum"):
         fouten += _aanleveren_vanaf(contract, parse_datum(m.wijziging.get(veld)), f"wijziging.{veld}")
@@ -345,8 +427,9 @@ def _wijziging(m, contract, afzender, vandaag, vensters) -> _Plan:
     return _Plan(contract, fouten, doe, persoon)
 
 
-def controleer(m: MeldingIn, afzender: Afzender, vandaag: date | None = None,
-               vensters: Vensters = STANDAARD_VENSTERS) -> list[Fout]:
+def controleer(
+    m: MeldingIn, afzender: Afzender, vandaag: date | None = None, vensters: Vensters = STANDAARD_VENSTERS
+) -> list[Fout]:
     """The dry run: every rule the melding breaks, changing nothing. Raises ``NietBevoegd`` as
     ``ontvang`` does (a portal user's contracts give ``afzender_niet_bevoegd`` as a fout instead)."""
     return beoordeel(m, afzender, vandaag or vandaag_nl(), vensters).fouten
@@ -354,9 +437,16 @@ def controleer(m: MeldingIn, afzender: Afzender, vandaag: date | None = None,
 
 # -- apply ----------------------------------------------------------------------------------------
 
-def ontvang(m: MeldingIn, afzender: Afzender, *, vandaag: date | None = None,
-            regelnummer: int | None = None, vooraf: list[Fout] | None = None,
-            vensters: Vensters = STANDAARD_VENSTERS) -> Ontvangst:
+
+def ontvang(
+    m: MeldingIn,
+    afzender: Afzender,
+    *,
+    vandaag: date | None = None,
+    regelnummer: int | None = None,
+    vooraf: list[Fout] | None = None,
+    vensters: Vensters = STANDAARD_VENSTERS,
+) -> Ontvangst:
     """Process the melding once, in the caller's transaction (the caller commits); a re-send
     returns the first result.
 
@@ -372,8 +462,13 @@ def ontvang(m: MeldingIn, afzender: Afzender, *, vandaag: date | None = None,
     for _ in range(5):
         bestaand = zoek(afzender.bron, m.melding_id)
         if bestaand is not None:
-            return Ontvangst(bestaand, bestaand.status, bestaand.antwoord, nieuw=False,
-                             conflict=bestaand.body_hash != vingerafdruk)
+            return Ontvangst(
+                bestaand,
+                bestaand.status,
+                bestaand.antwoord,
+                nieuw=False,
+                conflict=bestaand.body_hash != vingerafdruk,
+            )
         try:
             melding = _verwerk(m, afzender, vandaag, vingerafdruk, regelnummer, vooraf or [], vensters)
         except (IntegrityError, OperationalError):
@@ -383,8 +478,9 @@ def ontvang(m: MeldingIn, afzender: Afzender, *, vandaag: date | None = None,
 
 
 # Built once: every melding asks it, and almost always finds nothing (so no entity to load).
-_BESTAAND = select(Melding.id).where(Melding.bron == bindparam("bron"),
-                                     Melding.extern_id == bindparam("extern_id"))
+_BESTAAND = select(Melding.id).where(
+    Melding.bron == bindparam("bron"), Melding.extern_id == bindparam("extern_id")
+)
 
 
 def zoek(bron: str, melding_id: str) -> Melding | None:
@@ -392,21 +488,40 @@ def zoek(bron: str, melding_id: str) -> Melding | None:
     return db.session.get(Melding, gevonden) if gevonden is not None else None
 
 
-def _verwerk(m: MeldingIn, afzender: Afzender, vandaag: date, vingerafdruk: str,
-             regelnummer: int | None, vooraf: list[Fout], vensters: Vensters) -> Melding:
+def _verwerk(
+    m: MeldingIn,
+    afzender: Afzender,
+    vandaag: date,
+    vingerafdruk: str,
+    regelnummer: int | None,
+    vooraf: list[Fout],
+    vensters: Vensters,
+) -> Melding:
     ontvangen = utcnow()
 
     def nieuwe_melding(**waarden) -> Melding:
-        return Melding(bron=afzender.bron, kanaal=afzender.kanaal, extern_id=m.melding_id,
-                       body_hash=vingerafdruk, soort=m.soort, gegevens=m.als_json(),
-                       upload_id=afzender.upload_id, regelnummer=regelnummer, ontvangen_op=ontvangen,
-                       ontvangen_dag=ontvangen.astimezone(AMSTERDAM).date(), **waarden)
+        return Melding(
+            bron=afzender.bron,
+            kanaal=afzender.kanaal,
+            extern_id=m.melding_id,
+            body_hash=vingerafdruk,
+            soort=m.soort,
+            gegevens=m.als_json(),
+            upload_id=afzender.upload_id,
+            regelnummer=regelnummer,
+            ontvangen_op=ontvangen,
+            ontvangen_dag=ontvangen.astimezone(AMSTERDAM).date(),
+            **waarden,
+        )
 
     def afgekeurd(plan: _Plan | None, fouten: list[Fout]) -> Melding:
         return nieuwe_melding(
-            status="afgekeurd", contract_id=plan.contract.id if plan and plan.contract else None,
+            status="afgekeurd",
+            contract_id=plan.contract.id if plan and plan.contract else None,
             persoon_id=plan.persoon.id if plan and plan.persoon else None,
-            fouten=[asdict(f) for f in fouten], verwerkt_op=utcnow())
+            fouten=[asdict(f) for f in fouten],
+            verwerkt_op=utcnow(),
+        )
 
     # Every rule is checked before the first write, outside the savepoint: on SQLite the write
     # lock (on PostgreSQL the locks of the numbering series) is then held only while the melding
@@ -450,8 +565,9 @@ def antwoord(melding: Melding, relatienummer: str | None = None) -> dict:
         "status": melding.status,
         "ontvangen_op": _iso(melding.ontvangen_op),
         "relatienummer": relatienummer,
-        "fouten": [{"code": f["code"], "melding": f["bericht"], "veld": f.get("veld")}
-                   for f in melding.fouten or []],
+        "fouten": [
+            {"code": f["code"], "melding": f["bericht"], "veld": f.get("veld")} for f in melding.fouten or []
+        ],
     }
 
 
@@ -464,10 +580,18 @@ def _iso(moment: datetime) -> str:
 def _audit(melding: Melding, afzender: Afzender, relatienummer: str | None) -> None:
     actie = "update" if melding.soort != "aanmelding" else "create"
     contract = db.session.get(Contract, melding.contract_id) if melding.contract_id else None
-    audit.record(f"melding_{melding.soort}", actie,
-                 relatienummers=[relatienummer] if relatienummer else [],
-                 contract_nummer=contract.nummer if contract else None,
-                 uitkomst="ok" if melding.status == "verwerkt" else "afgekeurd",
-                 wie=afzender.wie, toegang=afzender.toegang,
-                 details={"kanaal": afzender.kanaal, "bron": afzender.bron, "melding_id": melding.extern_id,
-                          "codes": [f["code"] for f in melding.fouten or []]})
+    audit.record(
+        f"melding_{melding.soort}",
+        actie,
+        relatienummers=[relatienummer] if relatienummer else [],
+        contract_nummer=contract.nummer if contract else None,
+        uitkomst="ok" if melding.status == "verwerkt" else "afgekeurd",
+        wie=afzender.wie,
+        toegang=afzender.toegang,
+        details={
+            "kanaal": afzender.kanaal,
+            "bron": afzender.bron,
+            "melding_id": melding.extern_id,
+            "codes": [f["code"] for f in melding.fouten or []],
+        },
+    )

@@ -19,8 +19,11 @@ def _volgende(naam: str, start) -> int:
     reeks = NummerReeks.__table__
     for _ in range(3):
         genomen = db.session.execute(
-            update(reeks).where(reeks.c.naam == naam).values(volgende=reeks.c.volgende + 1)
-            .returning(reeks.c.volgende)).scalar_one_or_none()
+            update(reeks)
+            .where(reeks.c.naam == naam)
+            .values(volgende=reeks.c.volgende + 1)
+            .returning(reeks.c.volgende)
+        ).scalar_one_or_none()
         if genomen is not None:
             return genomen - 1
         eerste = start()

@@ -27,8 +27,7 @@ class Pagina:
     aantal: int
 
     @classmethod
-    def kies(cls, nummer: int, per_pagina: int, aantal: int,
-             keuzes: tuple[int, ...] = PER_PAGINA) -> Pagina:
+    def kies(cls, nummer: int, per_pagina: int, aantal: int, keuzes: tuple[int, ...] = PER_PAGINA) -> Pagina:
         """The page asked for, within the pages there are (an offset beyond the rows was a 500
         on PostgreSQL); ``per_pagina`` one of ``keuzes``, else the standard."""
         if per_pagina not in keuzes:
@@ -58,8 +57,9 @@ class Resultaat:
 
     @classmethod
     def van(cls, rijen: list, pagina: Pagina, meer: bool = False) -> Resultaat:
-        return cls(rijen=rijen, aantal=pagina.aantal, pagina=pagina.nummer,
-                   per_pagina=pagina.per_pagina, meer=meer)
+        return cls(
+            rijen=rijen, aantal=pagina.aantal, pagina=pagina.nummer, per_pagina=pagina.per_pagina, meer=meer
+        )
 
     @property
     def paginas(self) -> int:

@@ -48,8 +48,7 @@ class Premie:
 
 def netto(bruto: Decimal, korting_percentage: Decimal) -> Decimal:
     """The premium after the collective discount, rounded half up to the cent."""
-    return (bruto * (Decimal(100) - korting_percentage) / Decimal(100)).quantize(
-        CENT, rounding=ROUND_HALF_UP)
+    return (bruto * (Decimal(100) - korting_percentage) / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def aanbod(contract_id: int, jaar: int) -> list[Premie]:
@@ -58,14 +57,16 @@ def aanbod(contract_id: int, jaar: int) -> list[Premie]:
         select(Product, ProductTarief.maandpremie, ContractProduct.korting_percentage)
         .join(ContractProduct, ContractProduct.product_id == Product.id)
         .join(ProductTarief, (ProductTarief.product_id == Product.id) & (ProductTarief.jaar == jaar))
-        .where(ContractProduct.contract_id == contract_id)).all()
+        .where(ContractProduct.contract_id == contract_id)
+    ).all()
     return _op_volgorde(Premie(product, bruto, korting) for product, bruto, korting in rows)
 
 
 def _op_volgorde(premies) -> list[Premie]:
     """The basisverzekering first, then the aanvullende pakketten by groep and premium."""
-    return sorted(premies, key=lambda p: (p.product.soort != "basis", p.product.groep or "~",
-                                          p.bruto, p.product.code))
+    return sorted(
+        premies, key=lambda p: (p.product.soort != "basis", p.product.groep or "~", p.bruto, p.product.code)
+    )
 
 
 def som(premies) -> Decimal:
@@ -81,9 +82,12 @@ def van_polis(polis, jaar: int | None = None) -> list[Premie]:
         select(Product, ProductTarief.maandpremie, ContractProduct.korting_percentage)
         .join(PolisProduct, PolisProduct.product_id == Product.id)
         .join(ProductTarief, (ProductTarief.product_id == Product.id) & (ProductTarief.jaar == jaar))
-        .outerjoin(ContractProduct, (ContractProduct.product_id == Product.id)
-                   & (ContractProduct.contract_id == polis.contract_id))
-        .where(PolisProduct.polis_id == polis.id, PolisProduct.einddatum.is_(None))).all()
+        .outerjoin(
+            ContractProduct,
+            (ContractProduct.product_id == Product.id) & (ContractProduct.contract_id == polis.contract_id),
+        )
+        .where(PolisProduct.polis_id == polis.id, PolisProduct.einddatum.is_(None))
+    ).all()
     # No discount row: the polis is individual (or the contract no longer offers the product).
     return _op_volgorde(Premie(product, bruto, korting or Decimal("0")) for product, bruto, korting in rows)
 
@@ -137,8 +141,16 @@ def bedrag(maandpremie: Decimal, korting_percentage: Decimal, dagen: int, dagen_
     return Bedrag(bruto, bruto - nett, nett)
 
 
-def maandbedrag(*, maandpremie: Decimal, korting_percentage: Decimal, soort: str,
-                geboortedatum: date, maand: date, van: date, tm: date) -> Bedrag:
+def maandbedrag(
+    *,
+    maandpremie: Decimal,
+    korting_percentage: Decimal,
+    soort: str,
+    geboortedatum: date,
+    maand: date,
+    van: date,
+    tm: date,
+) -> Bedrag:
     """What one product costs for the days ``van``..``tm`` (inclusive) of ``maand``."""
     dagen_in_maand = calendar.monthrange(maand.year, maand.month)[1]
     if premievrij(soort, geboortedatum, maand):

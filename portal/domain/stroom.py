@@ -29,8 +29,20 @@ from portal.domain.pagina import PER_PAGINA, STANDAARD_PER_PAGINA, Pagina, Resul
 from portal.extensions import db
 from portal.models import Contract, Deelname, Persoon
 
-MAAND_AFKORTINGEN = ["jan.", "feb.", "mrt.", "apr.", "mei", "jun.",
-                     "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
+MAAND_AFKORTINGEN = [
+    "jan.",
+    "feb.",
+    "mrt.",
+    "apr.",
+    "mei",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "okt.",
+    "nov.",
+    "dec.",
+]
 SORTERINGEN = zoeken.SORTERINGEN
 IN, UIT, IN_EN_UIT = "In", "Uit", "In en uit"
 
@@ -41,6 +53,7 @@ _NOOIT = date(9999, 12, 31)
 
 
 # -- months ---------------------------------------------------------------------------------
+
 
 def maand_label(dag: date) -> str:
     """'dec. 2018', as the manual's Contract gebruik table writes a month."""
@@ -81,8 +94,9 @@ class Periode:
         """'2018 - januari t/m december' or 'november 2025 t/m februari 2026'."""
         if self.van.year == self.tot.year:
             return f"{self.van.year} - {MAANDEN[self.van.month - 1]} t/m {MAANDEN[self.tot.month - 1]}"
-        return (f"{MAANDEN[self.van.month - 1]} {self.van.year} t/m "
-                f"{MAANDEN[self.tot.month - 1]} {self.tot.year}")
+        return (
+            f"{MAANDEN[self.van.month - 1]} {self.van.year} t/m {MAANDEN[self.tot.month - 1]} {self.tot.year}"
+        )
 
 
 class maand_van(FunctionElement):  # reads as a SQL function
@@ -105,6 +119,7 @@ def _maand_van_postgresql(element, compiler, **kw) -> str:
 
 # -- Contract gebruik -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Maandcijfers:
     maand: date  # its first day
@@ -122,8 +137,12 @@ class Maandcijfers:
 
 
 def _tel(contract_id: int, *voorwaarden):
-    return select(func.count()).select_from(_d).where(
-        _d.c.contract_id == contract_id, *voorwaarden).scalar_subquery()
+    return (
+        select(func.count())
+        .select_from(_d)
+        .where(_d.c.contract_id == contract_id, *voorwaarden)
+        .scalar_subquery()
+    )
 
 
 def aantal_op(contract_id: int, dag: date) -> int:
@@ -132,15 +151,15 @@ def aantal_op(contract_id: int, dag: date) -> int:
     Started on or before the day, less those ended before it (which all started before it):
     two index range counts instead of testing every deelname of the contract.
     """
-    return db.session.execute(select(
-        _tel(contract_id, _d.c.ingangsdatum <= dag) - _tel(contract_id, _d.c.einddatum < dag))
+    return db.session.execute(
+        select(_tel(contract_id, _d.c.ingangsdatum <= dag) - _tel(contract_id, _d.c.einddatum < dag))
     ).scalar_one()
 
 
 def _aantal_voor(contract_id: int, dag: date) -> int:
     """Deelnemers at the end of the day before ``dag``: started before it, not ended before it."""
-    return db.session.execute(select(
-        _tel(contract_id, _d.c.ingangsdatum < dag) - _tel(contract_id, _d.c.einddatum < dag))
+    return db.session.execute(
+        select(_tel(contract_id, _d.c.ingangsdatum < dag) - _tel(contract_id, _d.c.einddatum < dag))
     ).scalar_one()
 
 
@@ -154,20 +173,26 @@ def gebruik(contract_id: int, periode: Periode) -> list[Maandcijfers]:
     """
     begin = _aantal_voor(contract_id, periode.van)
     in_contract = _d.c.contract_id == contract_id
-    starts = (select(_d.c.ingangsdatum.label("dag"), func.count().label("instroom"),
-                     literal(0).label("uitstroom"))
-              .where(in_contract, _d.c.ingangsdatum.between(periode.van, periode.tot))
-              .group_by(_d.c.ingangsdatum))
-    ends = (select(_d.c.einddatum.label("dag"), literal(0).label("instroom"),
-                   func.count().label("uitstroom"))
-            .where(in_contract, _d.c.einddatum.between(periode.van, periode.tot))
-            .group_by(_d.c.einddatum))
+    starts = (
+        select(_d.c.ingangsdatum.label("dag"), func.count().label("instroom"), literal(0).label("uitstroom"))
+        .where(in_contract, _d.c.ingangsdatum.between(periode.van, periode.tot))
+        .group_by(_d.c.ingangsdatum)
+    )
+    ends = (
+        select(_d.c.einddatum.label("dag"), literal(0).label("instroom"), func.count().label("uitstroom"))
+        .where(in_contract, _d.c.einddatum.between(periode.van, periode.tot))
+        .group_by(_d.c.einddatum)
+    )
     per_dag = union_all(starts, ends).subquery()
     maand = maand_van(per_dag.c.dag)
     instroom, uitstroom = func.sum(per_dag.c.instroom), func.sum(per_dag.c.uitstroom)
     stand = literal(begin) + func.sum(instroom - uitstroom).over(order_by=maand)
-    rijen = {m: (int(i), int(u), int(s)) for m, i, u, s in db.session.execute(
-        select(maand, instroom, uitstroom, stand).group_by(maand).order_by(maand))}
+    rijen = {
+        m: (int(i), int(u), int(s))
+        for m, i, u, s in db.session.execute(
+            select(maand, instroom, uitstroom, stand).group_by(maand).order_by(maand)
+        )
+    }
     cijfers, aantal = [], begin
     for start in periode.maandstarts():
         instroom_m, uitstroom_m, aantal = rijen.get(start.strftime("%Y-%m"), (0, 0, aantal))
@@ -176,6 +201,7 @@ def gebruik(contract_id: int, periode: Periode) -> list[Maandcijfers]:
 
 
 # -- the in- en uitstroomlijst --------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Lijstopdracht:
@@ -227,17 +253,27 @@ def _volgorde(sorteer: str) -> tuple[list, bool]:
         # The order of the index (contract, name, einddatum): "Toon alle deelnemers" reads
         # its first page without sorting the contract.
         return [_d.c.zoek_achternaam, _d.c.einddatum, _d.c.id], False
-    kolom = {"geboortedatum": _p.c.geboortedatum, "ingangsdatum": _d.c.ingangsdatum,
-             "einddatum": _d.c.einddatum}[sorteer.lstrip("-")]
+    kolom = {
+        "geboortedatum": _p.c.geboortedatum,
+        "ingangsdatum": _d.c.ingangsdatum,
+        "einddatum": _d.c.einddatum,
+    }[sorteer.lstrip("-")]
     richting = kolom.desc() if sorteer.startswith("-") else kolom.asc()
     return [richting.nulls_last(), _d.c.zoek_achternaam, _d.c.id], kolom is _p.c.geboortedatum
 
 
 def _kolommen():
     """The list's columns, in the download's order."""
-    return (select(_c.c.nummer, zoeken.NAAM, _p.c.bsn, _p.c.relatienummer, _p.c.geboortedatum,
-                   _d.c.ingangsdatum, _d.c.einddatum, _d.c.reden_einde)
-            .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id)))
+    return select(
+        _c.c.nummer,
+        zoeken.NAAM,
+        _p.c.bsn,
+        _p.c.relatienummer,
+        _p.c.geboortedatum,
+        _d.c.ingangsdatum,
+        _d.c.einddatum,
+        _d.c.reden_einde,
+    ).select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
 
 
 def _als_rijen(rows, periode: Periode) -> Iterator[Rij]:
@@ -245,8 +281,17 @@ def _als_rijen(rows, periode: Periode) -> Iterator[Rij]:
     tens of thousands of them."""
     reden = REDENEN.get
     for contract, naam, bsn, relatienummer, geboren, ingangsdatum, einddatum, reden_einde in rows:
-        yield Rij(contract, naam, bsn, relatienummer, geboren, ingangsdatum, einddatum,
-                  beweging(ingangsdatum, einddatum, periode), reden(reden_einde or "", ""))
+        yield Rij(
+            contract,
+            naam,
+            bsn,
+            relatienummer,
+            geboren,
+            ingangsdatum,
+            einddatum,
+            beweging(ingangsdatum, einddatum, periode),
+            reden(reden_einde or "", ""),
+        )
 
 
 def lijst(opdracht: Lijstopdracht) -> Resultaat:
@@ -263,10 +308,17 @@ def lijst(opdracht: Lijstopdracht) -> Resultaat:
         volgorde, met_persoon = _volgorde(opdracht.sorteer)
         bron = _d.join(_p, _p.c.id == _d.c.persoon_id) if met_persoon else _d
         ids = db.session.scalars(
-            select(_d.c.id).select_from(bron).where(*voorwaarden).order_by(*volgorde)
-            .limit(pagina.per_pagina).offset(pagina.vanaf)).all()
-        per_id = {row[-1]: row[:-1] for row in db.session.execute(
-            _kolommen().add_columns(_d.c.id).where(_d.c.id.in_(ids)))}
+            select(_d.c.id)
+            .select_from(bron)
+            .where(*voorwaarden)
+            .order_by(*volgorde)
+            .limit(pagina.per_pagina)
+            .offset(pagina.vanaf)
+        ).all()
+        per_id = {
+            row[-1]: row[:-1]
+            for row in db.session.execute(_kolommen().add_columns(_d.c.id).where(_d.c.id.in_(ids)))
+        }
         rijen = list(_als_rijen((per_id[i] for i in ids), opdracht.periode))
     return Resultaat.van(rijen, pagina)
 
@@ -275,5 +327,6 @@ def export_rijen(opdracht: Lijstopdracht, batch: int = 5000) -> Iterator[Rij]:
     """Every deelname of the list in its order, streamed in the download's columns."""
     volgorde, _ = _volgorde(opdracht.sorteer)
     stmt = _kolommen().where(*_voorwaarden(opdracht)).order_by(*volgorde)
-    yield from _als_rijen(db.session.execute(stmt.execution_options(yield_per=batch)).tuples(),
-                          opdracht.periode)
+    yield from _als_rijen(
+        db.session.execute(stmt.execution_options(yield_per=batch)).tuples(), opdracht.periode
+    )

@@ -33,17 +33,26 @@ class Wijziging:
 def deelname_van(persoon: Persoon, contract_id: int) -> Deelname | None:
     """The deelname a wijziging is about: the open one, else the one that began last."""
     return db.session.scalars(
-        select(Deelname).where(Deelname.persoon_id == persoon.id, Deelname.contract_id == contract_id)
-        .order_by(Deelname.einddatum.is_not(None), Deelname.ingangsdatum.desc())).first()
+        select(Deelname)
+        .where(Deelname.persoon_id == persoon.id, Deelname.contract_id == contract_id)
+        .order_by(Deelname.einddatum.is_not(None), Deelname.ingangsdatum.desc())
+    ).first()
 
 
-def controleer(deelname: Deelname, nieuw: dict[str, str], vandaag: date,
-               vensters: Vensters = STANDAARD_VENSTERS) -> list[Fout]:
+def controleer(
+    deelname: Deelname, nieuw: dict[str, str], vandaag: date, vensters: Vensters = STANDAARD_VENSTERS
+) -> list[Fout]:
     """Every rule the new values break; ``nieuw`` holds the fields to change as sent (strings)."""
     nieuw = {k: v for k, v in nieuw.items() if k in WIJZIGBAAR and v}
     if not nieuw:
-        return [Fout("wijziging_leeg", "Geef in de wijziging minstens één nieuwe waarde op: bsn, "
-                     "geboortedatum, ingangsdatum of einddatum.", "wijziging")]
+        return [
+            Fout(
+                "wijziging_leeg",
+                "Geef in de wijziging minstens één nieuwe waarde op: bsn, "
+                "geboortedatum, ingangsdatum of einddatum.",
+                "wijziging",
+            )
+        ]
     fouten: list[Fout] = []
     if "bsn" in nieuw:
         fouten += _controleer_bsn(deelname.persoon, nieuw["bsn"])
@@ -68,78 +77,141 @@ def _controleer_bsn(persoon: Persoon, bsn: str) -> list[Fout]:
         return fouten
     ander = db.session.scalar(select(Persoon.id).where(Persoon.bsn == bsn, Persoon.id != persoon.id))
     if ander is not None:
-        return [Fout("bsn_hoort_bij_ander", "Het nieuwe BSN hoort bij een andere persoon. Controleer "
-                     "het BSN.", "wijziging.bsn")]
+        return [
+            Fout(
+                "bsn_hoort_bij_ander",
+                "Het nieuwe BSN hoort bij een andere persoon. Controleer het BSN.",
+                "wijziging.bsn",
+            )
+        ]
     return []
 
 
 def _controleer_geboortedatum(waarde: str, ingang: date, vandaag: date) -> list[Fout]:
     geboren = parse_datum(waarde)
     if geboren is None or geboren < aanmelden.VROEGSTE_GEBOORTEDATUM:
-        return [Fout("datum_ongeldig", "Vul de nieuwe geboortedatum in als een bestaande datum, "
-                     "bijvoorbeeld 1967-02-14.", "wijziging.geboortedatum")]
+        return [
+            Fout(
+                "datum_ongeldig",
+                "Vul de nieuwe geboortedatum in als een bestaande datum, bijvoorbeeld 1967-02-14.",
+                "wijziging.geboortedatum",
+            )
+        ]
     if geboren > vandaag:
-        return [Fout("geboortedatum_in_toekomst", "De geboortedatum kan niet na vandaag liggen.",
-                     "wijziging.geboortedatum")]
+        return [
+            Fout(
+                "geboortedatum_in_toekomst",
+                "De geboortedatum kan niet na vandaag liggen.",
+                "wijziging.geboortedatum",
+            )
+        ]
     if geboren > ingang:
-        return [Fout("ingangsdatum_voor_geboorte", f"De deelname begint op {dd_mm_jjjj(ingang)}, vóór "
-                     "deze geboortedatum. Wijzig ook de ingangsdatum.", "wijziging.geboortedatum")]
+        return [
+            Fout(
+                "ingangsdatum_voor_geboorte",
+                f"De deelname begint op {dd_mm_jjjj(ingang)}, vóór "
+                "deze geboortedatum. Wijzig ook de ingangsdatum.",
+                "wijziging.geboortedatum",
+            )
+        ]
     return []
 
 
 def _controleer_ingangsdatum(deelname: Deelname, waarde: str, vandaag: date, venster: Venster) -> list[Fout]:
-    fouten = [Fout(f.code, f.bericht, "wijziging.ingangsdatum")
-              for f in aanmelden.controleer_ingangsdatum(waarde, deelname.contract, vandaag, venster)]
+    fouten = [
+        Fout(f.code, f.bericht, "wijziging.ingangsdatum")
+        for f in aanmelden.controleer_ingangsdatum(waarde, deelname.contract, vandaag, venster)
+    ]
     if fouten:
         return fouten
     begin = parse_datum(waarde)
     assert begin is not None  # controleer_ingangsdatum refuses anything but a date
     if deelname.einddatum is not None and begin > deelname.einddatum:
-        return [Fout("einddatum_voor_ingangsdatum", f"De deelname eindigt op "
-                     f"{dd_mm_jjjj(deelname.einddatum)}; de ingangsdatum kan niet later liggen.",
-                     "wijziging.ingangsdatum")]
+        return [
+            Fout(
+                "einddatum_voor_ingangsdatum",
+                f"De deelname eindigt op "
+                f"{dd_mm_jjjj(deelname.einddatum)}; de ingangsdatum kan niet later liggen.",
+                "wijziging.ingangsdatum",
+            )
+        ]
     hoofd = deelname.hoofd_deelname
     if hoofd is not None and begin < hoofd.ingangsdatum:
-        return [Fout("ingangsdatum_voor_hoofd", f"De deelname van de hoofdverzekerde begint op "
-                     f"{dd_mm_jjjj(hoofd.ingangsdatum)}. Kies die datum of later.",
-                     "wijziging.ingangsdatum")]
-    eerder_lid = db.session.scalar(select(Deelname.ingangsdatum).where(
-        Deelname.hoofd_deelname_id == deelname.id, Deelname.ingangsdatum < begin).limit(1))
+        return [
+            Fout(
+                "ingangsdatum_voor_hoofd",
+                f"De deelname van de hoofdverzekerde begint op "
+                f"{dd_mm_jjjj(hoofd.ingangsdatum)}. Kies die datum of later.",
+                "wijziging.ingangsdatum",
+            )
+        ]
+    eerder_lid = db.session.scalar(
+        select(Deelname.ingangsdatum)
+        .where(Deelname.hoofd_deelname_id == deelname.id, Deelname.ingangsdatum < begin)
+        .limit(1)
+    )
     if eerder_lid is not None:
-        return [Fout("ingangsdatum_na_gezinslid", f"Een gezinslid is al deelnemer vanaf "
-                     f"{dd_mm_jjjj(eerder_lid)}. Kies een ingangsdatum op of vóór die datum.",
-                     "wijziging.ingangsdatum")]
+        return [
+            Fout(
+                "ingangsdatum_na_gezinslid",
+                f"Een gezinslid is al deelnemer vanaf "
+                f"{dd_mm_jjjj(eerder_lid)}. Kies een ingangsdatum op of vóór die datum.",
+                "wijziging.ingangsdatum",
+            )
+        ]
     return _overlap(deelname, begin, deelname.einddatum, "wijziging.ingangsdatum")
 
 
-def _controleer_einddatum(deelname: Deelname, waarde: str, ingang: date, vandaag: date,
-                         venster: Venster) -> list[Fout]:
+def _controleer_einddatum(
+    deelname: Deelname, waarde: str, ingang: date, vandaag: date, venster: Venster
+) -> list[Fout]:
     if deelname.einddatum is None:
-        return [Fout("geen_beeindigde_deelname", "Deze deelname loopt nog. Stuur een afmelding om een "
-                     "einddatum vast te leggen.", "wijziging.einddatum")]
+        return [
+            Fout(
+                "geen_beeindigde_deelname",
+                "Deze deelname loopt nog. Stuur een afmelding om een einddatum vast te leggen.",
+                "wijziging.einddatum",
+            )
+        ]
     einde = parse_datum(waarde)
-    fouten = afmelden.controleer_einddatum(ingang, einde, deelname.reden_einde, vandaag, venster,
-                                           veld="wijziging.einddatum")
+    fouten = afmelden.controleer_einddatum(
+        ingang, einde, deelname.reden_einde, vandaag, venster, veld="wijziging.einddatum"
+    )
     return fouten or _overlap(deelname, ingang, einde, "wijziging.einddatum")
 
 
 def _overlap(deelname: Deelname, begin: date, einde: date | None, veld: str) -> list[Fout]:
     """Another deelname of the same person in the contract may not share a day with this one."""
     andere = select(Deelname).where(
-        Deelname.persoon_id == deelname.persoon_id, Deelname.contract_id == deelname.contract_id,
-        Deelname.id != deelname.id, (Deelname.einddatum.is_(None)) | (Deelname.einddatum >= begin))
+        Deelname.persoon_id == deelname.persoon_id,
+        Deelname.contract_id == deelname.contract_id,
+        Deelname.id != deelname.id,
+        (Deelname.einddatum.is_(None)) | (Deelname.einddatum >= begin),
+    )
     if einde is not None:
         andere = andere.where(Deelname.ingangsdatum <= einde)
     botsing = db.session.scalars(andere.limit(1)).first()
     if botsing is None:
         return []
     tot = f" tot en met {dd_mm_jjjj(botsing.einddatum)}" if botsing.einddatum else ""
-    return [Fout("deelname_overlapt", f"Er is al een deelname vanaf {dd_mm_jjjj(botsing.ingangsdatum)}"
-                 f"{tot}; de perioden mogen niet overlappen.", veld)]
+    return [
+        Fout(
+            "deelname_overlapt",
+            f"Er is al een deelname vanaf {dd_mm_jjjj(botsing.ingangsdatum)}"
+            f"{tot}; de perioden mogen niet overlappen.",
+            veld,
+        )
+    ]
 
 
-def wijzig(deelname: Deelname, nieuw: dict[str, str], *, vandaag: date, melding: Melding,
-           vensters: Vensters = STANDAARD_VENSTERS) -> Wijziging:
+def wijzig(
+    deelname: Deelname,
+    nieuw: dict[str, str],
+    *,
+    vandaag: date,
+    melding: Melding,
+    vensters: Vensters = STANDAARD_VENSTERS,
+) -> Wijziging:
     """Apply the wijziging or raise ``Afgekeurd`` (nothing changed). The caller commits."""
     fouten = controleer(deelname, nieuw, vandaag, vensters)
     if fouten:

@@ -21,8 +21,15 @@ from portal.extensions import db
 from portal.models import Contract, Deelname, Persoon
 
 # "naam" and each date column, ascending or (with "-") descending.
-SORTERINGEN = ("naam", "geboortedatum", "-geboortedatum", "ingangsdatum", "-ingangsdatum",
-               "einddatum", "-einddatum")
+SORTERINGEN = (
+    "naam",
+    "geboortedatum",
+    "-geboortedatum",
+    "ingangsdatum",
+    "-ingangsdatum",
+    "einddatum",
+    "-einddatum",
+)
 # Above U+FFFF nothing a search key holds: "<key>\uffff" bounds every name that starts with it.
 _BOVENGRENS = "\uffff"
 _NOOIT = date(9999, 12, 31)
@@ -34,8 +41,9 @@ _p = Persoon.__table__
 _c = Contract.__table__
 # 'A.J. van der Berg' in SQL, for lists of thousands of rows (Persoon.volledige_naam per object
 # would cost an ORM load each).
-NAAM = func.trim(func.coalesce(_p.c.voorletters, "") + " "
-                 + func.coalesce(_p.c.voorvoegsel + " ", "") + _p.c.achternaam)
+NAAM = func.trim(
+    func.coalesce(_p.c.voorletters, "") + " " + func.coalesce(_p.c.voorvoegsel + " ", "") + _p.c.achternaam
+)
 
 
 @dataclass(frozen=True)
@@ -63,14 +71,25 @@ class Zoekopdracht:
 
 def _kolommen() -> Select:
     return select(
-        _c.c.nummer.label("contract"), _p.c.relatienummer, _p.c.voorletters, _p.c.voorvoegsel,
-        _p.c.achternaam, _p.c.bsn, _p.c.geboortedatum, _p.c.geslacht, _d.c.ingangsdatum,
-        _d.c.einddatum, _d.c.rol,
+        _c.c.nummer.label("contract"),
+        _p.c.relatienummer,
+        _p.c.voorletters,
+        _p.c.voorvoegsel,
+        _p.c.achternaam,
+        _p.c.bsn,
+        _p.c.geboortedatum,
+        _p.c.geslacht,
+        _d.c.ingangsdatum,
+        _d.c.einddatum,
+        _d.c.rol,
     ).select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
 
 
-Rij = namedtuple("Rij", "contract relatienummer voorletters voorvoegsel achternaam bsn geboortedatum "
-                        "geslacht ingangsdatum einddatum rol")
+Rij = namedtuple(
+    "Rij",
+    "contract relatienummer voorletters voorvoegsel achternaam bsn geboortedatum "
+    "geslacht ingangsdatum einddatum rol",
+)
 
 
 def _naamsoort(achternaam: str) -> str:
@@ -107,11 +126,15 @@ def _contractsoort(aantal: int) -> str:
 
 
 def _vorm(opdracht: Zoekopdracht) -> _Vorm:
-    return _Vorm(contracten=_contractsoort(len(opdracht.contract_ids)), exact=opdracht.exact,
-                 naam=_naamsoort(opdracht.achternaam), bsn=bool(opdracht.bsn),
-                 relatienummer=bool(opdracht.relatienummer),
-                 geboortedatum=opdracht.geboortedatum is not None,
-                 sorteer=opdracht.sorteer if opdracht.sorteer in SORTERINGEN else "naam")
+    return _Vorm(
+        contracten=_contractsoort(len(opdracht.contract_ids)),
+        exact=opdracht.exact,
+        naam=_naamsoort(opdracht.achternaam),
+        bsn=bool(opdracht.bsn),
+        relatienummer=bool(opdracht.relatienummer),
+        geboortedatum=opdracht.geboortedatum is not None,
+        sorteer=opdracht.sorteer if opdracht.sorteer in SORTERINGEN else "naam",
+    )
 
 
 def _waarden(opdracht: Zoekopdracht, vandaag: date) -> dict | None:
@@ -154,11 +177,14 @@ def _voorwaarden(vorm: _Vorm) -> tuple[list, bool]:
     if not vorm.exact:
         # Not "einddatum IS NULL OR ...": an OR makes SQLite merge two index scans and sort
         # everything, where this filter is checked while walking the name index in order.
-        terms.append(func.coalesce(_d.c.einddatum, bindparam("nooit", type_=Date))
-                     >= bindparam("vandaag", type_=Date))
+        terms.append(
+            func.coalesce(_d.c.einddatum, bindparam("nooit", type_=Date)) >= bindparam("vandaag", type_=Date)
+        )
     if vorm.naam:
-        terms += [vorm.naamkolom >= bindparam("van", type_=String),
-                  vorm.naamkolom < bindparam("tot", type_=String)]
+        terms += [
+            vorm.naamkolom >= bindparam("van", type_=String),
+            vorm.naamkolom < bindparam("tot", type_=String),
+        ]
     for veld in ("bsn", "relatienummer", "geboortedatum"):
         if getattr(vorm, veld):
             terms.append(_p.c[veld] == bindparam(veld, type_=_p.c[veld].type))
@@ -172,8 +198,11 @@ def _volgorde(vorm: _Vorm) -> list:
         # the row id: within one contract both orders are the index order, so a page is read
         # without sorting, in one contract or in all.
         return [naam, _d.c.contract_id, _d.c.einddatum, _d.c.id]
-    kolom = {"geboortedatum": _p.c.geboortedatum, "ingangsdatum": _d.c.ingangsdatum,
-             "einddatum": _d.c.einddatum}[vorm.sorteer.lstrip("-")]
+    kolom = {
+        "geboortedatum": _p.c.geboortedatum,
+        "ingangsdatum": _d.c.ingangsdatum,
+        "einddatum": _d.c.einddatum,
+    }[vorm.sorteer.lstrip("-")]
     richting = kolom.desc() if vorm.sorteer.startswith("-") else kolom.asc()
     return [richting.nulls_last(), naam, _d.c.id]
 
@@ -188,8 +217,13 @@ def _statements(vorm: _Vorm) -> tuple[Select, Select]:
         telling = select(func.count()).select_from(binnen.subquery())
     else:
         telling = select(func.count()).select_from(bron).where(*terms)
-    pagina = (_kolommen().where(*terms).order_by(*_volgorde(vorm))
-              .limit(bindparam("limiet", type_=Integer)).offset(bindparam("vanaf", type_=Integer)))
+    pagina = (
+        _kolommen()
+        .where(*terms)
+        .order_by(*_volgorde(vorm))
+        .limit(bindparam("limiet", type_=Integer))
+        .offset(bindparam("vanaf", type_=Integer))
+    )
     return telling, pagina
 
 
@@ -207,8 +241,9 @@ def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
     aantal = db.session.execute(telling, waarden).scalar_one()
     begrensd = vorm.heeft_criteria
     meer = begrensd and aantal > MAX_TELLING
-    pagina = Pagina.kies(opdracht.pagina, opdracht.per_pagina,
-                         min(aantal, MAX_TELLING) if begrensd else aantal)
+    pagina = Pagina.kies(
+        opdracht.pagina, opdracht.per_pagina, min(aantal, MAX_TELLING) if begrensd else aantal
+    )
     rijen = []
     if pagina.aantal:
         waarden.update(limiet=pagina.per_pagina, vanaf=pagina.vanaf)
@@ -238,10 +273,21 @@ def export_rijen(contract_ids, vandaag: date, batch: int = 5000) -> Iterator[tup
 @lru_cache(maxsize=64)
 def _export(vorm: _Vorm) -> Select:
     terms, _ = _voorwaarden(vorm)
-    return (select(_c.c.nummer, NAAM, _p.c.bsn, _p.c.relatienummer, _p.c.geboortedatum, _p.c.geslacht,
-                   _d.c.ingangsdatum, _d.c.einddatum)
-            .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
-            .where(*terms).order_by(*_volgorde(vorm)))
+    return (
+        select(
+            _c.c.nummer,
+            NAAM,
+            _p.c.bsn,
+            _p.c.relatienummer,
+            _p.c.geboortedatum,
+            _p.c.geslacht,
+            _d.c.ingangsdatum,
+            _d.c.einddatum,
+        )
+        .select_from(_d.join(_p, _p.c.id == _d.c.persoon_id).join(_c, _c.c.id == _d.c.contract_id))
+        .where(*terms)
+        .order_by(*_volgorde(vorm))
+    )
 
 
 def rij(deelname_id: int):

@@ -48,8 +48,12 @@ class LijstForm(Form):
     and the list as query parameters for the links under it."""
 
     pagina = HiddenField(default="1")
-    per_pagina = SelectField("Resultaten per pagina", choices=choices((str(n), str(n)) for n in PER_PAGINA),
-                             default=str(STANDAARD_PER_PAGINA), validate_choice=False)
+    per_pagina = SelectField(
+        "Resultaten per pagina",
+        choices=choices((str(n), str(n)) for n in PER_PAGINA),
+        default=str(STANDAARD_PER_PAGINA),
+        validate_choice=False,
+    )
     # Values a URL leaves out: what the list shows without them.
     STANDAARD = {"sorteer": "naam", "per_pagina": str(STANDAARD_PER_PAGINA), "pagina": "1"}
 

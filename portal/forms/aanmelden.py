@@ -24,8 +24,15 @@ class PersoonVelden(Form):
     geboortedatum = StringField("Geboortedatum", filters=[strip])
     nationaliteit = StringField("Nationaliteit", filters=[strip], default="Nederlandse")
 
-    PERSOON = ("bsn", "voorletters", "voorvoegsel", "achternaam", "geslacht", "geboortedatum",
-               "nationaliteit")
+    PERSOON = (
+        "bsn",
+        "voorletters",
+        "voorvoegsel",
+        "achternaam",
+        "geslacht",
+        "geboortedatum",
+        "nationaliteit",
+    )
 
     def gegevens(self, rol: str, producten=()) -> regels.PersoonGegevens:
         data = {naam: self[naam].data or "" for naam in self.PERSOON}
@@ -44,8 +51,7 @@ class ClientForm(FlaskForm, PersoonVelden):
     telefoon = StringField("Telefoonnummer", filters=[strip])
     ingangsdatum = StringField("Ingangsdatum", filters=[strip])
 
-    ADRES = ("straat", "huisnummer", "huisnummer_toevoeging", "postcode", "woonplaats", "email",
-             "telefoon")
+    ADRES = ("straat", "huisnummer", "huisnummer_toevoeging", "postcode", "woonplaats", "email", "telefoon")
 
     def gegevens(self, rol: str = regels.HOOFD, producten=()) -> regels.PersoonGegevens:
         persoon = super().gegevens(rol, producten)
@@ -55,8 +61,11 @@ class ClientForm(FlaskForm, PersoonVelden):
 
 
 class GezinslidVelden(PersoonVelden):
-    rol = SelectField("Gezinslid", choices=choices([(regels.PARTNER, "Partner"), (regels.KIND, "Kind")]),
-                      validate_choice=False)
+    rol = SelectField(
+        "Gezinslid",
+        choices=choices([(regels.PARTNER, "Partner"), (regels.KIND, "Kind")]),
+        validate_choice=False,
+    )
 
 
 class GezinsledenForm(FlaskForm):
@@ -83,18 +92,20 @@ class BetalingForm(FlaskForm):
 
     def vul_wijzen(self, contract) -> None:
         self.wijze.choices = choices(
-            (w, regels.BETALINGSWIJZEN.get(w, w)) for w in contract.betalingswijzen.split(","))
+            (w, regels.BETALINGSWIJZEN.get(w, w)) for w in contract.betalingswijzen.split(",")
+        )
 
     def gegevens(self) -> regels.Betaling:
-        return regels.Betaling.uit({"wijze": self.wijze.data, "iban": self.iban.data,
-                                    "rekeninghouder": self.rekeninghouder.data})
+        return regels.Betaling.uit(
+            {"wijze": self.wijze.data, "iban": self.iban.data, "rekeninghouder": self.rekeninghouder.data}
+        )
 
 
 def veld_in(form, pad: str, voorvoegsel: str = ""):
     """The field at a domain path within ``form`` (``hoofd.bsn`` -> form.bsn with voorvoegsel
     'hoofd.'; ``leden.1.bsn`` -> form.leden[1].bsn)."""
     if voorvoegsel and pad.startswith(voorvoegsel):
-        pad = pad[len(voorvoegsel):]
+        pad = pad[len(voorvoegsel) :]
     doel = form
     for deel in pad.split("."):
         if isinstance(doel, FieldList):

@@ -44,18 +44,34 @@ class AanvraagForm(FlaskForm):
     """'MijnZZ Zakelijk account aanvragen', after an eHerkenning login without account."""
 
     organisatie = StringField(
-        "Naam van uw organisatie", filters=[strip],
-        validators=[DataRequired(message="Vul de naam van uw organisatie in."),
-                    Length(max=200, message="De naam is te lang (maximaal 200 tekens).")])
-    naam = StringField("Uw naam", filters=[strip],
-                       validators=[DataRequired(message="Vul uw naam in."),
-                                   Length(max=200, message="Uw naam is te lang (maximaal 200 tekens).")])
-    email = StringField("Uw e-mailadres", filters=[strip],
-                        validators=[DataRequired(message="Vul uw e-mailadres in."), Length(max=200),
-                                    Regexp(E_MAIL, message=E_MAIL_FOUT)])
+        "Naam van uw organisatie",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Vul de naam van uw organisatie in."),
+            Length(max=200, message="De naam is te lang (maximaal 200 tekens)."),
+        ],
+    )
+    naam = StringField(
+        "Uw naam",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Vul uw naam in."),
+            Length(max=200, message="Uw naam is te lang (maximaal 200 tekens)."),
+        ],
+    )
+    email = StringField(
+        "Uw e-mailadres",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Vul uw e-mailadres in."),
+            Length(max=200),
+            Regexp(E_MAIL, message=E_MAIL_FOUT),
+        ],
+    )
     rollen = MultiCheckboxField("Gewenste rollen", choices=choices(_ROL_KEUZES), validate_choice=False)
-    contracten = StringField("Gewenste contracten", filters=[strip],
-                             validators=[Length(max=500, message="Maximaal 500 tekens.")])
+    contracten = StringField(
+        "Gewenste contracten", filters=[strip], validators=[Length(max=500, message="Maximaal 500 tekens.")]
+    )
 
     def validate_rollen(self, field) -> None:
         field.data = [r for r in field.data or [] if r in set(Rol)]

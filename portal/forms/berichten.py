@@ -20,5 +20,9 @@ class BerichtenFilter(LijstForm):
             self.categorie.data = ""
 
     def parameters(self) -> dict:
-        return {"contract": self.contract.data, "categorie": self.categorie.data,
-                "pagina": self.pagina.data, "per_pagina": str(self.per_pagina_getal)}
+        return {
+            "contract": self.contract.data,
+            "categorie": self.categorie.data,
+            "pagina": self.pagina.data,
+            "per_pagina": str(self.per_pagina_getal),
+        }

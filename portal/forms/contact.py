@@ -14,16 +14,21 @@ class ContactForm(FlaskForm):
 
     onderwerp = StringField(
         "Onderwerp",
-        validators=[DataRequired(message="Vul een onderwerp in."),
-                    Length(max=200, message="Het onderwerp is te lang (maximaal 200 tekens).")],
+        validators=[
+            DataRequired(message="Vul een onderwerp in."),
+            Length(max=200, message="Het onderwerp is te lang (maximaal 200 tekens)."),
+        ],
     )
     vraag = TextAreaField(
         "Uw vraag",
-        validators=[DataRequired(message="Vul uw vraag in."),
-                    Length(max=5000, message="Uw vraag is te lang (maximaal 5000 tekens).")],
+        validators=[
+            DataRequired(message="Vul uw vraag in."),
+            Length(max=5000, message="Uw vraag is te lang (maximaal 5000 tekens)."),
+        ],
     )
-    pagina = HiddenField(validators=[Optional(), Length(max=200),
-                                     Regexp(r"^/[\w\-/]*$", message="Ongeldige pagina.")])
+    pagina = HiddenField(
+        validators=[Optional(), Length(max=200), Regexp(r"^/[\w\-/]*$", message="Ongeldige pagina.")]
+    )
     contract = HiddenField(validators=[Optional(), Regexp(r"^\d{1,20}$")])
     relatienummer = HiddenField(validators=[Optional(), Regexp(r"^\d{1,12}$")])
 

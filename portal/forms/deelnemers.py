@@ -25,13 +25,25 @@ class ZoekForm(LijstForm):
     """The search. A plain Form: a GET search needs no CSRF token, the POST one is checked by
     the app-wide CSRF protection."""
 
-    achternaam = StringField("Achternaam", filters=[strip], validators=[
-        Optional(), Length(max=100, message="Een achternaam heeft hoogstens 100 tekens.")])
+    achternaam = StringField(
+        "Achternaam",
+        filters=[strip],
+        validators=[Optional(), Length(max=100, message="Een achternaam heeft hoogstens 100 tekens.")],
+    )
     bsn = StringField("BSN", filters=[strip])
-    relatienummer = StringField("Relatienummer", filters=[strip], validators=[
-        Optional(), Regexp(r"^\d{1,12}$", message="Een relatienummer bestaat uit cijfers (hoogstens 12).")])
-    geboortedatum = StringField("Geboortedatum", filters=[strip], validators=[
-        Optional(), _datum("Vul de geboortedatum in als dd-mm-jjjj, bijvoorbeeld 14-02-1967.")])
+    relatienummer = StringField(
+        "Relatienummer",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Regexp(r"^\d{1,12}$", message="Een relatienummer bestaat uit cijfers (hoogstens 12)."),
+        ],
+    )
+    geboortedatum = StringField(
+        "Geboortedatum",
+        filters=[strip],
+        validators=[Optional(), _datum("Vul de geboortedatum in als dd-mm-jjjj, bijvoorbeeld 14-02-1967.")],
+    )
     # The user's contracts are checked by the view (a foreign number answers 404).
     contract = SelectField("Contract", validate_choice=False)
     sorteer = HiddenField(default="naam")
@@ -41,8 +53,7 @@ class ZoekForm(LijstForm):
             raise ValidationError(BSN_ONGELDIG)
 
     def vul_contracten(self, contracten) -> None:
-        self.contract.choices = choices(
-            [("", "Alle contracten")] + [(c.nummer, c.label) for c in contracten])
+        self.contract.choices = choices([("", "Alle contracten")] + [(c.nummer, c.label) for c in contracten])
 
     def opdracht(self, contract_ids) -> zoeken.Zoekopdracht:
         """The checked search (call after validate())."""
@@ -59,26 +70,37 @@ class ZoekForm(LijstForm):
 
     def parameters(self) -> dict:
         """The search's values: never the BSN."""
-        return {"achternaam": self.achternaam.data, "relatienummer": self.relatienummer.data,
-                "geboortedatum": self.geboortedatum.data, "contract": self.contract.data,
-                "sorteer": self.sorteer.data, "per_pagina": self.per_pagina.data,
-                "pagina": self.pagina.data}
-
+        return {
+            "achternaam": self.achternaam.data,
+            "relatienummer": self.relatienummer.data,
+            "geboortedatum": self.geboortedatum.data,
+            "contract": self.contract.data,
+            "sorteer": self.sorteer.data,
+            "per_pagina": self.per_pagina.data,
+            "pagina": self.pagina.data,
+        }
 
 
 class AfmeldForm(FlaskForm):
     """Einddatum (t/m) and reden; for a hoofdverzekerde also the gezinsleden that end with it."""
 
     einddatum = StringField("Einddatum (t/m)", filters=[strip])
-    reden = SelectField("Reden", choices=choices(afmeld_regels.REDENEN.items()),
-                        default=afmeld_regels.EINDE_COLLECTIVITEIT, validate_choice=False)
+    reden = SelectField(
+        "Reden",
+        choices=choices(afmeld_regels.REDENEN.items()),
+        default=afmeld_regels.EINDE_COLLECTIVITEIT,
+        validate_choice=False,
+    )
     mee = MultiCheckboxField("Gezinsleden die ook worden afgemeld", validate_choice=False)
 
     def vul_gezinsleden(self, leden, eerste_keer: bool) -> None:
         """Each gezinslid a checkbox; on first show all are ticked."""
         self.mee.choices = choices(
-            (lid.persoon.relatienummer,
-             f"{lid.persoon.volledige_naam} ({lid.rol}, relatienummer {lid.persoon.relatienummer})")
-            for lid in leden)
+            (
+                lid.persoon.relatienummer,
+                f"{lid.persoon.volledige_naam} ({lid.rol}, relatienummer {lid.persoon.relatienummer})",
+            )
+            for lid in leden
+        )
         if eerste_keer:
             self.mee.data = [lid.persoon.relatienummer for lid in leden]

@@ -13,14 +13,34 @@ from portal.forms import choices, strip
 from portal.intake.bestand import DATUMS, KOP_VAN_PAD
 
 VELDEN = {
-    "aanmelding": ["persoon.bsn", "persoon.voorletters", "persoon.voorvoegsel", "persoon.achternaam",
-                   "persoon.geslacht", "persoon.geboortedatum", "persoon.nationaliteit",
-                   "persoon.adres.straat", "persoon.adres.huisnummer", "persoon.adres.huisnummer_toevoeging",
-                   "persoon.adres.postcode", "persoon.adres.woonplaats", "persoon.email", "persoon.telefoon",
-                   "ingangsdatum", "kvk_nummer"],
+    "aanmelding": [
+        "persoon.bsn",
+        "persoon.voorletters",
+        "persoon.voorvoegsel",
+        "persoon.achternaam",
+        "persoon.geslacht",
+        "persoon.geboortedatum",
+        "persoon.nationaliteit",
+        "persoon.adres.straat",
+        "persoon.adres.huisnummer",
+        "persoon.adres.huisnummer_toevoeging",
+        "persoon.adres.postcode",
+        "persoon.adres.woonplaats",
+        "persoon.email",
+        "persoon.telefoon",
+        "ingangsdatum",
+        "kvk_nummer",
+    ],
     "afmelding": ["persoon.bsn", "persoon.geboortedatum", "einddatum", "reden", "kvk_nummer"],
-    "wijziging": ["persoon.bsn", "persoon.geboortedatum", "wijziging.bsn", "wijziging.geboortedatum",
-                  "wijziging.ingangsdatum", "wijziging.einddatum", "kvk_nummer"],
+    "wijziging": [
+        "persoon.bsn",
+        "persoon.geboortedatum",
+        "wijziging.bsn",
+        "wijziging.geboortedatum",
+        "wijziging.ingangsdatum",
+        "wijziging.einddatum",
+        "kvk_nummer",
+    ],
 }
 GESLACHT_KEUZES = [("", "Kies"), ("M", "Man"), ("V", "Vrouw"), ("X", "X (onbepaald)")]
 REDEN_KEUZES = [("", "Kies"), *REDENEN.items()]
@@ -72,6 +92,11 @@ def als_gegevens(form, soort: str, collectiviteitsnummer: str) -> dict:
 
 
 class VerwijderForm(FlaskForm):
-    reden = TextAreaField("Waarom wordt deze melding niet meer verwerkt?", filters=[strip], validators=[
-        DataRequired("Vul een reden in, bijvoorbeeld 'al verwerkt via het portaal'."),
-        Length(max=300, message="De reden is hoogstens 300 tekens.")])
+    reden = TextAreaField(
+        "Waarom wordt deze melding niet meer verwerkt?",
+        filters=[strip],
+        validators=[
+            DataRequired("Vul een reden in, bijvoorbeeld 'al verwerkt via het portaal'."),
+            Length(max=300, message="De reden is hoogstens 300 tekens."),
+        ],
+    )

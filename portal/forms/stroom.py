@@ -23,12 +23,14 @@ def lees_maand(tekst: str | None) -> date | None:
     gevonden = _MAAND.match(tekst or "")
     if not gevonden:
         return None
-    maand, jaar = (gevonden.group(1), gevonden.group(2)) if gevonden.group(1) else (
-        gevonden.group(4), gevonden.group(3))
+    maand, jaar = (
+        (gevonden.group(1), gevonden.group(2))
+        if gevonden.group(1)
+        else (gevonden.group(4), gevonden.group(3))
+    )
     if not 1 <= int(maand) <= 12 or not VROEGSTE_JAAR <= int(jaar) <= 2100:
         return None
     return date(int(jaar), int(maand), 1)
-
 
 
 class StroomForm(LijstForm):
@@ -38,8 +40,11 @@ class StroomForm(LijstForm):
     periode = SelectField("Periode", validate_choice=False)
     van = StringField("Van maand", filters=[strip])
     tot = StringField("T/m maand", filters=[strip])
-    weergave = SelectField("Weergave", default="stroom", choices=choices([
-        ("stroom", "Toon alleen in- en uitstromers"), ("alle", "Toon alle deelnemers")]))
+    weergave = SelectField(
+        "Weergave",
+        default="stroom",
+        choices=choices([("stroom", "Toon alleen in- en uitstromers"), ("alle", "Toon alle deelnemers")]),
+    )
     sorteer = HiddenField(default="naam")
 
     def vul_periodes(self, eerste_jaar: int, laatste_jaar: int) -> None:
@@ -47,7 +52,8 @@ class StroomForm(LijstForm):
         jaren = range(laatste_jaar, max(eerste_jaar, VROEGSTE_JAAR) - 1, -1)
         self.periode.choices = choices(
             [(str(j), f"{j} - Januari t/m December") for j in jaren]
-            + [(ANDERE_PERIODE, "Andere periode (vul hieronder van en t/m in)")])
+            + [(ANDERE_PERIODE, "Andere periode (vul hieronder van en t/m in)")]
+        )
         if not self.periode.data:
             self.periode.data = str(laatste_jaar)
 
@@ -80,25 +86,36 @@ class StroomForm(LijstForm):
 
     def opdracht(self, contract_id: int) -> stroom.Lijstopdracht:
         return stroom.Lijstopdracht(
-            contract_id=contract_id, periode=self.gekozen_periode(),
+            contract_id=contract_id,
+            periode=self.gekozen_periode(),
             alle=self.weergave.data == "alle",
             sorteer=self.sorteer.data if self.sorteer.data in stroom.SORTERINGEN else "naam",
             pagina=self.pagina_getal,
-            per_pagina=als_int(self.per_pagina.data, STANDAARD_PER_PAGINA))
+            per_pagina=als_int(self.per_pagina.data, STANDAARD_PER_PAGINA),
+        )
 
     def parameters(self) -> dict:
         """The list's values: van and tot only for another period."""
         anders = self.periode.data == ANDERE_PERIODE
-        return {"contract": self.contract.data, "periode": self.periode.data,
-                "van": self.van.data if anders else None, "tot": self.tot.data if anders else None,
-                "weergave": None if self.weergave.data == "stroom" else self.weergave.data,
-                "sorteer": self.sorteer.data, "per_pagina": self.per_pagina.data,
-                "pagina": self.pagina.data}
+        return {
+            "contract": self.contract.data,
+            "periode": self.periode.data,
+            "van": self.van.data if anders else None,
+            "tot": self.tot.data if anders else None,
+            "weergave": None if self.weergave.data == "stroom" else self.weergave.data,
+            "sorteer": self.sorteer.data,
+            "per_pagina": self.per_pagina.data,
+            "pagina": self.pagina.data,
+        }
 
 
 # Contract gebruik: how many months back from the current one.
-GEBRUIK_PERIODES = [("12", "De laatste 12 maanden"), ("24", "De laatste 24 maanden"),
-                    ("60", "De laatste 5 jaar"), ("alles", "De hele looptijd van het contract")]
+GEBRUIK_PERIODES = [
+    ("12", "De laatste 12 maanden"),
+    ("24", "De laatste 24 maanden"),
+    ("60", "De laatste 5 jaar"),
+    ("alles", "De hele looptijd van het contract"),
+]
 
 
 class GebruikForm(Form):
@@ -115,6 +132,4 @@ class GebruikForm(Form):
                 van = vorige_maand(van)
             begin = max(begin, van)
         begin = min(begin, laatste_maand)
-        return stroom.Periode.maanden(begin.year, begin.month, laatste_maand.year,
-                                      laatste_maand.month)
-
+        return stroom.Periode.maanden(begin.year, begin.month, laatste_maand.year, laatste_maand.month)

@@ -14,9 +14,12 @@ from portal.domain.intake import ADRES_VELDEN, MAX_TEKST, MELDING_ID, SOORTEN
 _TEKST = {"type": "string", "maxLength": MAX_TEKST, "nullable": True}
 _DATUM = {"type": "string", "format": "date", "example": "2026-12-01", "nullable": True}
 
-_MELDING_ID = {"type": "string", "pattern": MELDING_ID.pattern,
-               "description": "Uw eigen kenmerk van de melding: 1 tot 100 letters, cijfers of . _ : - "
-                              "(niet 'batch').", "example": "AFAS-2026-000123"}
+_MELDING_ID = {
+    "type": "string",
+    "pattern": MELDING_ID.pattern,
+    "description": "Uw eigen kenmerk van de melding: 1 tot 100 letters, cijfers of . _ : - (niet 'batch').",
+    "example": "AFAS-2026-000123",
+}
 
 
 def _tekst(beschrijving: str, **extra) -> dict:
@@ -54,7 +57,8 @@ nieuwe waarde(n) in `wijziging`.
 
 def openapi() -> dict:
     fout = {
-        "type": "object", "required": ["code", "melding"],
+        "type": "object",
+        "required": ["code", "melding"],
         "properties": {
             "code": {"type": "string", "enum": sorted(foutcodes.MELDING)},
             "melding": {"type": "string", "description": "Wat de afzender moet verbeteren (Nederlands)."},
@@ -62,7 +66,8 @@ def openapi() -> dict:
         },
     }
     antwoord = {
-        "type": "object", "required": ["melding_id", "status", "ontvangen_op", "fouten"],
+        "type": "object",
+        "required": ["melding_id", "status", "ontvangen_op", "fouten"],
         "properties": {
             "melding_id": {"type": "string"},
             "status": {"type": "string", "enum": ["verwerkt", "afgekeurd"]},
@@ -72,7 +77,8 @@ def openapi() -> dict:
         },
     }
     api_fout = {
-        "type": "object", "required": ["fout", "melding"],
+        "type": "object",
+        "required": ["fout", "melding"],
         "properties": {
             "fout": {"type": "string", "enum": sorted(foutcodes.API)},
             "melding": {"type": "string"},
@@ -82,7 +88,8 @@ def openapi() -> dict:
     }
     adres = {"type": "object", "nullable": True, "properties": dict.fromkeys(ADRES_VELDEN, _TEKST)}
     persoon = {
-        "type": "object", "nullable": True,
+        "type": "object",
+        "nullable": True,
         "properties": {
             "bsn": _tekst("9 cijfers, elfproef", example="999990019"),
             "voorletters": _tekst("", example="J."),
@@ -96,11 +103,15 @@ def openapi() -> dict:
             "adres": {"$ref": "#/components/schemas/Adres"},
         },
     }
-    wijziging = {"type": "object", "nullable": True,
-                 "description": "De nieuwe waarde(n); alleen bij soort wijziging.",
-                 "properties": {naam: _DATUM if naam != "bsn" else _TEKST for naam in wijzigen.WIJZIGBAAR}}
+    wijziging = {
+        "type": "object",
+        "nullable": True,
+        "description": "De nieuwe waarde(n); alleen bij soort wijziging.",
+        "properties": {naam: _DATUM if naam != "bsn" else _TEKST for naam in wijzigen.WIJZIGBAAR},
+    }
     melding = {
-        "type": "object", "required": ["melding_id", "soort"],
+        "type": "object",
+        "required": ["melding_id", "soort"],
         "properties": {
             "melding_id": _MELDING_ID,
             "soort": {"type": "string", "enum": list(SOORTEN)},
@@ -114,20 +125,38 @@ def openapi() -> dict:
         },
     }
     batch = {
-        "type": "object", "required": ["meldingen"],
+        "type": "object",
+        "required": ["meldingen"],
         # Each item is judged on its own (the answer per item is what POST /meldingen would give),
         # so an item that is not a valid Melding does not make the whole batch invalid.
-        "properties": {"meldingen": {"type": "array", "minItems": 1, "maxItems": 1000,
-                                     "items": {"description": "Een Melding (zie dat schema); een "
-                                               "ongeldige melding krijgt haar eigen 400 in de resultaten."}}},
+        "properties": {
+            "meldingen": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 1000,
+                "items": {
+                    "description": "Een Melding (zie dat schema); een "
+                    "ongeldige melding krijgt haar eigen 400 in de resultaten."
+                },
+            }
+        },
     }
     batch_antwoord = {
-        "type": "object", "required": ["resultaten"],
-        "properties": {"resultaten": {"type": "array", "items": {
-            "type": "object", "required": ["index", "http_status"],
-            "description": "Per melding het antwoord dat POST /meldingen zou geven, met die HTTP-status.",
-            "properties": {"index": {"type": "integer"}, "http_status": {"type": "integer"}},
-        }}},
+        "type": "object",
+        "required": ["resultaten"],
+        "properties": {
+            "resultaten": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["index", "http_status"],
+                    "description": (
+                        "Per melding het antwoord dat POST /meldingen zou geven, met die HTTP-status."
+                    ),
+                    "properties": {"index": {"type": "integer"}, "http_status": {"type": "integer"}},
+                },
+            }
+        },
     }
 
     def json_body(schema: str) -> dict:
@@ -142,61 +171,85 @@ def openapi() -> dict:
     }
     return {
         "openapi": "3.0.3",
-        "info": {"title": "Meldingen API Zorg en Zekerheid Zakelijk", "version": "1.0.0",
-                 "description": BESCHRIJVING.format(catalogus=_catalogus(), api_codes=_api_codes())},
+        "info": {
+            "title": "Meldingen API Zorg en Zekerheid Zakelijk",
+            "version": "1.0.0",
+            "description": BESCHRIJVING.format(catalogus=_catalogus(), api_codes=_api_codes()),
+        },
         "servers": [{"url": "/api/v1"}],
         "security": [{"basicAuth": []}],
         "paths": {
-            "/meldingen": {"post": {
-                "summary": "Eén aanmelding, afmelding of wijziging",
-                "operationId": "meldingVersturen",
-                "requestBody": {"required": True, **json_body("Melding")},
-                "responses": {
-                    "200": {"description": "Herhaling: het eerste antwoord, er is niets gewijzigd.",
-                            **json_body("Antwoord")},
-                    "201": {"description": "Verwerkt.", **json_body("Antwoord")},
-                    "400": fout_antwoord("Geen melding (vorm of type klopt niet)."),
-                    "403": fout_antwoord("De inloggegevens horen niet bij dit collectiviteitsnummer."),
-                    "409": fout_antwoord("melding_id al gebruikt met andere inhoud."),
-                    "413": fout_antwoord("Body te groot."),
-                    "422": {"description": "Afgekeurd: zie fouten.", **json_body("Antwoord")},
-                    **algemeen,
-                },
-            }},
-            "/meldingen/batch": {"post": {
-                "summary": "Tot 1.000 meldingen in één verzoek; het antwoord per melding",
-                "operationId": "batchVersturen",
-                "requestBody": {"required": True, **json_body("Batch")},
-                "responses": {
-                    "200": {"description": "Per melding het resultaat.", **json_body("BatchAntwoord")},
-                    "400": fout_antwoord("Geen geldige batch."),
-                    "413": fout_antwoord("Body te groot."),
-                    **algemeen,
-                },
-            }},
-            "/meldingen/{melding_id}": {"get": {
-                "summary": "Het antwoord op een eerder verstuurde melding",
-                "operationId": "meldingOpvragen",
-                "parameters": [{"name": "melding_id", "in": "path", "required": True,
-                                "schema": _MELDING_ID}],
-                "responses": {
-                    "200": {"description": "Het antwoord zoals het bij ontvangst werd gegeven.",
-                            **json_body("Antwoord")},
-                    "404": fout_antwoord("Niet gevonden."),
-                    **algemeen,
-                },
-            }},
+            "/meldingen": {
+                "post": {
+                    "summary": "Eén aanmelding, afmelding of wijziging",
+                    "operationId": "meldingVersturen",
+                    "requestBody": {"required": True, **json_body("Melding")},
+                    "responses": {
+                        "200": {
+                            "description": "Herhaling: het eerste antwoord, er is niets gewijzigd.",
+                            **json_body("Antwoord"),
+                        },
+                        "201": {"description": "Verwerkt.", **json_body("Antwoord")},
+                        "400": fout_antwoord("Geen melding (vorm of type klopt niet)."),
+                        "403": fout_antwoord("De inloggegevens horen niet bij dit collectiviteitsnummer."),
+                        "409": fout_antwoord("melding_id al gebruikt met andere inhoud."),
+                        "413": fout_antwoord("Body te groot."),
+                        "422": {"description": "Afgekeurd: zie fouten.", **json_body("Antwoord")},
+                        **algemeen,
+                    },
+                }
+            },
+            "/meldingen/batch": {
+                "post": {
+                    "summary": "Tot 1.000 meldingen in één verzoek; het antwoord per melding",
+                    "operationId": "batchVersturen",
+                    "requestBody": {"required": True, **json_body("Batch")},
+                    "responses": {
+                        "200": {"description": "Per melding het resultaat.", **json_body("BatchAntwoord")},
+                        "400": fout_antwoord("Geen geldige batch."),
+                        "413": fout_antwoord("Body te groot."),
+                        **algemeen,
+                    },
+                }
+            },
+            "/meldingen/{melding_id}": {
+                "get": {
+                    "summary": "Het antwoord op een eerder verstuurde melding",
+                    "operationId": "meldingOpvragen",
+                    "parameters": [
+                        {"name": "melding_id", "in": "path", "required": True, "schema": _MELDING_ID}
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Het antwoord zoals het bij ontvangst werd gegeven.",
+                            **json_body("Antwoord"),
+                        },
+                        "404": fout_antwoord("Niet gevonden."),
+                        **algemeen,
+                    },
+                }
+            },
         },
         "components": {
             "securitySchemes": {"basicAuth": {"type": "http", "scheme": "basic"}},
-            "schemas": {"Melding": melding, "Persoon": persoon, "Adres": adres, "Wijziging": wijziging,
-                        "Antwoord": antwoord, "Fout": fout, "ApiFout": api_fout, "Batch": batch,
-                        "BatchAntwoord": batch_antwoord},
+            "schemas": {
+                "Melding": melding,
+                "Persoon": persoon,
+                "Adres": adres,
+                "Wijziging": wijziging,
+                "Antwoord": antwoord,
+                "Fout": fout,
+                "ApiFout": api_fout,
+                "Batch": batch,
+                "BatchAntwoord": batch_antwoord,
+            },
             "responses": {
                 "NietGeauthenticeerd": fout_antwoord("Inloggegevens ontbreken of kloppen niet."),
-                "TeVeel": {"description": "Te veel verzoeken.",
-                           "headers": {"Retry-After": {"schema": {"type": "integer"}}},
-                           **json_body("ApiFout")},
+                "TeVeel": {
+                    "description": "Te veel verzoeken.",
+                    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                    **json_body("ApiFout"),
+                },
             },
         },
     }

@@ -49,8 +49,14 @@ KOLOMMEN = [
 ]
 KOP_VAN_PAD = {pad: kop for kop, pad in KOLOMMEN}
 VERPLICHT = ("Soort", "BSN")
-DATUMS = {"persoon.geboortedatum", "ingangsdatum", "einddatum", "wijziging.geboortedatum",
-          "wijziging.ingangsdatum", "wijziging.einddatum"}
+DATUMS = {
+    "persoon.geboortedatum",
+    "ingangsdatum",
+    "einddatum",
+    "wijziging.geboortedatum",
+    "wijziging.ingangsdatum",
+    "wijziging.einddatum",
+}
 NULLEN = {"persoon.bsn": 9, "wijziging.bsn": 9, "kvk_nummer": 8}  # Excel drops leading zeros
 REDEN_VAN_LABEL = {label.lower(): code for code, label in REDENEN.items()}
 
@@ -79,8 +85,9 @@ def lees(inhoud: bytes, bestandsnaam: str, collectiviteitsnummer: str, max_regel
         raise OngeldigBestand("Kies een bestand van het type .xlsx (Excel) of .csv.")
     kop = next(rijen, None)
     if kop is None:
-        raise OngeldigBestand("Het bestand is leeg. Gebruik het sjabloon en vul vanaf de tweede regel "
-                              "de meldingen in.")
+        raise OngeldigBestand(
+            "Het bestand is leeg. Gebruik het sjabloon en vul vanaf de tweede regel de meldingen in."
+        )
     paden = _kolommen(kop)
     regels: list[RegelIn] = []
     gezien: dict[tuple[str, str], int] = {}
@@ -88,8 +95,10 @@ def lees(inhoud: bytes, bestandsnaam: str, collectiviteitsnummer: str, max_regel
         if all(_leeg(waarde) for waarde in rij):
             continue
         if len(regels) >= max_regels:
-            raise OngeldigBestand(f"Het bestand heeft meer dan {max_regels:,} meldingen. Verdeel de "
-                                  "meldingen over meerdere bestanden.".replace(",", "."))
+            raise OngeldigBestand(
+                f"Het bestand heeft meer dan {max_regels:,} meldingen. Verdeel de "
+                "meldingen over meerdere bestanden.".replace(",", ".")
+            )
         regels.append(_regel(regelnummer, rij, paden, collectiviteitsnummer, gezien))
     if not regels:
         raise OngeldigBestand("Het bestand bevat geen meldingen: vul ze in vanaf de tweede regel.")
@@ -104,15 +113,19 @@ def _xlsx_rijen(inhoud: bytes):
     from openpyxl import load_workbook
 
     if not inhoud.startswith(b"PK\x03\x04"):
-        raise OngeldigBestand("Dit is geen Excel-bestand (.xlsx). Sla het bestand op als Excel-werkmap "
-                              "of als CSV en probeer het opnieuw.")
+        raise OngeldigBestand(
+            "Dit is geen Excel-bestand (.xlsx). Sla het bestand op als Excel-werkmap "
+            "of als CSV en probeer het opnieuw."
+        )
     try:
         werkmap = load_workbook(io.BytesIO(inhoud), read_only=True, data_only=True)
         blad = werkmap.worksheets[0]
         return iter(list(blad.iter_rows(values_only=True)))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
-        raise OngeldigBestand("Dit Excel-bestand kan niet worden gelezen. Sla het opnieuw op als "
-                              "Excel-werkmap (.xlsx) en probeer het nog eens.") from exc
+        raise OngeldigBestand(
+            "Dit Excel-bestand kan niet worden gelezen. Sla het opnieuw op als "
+            "Excel-werkmap (.xlsx) en probeer het nog eens."
+        ) from exc
 
 
 def _csv_rijen(inhoud: bytes):
@@ -121,8 +134,9 @@ def _csv_rijen(inhoud: bytes):
     try:
         tekst = inhoud.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise OngeldigBestand("Het CSV-bestand is niet in UTF-8 opgeslagen. Kies in Excel 'CSV UTF-8' "
-                              "bij Opslaan als.") from exc
+        raise OngeldigBestand(
+            "Het CSV-bestand is niet in UTF-8 opgeslagen. Kies in Excel 'CSV UTF-8' bij Opslaan als."
+        ) from exc
     eerste = tekst.split("\n", 1)[0]
     scheiding = ";" if eerste.count(";") >= eerste.count(",") else ","
     return iter(list(csv.reader(io.StringIO(tekst, newline=""), delimiter=scheiding)))
@@ -140,8 +154,9 @@ def _kolommen(kop) -> list[str | None]:
         else:
             onbekend.append(naam)
     if onbekend:
-        raise OngeldigBestand(f"Onbekende kolom(men): {', '.join(onbekend[:5])}. Gebruik de kolomnamen "
-                              "van het sjabloon.")
+        raise OngeldigBestand(
+            f"Onbekende kolom(men): {', '.join(onbekend[:5])}. Gebruik de kolomnamen van het sjabloon."
+        )
     ontbreekt = [k for k in VERPLICHT if {dict(KOLOMMEN)[k]} - set(paden)]
     if ontbreekt:
         raise OngeldigBestand(f"De kolom(men) {', '.join(ontbreekt)} ontbreken. Gebruik het sjabloon.")
@@ -182,8 +197,9 @@ def _regel(regelnummer: int, rij, paden, collectiviteitsnummer: str, gezien: dic
         if not tekst:
             continue
         if len(tekst) > MAX_TEKST:
-            fouten.append(Fout("te_lang", f"De kolom {KOP_VAN_PAD[pad]} is langer dan {MAX_TEKST} tekens.",
-                               pad))
+            fouten.append(
+                Fout("te_lang", f"De kolom {KOP_VAN_PAD[pad]} is langer dan {MAX_TEKST} tekens.", pad)
+            )
             continue
         zet(gegevens, pad, tekst)
     gegevens.setdefault("collectiviteitsnummer", collectiviteitsnummer)
@@ -193,8 +209,14 @@ def _regel(regelnummer: int, rij, paden, collectiviteitsnummer: str, gezien: dic
     else:
         sleutel = (soort, gegevens.get("persoon", {}).get("bsn", ""))
         if sleutel[1] and sleutel in gezien:
-            fouten.append(Fout("dubbel_in_bestand", f"Dezelfde {soort} voor dit BSN staat al op regel "
-                               f"{gezien[sleutel]}. Verwijder een van beide regels.", "persoon.bsn"))
+            fouten.append(
+                Fout(
+                    "dubbel_in_bestand",
+                    f"Dezelfde {soort} voor dit BSN staat al op regel "
+                    f"{gezien[sleutel]}. Verwijder een van beide regels.",
+                    "persoon.bsn",
+                )
+            )
         elif sleutel[1]:
             gezien[sleutel] = regelnummer
     return RegelIn(regelnummer, gegevens, fouten)
@@ -203,9 +225,20 @@ def _regel(regelnummer: int, rij, paden, collectiviteitsnummer: str, gezien: dic
 # -- the template ---------------------------------------------------------------------------------
 
 VOORBEELDEN = [
-    {"Soort": "aanmelding", "BSN": "999990019", "Voorletters": "P.", "Achternaam": "Kowalski",
-     "Geslacht": "M", "Geboortedatum": date(1991, 4, 12), "Nationaliteit": "Pools", "Straat": "Havenweg",
-     "Huisnummer": "3", "Postcode": "2671 AB", "Woonplaats": "Naaldwijk", "Ingangsdatum": None},
+    {
+        "Soort": "aanmelding",
+        "BSN": "999990019",
+        "Voorletters": "P.",
+        "Achternaam": "Kowalski",
+        "Geslacht": "M",
+        "Geboortedatum": date(1991, 4, 12),
+        "Nationaliteit": "Pools",
+        "Straat": "Havenweg",
+        "Huisnummer": "3",
+        "Postcode": "2671 AB",
+        "Woonplaats": "Naaldwijk",
+        "Ingangsdatum": None,
+    },
     {"Soort": "afmelding", "BSN": "999990020", "Einddatum": None, "Reden": "Einde collectiviteit"},
     {"Soort": "wijziging", "BSN": "999990032", "Nieuwe geboortedatum": date(1988, 2, 1)},
 ]
@@ -220,22 +253,30 @@ def _voorbeeldrijen(vandaag: date, collectiviteitsnummer: str, kvk: str):
         rij = []
         for kop, pad in KOLOMMEN:
             waarde = waarden.get(kop)
-            rij.append(datetime.combine(waarde, datetime.min.time()) if isinstance(waarde, date)
-                       and pad in DATUMS else waarde)
+            rij.append(
+                datetime.combine(waarde, datetime.min.time())
+                if isinstance(waarde, date) and pad in DATUMS
+                else waarde
+            )
         yield tuple(rij)
 
 
 def sjabloon_kolommen() -> list[Kolom]:
-    return [Kolom(kop, 16 if len(kop) < 14 else len(kop) + 2,
-                  "datum" if pad in DATUMS else "tekst") for kop, pad in KOLOMMEN]
+    return [
+        Kolom(kop, 16 if len(kop) < 14 else len(kop) + 2, "datum" if pad in DATUMS else "tekst")
+        for kop, pad in KOLOMMEN
+    ]
 
 
 def sjabloon_xlsx(vandaag: date, collectiviteitsnummer: str, kvk: str):
-    return xlsx_bestand(sjabloon_kolommen(), _voorbeeldrijen(vandaag, collectiviteitsnummer, kvk),
-                        "Meldingen")
+    return xlsx_bestand(
+        sjabloon_kolommen(), _voorbeeldrijen(vandaag, collectiviteitsnummer, kvk), "Meldingen"
+    )
 
 
 def sjabloon_csv(vandaag: date, collectiviteitsnummer: str, kvk: str):
-    rijen = ((w.date() if isinstance(w, datetime) else w for w in rij)
-             for rij in _voorbeeldrijen(vandaag, collectiviteitsnummer, kvk))
+    rijen = (
+        (w.date() if isinstance(w, datetime) else w for w in rij)
+        for rij in _voorbeeldrijen(vandaag, collectiviteitsnummer, kvk)
+    )
     return csv_stroom(sjabloon_kolommen(), ([*rij] for rij in rijen))

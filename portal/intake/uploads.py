@@ -35,22 +35,42 @@ def ontvang_bestand(inhoud: bytes, bestandsnaam: str, contract, gebruiker, max_r
     """Read the file (raises ``OngeldigBestand``, nothing stored) and keep its lines; the
     caller commits."""
     regels = lees(inhoud, bestandsnaam, contract.collectiviteitsnummer, max_regels)
-    upload = Upload(contract_id=contract.id, gebruiker_id=gebruiker.id,
-                    oorspronkelijke_naam=bestandsnaam[-255:], opslag_naam=secrets.token_hex(16),
-                    status="ontvangen", totaal=len(regels), voortgang_op=utcnow())
+    upload = Upload(
+        contract_id=contract.id,
+        gebruiker_id=gebruiker.id,
+        oorspronkelijke_naam=bestandsnaam[-255:],
+        opslag_naam=secrets.token_hex(16),
+        status="ontvangen",
+        totaal=len(regels),
+        voortgang_op=utcnow(),
+    )
     db.session.add(upload)
     db.session.flush()
-    db.session.execute(insert(UploadRegel), [
-        {"upload_id": upload.id, "regelnummer": r.regelnummer, "gegevens": r.gegevens,
-         "leesfouten": [asdict(f) for f in r.leesfouten]} for r in regels])
+    db.session.execute(
+        insert(UploadRegel),
+        [
+            {
+                "upload_id": upload.id,
+                "regelnummer": r.regelnummer,
+                "gegevens": r.gegevens,
+                "leesfouten": [asdict(f) for f in r.leesfouten],
+            }
+            for r in regels
+        ],
+    )
     return upload
 
 
 def afzender(upload: Upload, toegang: audit.Toegang = audit.CLI) -> intake.Afzender:
     """The upload as sender: its contract, on behalf of the user who sent the file."""
-    return intake.Afzender(kanaal="upload", bron=f"upload:{upload.id}",
-                           contract_ids=frozenset({upload.contract_id}),
-                           wie=audit.Wie.van(upload.gebruiker), toegang=toegang, upload_id=upload.id)
+    return intake.Afzender(
+        kanaal="upload",
+        bron=f"upload:{upload.id}",
+        contract_ids=frozenset({upload.contract_id}),
+        wie=audit.Wie.van(upload.gebruiker),
+        toegang=toegang,
+        upload_id=upload.id,
+    )
 
 
 def _melding_in(gegevens: dict) -> intake.MeldingIn | None:
@@ -63,11 +83,15 @@ def _melding_in(gegevens: dict) -> intake.MeldingIn | None:
 def _regels(upload: Upload, blok: int = 200):
     """The lines in order, loaded a block at a time: every commit expires what the session holds,
     so holding all 10,000 lines would make each commit walk all of them."""
-    ids = db.session.scalars(select(UploadRegel.id).where(UploadRegel.upload_id == upload.id)
-                             .order_by(UploadRegel.regelnummer)).all()
+    ids = db.session.scalars(
+        select(UploadRegel.id).where(UploadRegel.upload_id == upload.id).order_by(UploadRegel.regelnummer)
+    ).all()
     for begin in range(0, len(ids), blok):
-        yield from db.session.scalars(select(UploadRegel).where(UploadRegel.id.in_(ids[begin:begin + blok]))
-                                      .order_by(UploadRegel.regelnummer)).all()
+        yield from db.session.scalars(
+            select(UploadRegel)
+            .where(UploadRegel.id.in_(ids[begin : begin + blok]))
+            .order_by(UploadRegel.regelnummer)
+        ).all()
 
 
 def _open_regels(upload: Upload, blok: int = 200):
@@ -78,7 +102,9 @@ def _open_regels(upload: Upload, blok: int = 200):
         rijen = db.session.execute(
             select(UploadRegel.regelnummer, UploadRegel.gegevens, UploadRegel.leesfouten)
             .where(UploadRegel.upload_id == upload.id, UploadRegel.regelnummer > vanaf, ~_heeft_melding())
-            .order_by(UploadRegel.regelnummer).limit(blok)).all()
+            .order_by(UploadRegel.regelnummer)
+            .limit(blok)
+        ).all()
         if not rijen:
             return
         yield from rijen
@@ -88,8 +114,9 @@ def _open_regels(upload: Upload, blok: int = 200):
 def _heeft_melding():
     """The line's melding exists (it is found by upload and line number, so the melding's own
     commit is all a processed line needs)."""
-    return exists().where(Melding.upload_id == UploadRegel.upload_id,
-                          Melding.regelnummer == UploadRegel.regelnummer)
+    return exists().where(
+        Melding.upload_id == UploadRegel.upload_id, Melding.regelnummer == UploadRegel.regelnummer
+    )
 
 
 def _voortgang(upload: Upload, gedaan: int) -> None:
@@ -126,8 +153,11 @@ def _na_controle(upload: Upload, **waarden) -> bool:
     False when the upload is not (or no longer) checked. The caller commits (before it queues
     the processing: the worker must see the new state)."""
     gezet = db.session.execute(
-        update(Upload).where(Upload.id == upload.id, Upload.status == "gecontroleerd").values(**waarden)
-        .execution_options(synchronize_session=False)).rowcount
+        update(Upload)
+        .where(Upload.id == upload.id, Upload.status == "gecontroleerd")
+        .values(**waarden)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.refresh(upload)
     return gezet == 1
 
@@ -137,24 +167,25 @@ def start_verwerking(upload: Upload) -> bool:
     return _na_controle(upload, status="verwerken", gedaan=0, voortgang_op=utcnow())
 
 
-def verwerk(upload_id: int, vensters: Vensters = STANDAARD_VENSTERS,
-            toegang: audit.Toegang = audit.CLI) -> None:
+def verwerk(
+    upload_id: int, vensters: Vensters = STANDAARD_VENSTERS, toegang: audit.Toegang = audit.CLI
+) -> None:
     """Apply every line through the intake pipeline, each committed on its own; resumable.
     ``toegang``: the access point the audit records (the task's)."""
     upload = db.session.get(Upload, upload_id)
     if upload is None or upload.status != "verwerken":
         return
     van = afzender(upload, toegang)
-    open_regels = db.session.scalar(select(func.count()).where(
-        UploadRegel.upload_id == upload.id, ~_heeft_melding()))
+    open_regels = db.session.scalar(
+        select(func.count()).where(UploadRegel.upload_id == upload.id, ~_heeft_melding())
+    )
     gedaan = upload.totaal - open_regels
     for regelnummer, gegevens, leesfouten in _open_regels(upload):
         m = _melding_in(gegevens)
         if m is not None:
             vooraf = [Fout(**f) for f in leesfouten]
             with transaction():
-                intake.ontvang(m, van, regelnummer=regelnummer, vooraf=vooraf,
-                               vensters=vensters)
+                intake.ontvang(m, van, regelnummer=regelnummer, vooraf=vooraf, vensters=vensters)
         gedaan += 1
         if gedaan % VOORTGANG_ELKE == 0:
             _voortgang(upload, gedaan)
@@ -162,10 +193,14 @@ def verwerk(upload_id: int, vensters: Vensters = STANDAARD_VENSTERS,
             # collector runs, and every commit would expire them all again.
             gc.collect()
     melding_van_regel = select(Melding.id).where(
-        Melding.upload_id == UploadRegel.upload_id, Melding.regelnummer == UploadRegel.regelnummer)
-    db.session.execute(update(UploadRegel).where(UploadRegel.upload_id == upload.id)
-                       .values(melding_id=melding_van_regel.scalar_subquery())
-                       .execution_options(synchronize_session=False))
+        Melding.upload_id == UploadRegel.upload_id, Melding.regelnummer == UploadRegel.regelnummer
+    )
+    db.session.execute(
+        update(UploadRegel)
+        .where(UploadRegel.upload_id == upload.id)
+        .values(melding_id=melding_van_regel.scalar_subquery())
+        .execution_options(synchronize_session=False)
+    )
     _tel(upload)
     upload.status, upload.finished_at = "klaar", utcnow()
     berichten.upload_verwerkt(upload.contract, upload.oorspronkelijke_naam, upload.verwerkt, upload.afgekeurd)
@@ -173,9 +208,13 @@ def verwerk(upload_id: int, vensters: Vensters = STANDAARD_VENSTERS,
 
 
 def _tel(upload: Upload) -> None:
-    tellingen = dict(db.session.execute(
-        select(Melding.status, func.count()).where(Melding.upload_id == upload.id)
-        .group_by(Melding.status)).all())
+    tellingen = dict(
+        db.session.execute(
+            select(Melding.status, func.count())
+            .where(Melding.upload_id == upload.id)
+            .group_by(Melding.status)
+        ).all()
+    )
     upload.verwerkt = tellingen.get("verwerkt", 0)
     upload.afgekeurd = upload.totaal - upload.verwerkt
 
@@ -194,5 +233,10 @@ def zichtbaar(token: str, contract_ids) -> Upload | None:
 def vastgelopen() -> list[Upload]:
     """Uploads whose phase made no progress for a while (a stopped worker): to run again."""
     grens = utcnow() - VASTGELOPEN_NA
-    return list(db.session.scalars(select(Upload).where(
-        Upload.status.in_(("ontvangen", "controleren", "verwerken")), Upload.voortgang_op < grens)))
+    return list(
+        db.session.scalars(
+            select(Upload).where(
+                Upload.status.in_(("ontvangen", "controleren", "verwerken")), Upload.voortgang_op < grens
+            )
+        )
+    )

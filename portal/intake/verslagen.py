@@ -58,19 +58,48 @@ def overzicht(contracten: list[Contract], limiet: int = 100) -> list[Verslag]:
         return []
     per_id = {c.id: c for c in contracten}
     verslagen = [
-        Verslag("upload", u.created_at, per_id[u.contract_id], u.oorspronkelijke_naam, u.totaal,
-                u.verwerkt, u.afgekeurd, u.status, u)
-        for u in db.session.scalars(select(Upload).where(Upload.contract_id.in_(per_id))
-                                    .order_by(Upload.created_at.desc()).limit(limiet))]
+        Verslag(
+            "upload",
+            u.created_at,
+            per_id[u.contract_id],
+            u.oorspronkelijke_naam,
+            u.totaal,
+            u.verwerkt,
+            u.afgekeurd,
+            u.status,
+            u,
+        )
+        for u in db.session.scalars(
+            select(Upload)
+            .where(Upload.contract_id.in_(per_id))
+            .order_by(Upload.created_at.desc())
+            .limit(limiet)
+        )
+    ]
     dagen = db.session.execute(
-        select(Melding.contract_id, Melding.ontvangen_dag, func.count(),
-               func.sum(case((Melding.status == "verwerkt", 1), else_=0)))
+        select(
+            Melding.contract_id,
+            Melding.ontvangen_dag,
+            func.count(),
+            func.sum(case((Melding.status == "verwerkt", 1), else_=0)),
+        )
         .where(Melding.contract_id.in_(per_id), Melding.kanaal == "api")
         .group_by(Melding.contract_id, Melding.ontvangen_dag)
-        .order_by(Melding.ontvangen_dag.desc()).limit(limiet))
+        .order_by(Melding.ontvangen_dag.desc())
+        .limit(limiet)
+    )
     for contract_id, dag, aantal, verwerkt in dagen:
-        verslagen.append(Verslag("api", dag, per_id[contract_id], "Digitale meldingen (koppeling)",
-                                 aantal, verwerkt or 0, aantal - (verwerkt or 0)))
+        verslagen.append(
+            Verslag(
+                "api",
+                dag,
+                per_id[contract_id],
+                "Digitale meldingen (koppeling)",
+                aantal,
+                verwerkt or 0,
+                aantal - (verwerkt or 0),
+            )
+        )
     verslagen.sort(key=_dag, reverse=True)
     return verslagen[:limiet]
 
@@ -87,8 +116,11 @@ def _relatienummer(melding: Melding | None) -> str:
 
 def upload_regels(upload: Upload) -> list[VerslagRegel]:
     rijen = db.session.execute(
-        select(UploadRegel, Melding).outerjoin(Melding, Melding.id == UploadRegel.melding_id)
-        .where(UploadRegel.upload_id == upload.id).order_by(UploadRegel.regelnummer))
+        select(UploadRegel, Melding)
+        .outerjoin(Melding, Melding.id == UploadRegel.melding_id)
+        .where(UploadRegel.upload_id == upload.id)
+        .order_by(UploadRegel.regelnummer)
+    )
     regels = []
     for regel, melding in rijen:
         if melding is not None:
@@ -97,28 +129,62 @@ def upload_regels(upload: Upload) -> list[VerslagRegel]:
             status, fouten = "afgekeurd", regel.leesfouten
         else:
             status, fouten = "niet verwerkt", regel.controle or regel.leesfouten
-        regels.append(VerslagRegel(f"regel {regel.regelnummer}", regel.gegevens.get("soort", ""),
-                                   intake.naam_van(regel.gegevens), _relatienummer(melding), status, fouten,
-                                   melding.ontvangen_op if melding else None))
+        regels.append(
+            VerslagRegel(
+                f"regel {regel.regelnummer}",
+                regel.gegevens.get("soort", ""),
+                intake.naam_van(regel.gegevens),
+                _relatienummer(melding),
+                status,
+                fouten,
+                melding.ontvangen_op if melding else None,
+            )
+        )
     return regels
 
 
 def api_regels(contract: Contract, dag: date) -> list[VerslagRegel]:
-    meldingen = db.session.scalars(select(Melding).where(
-        Melding.contract_id == contract.id, Melding.kanaal == "api", Melding.ontvangen_dag == dag)
-        .order_by(Melding.ontvangen_op, Melding.id))
-    return [VerslagRegel(m.extern_id, m.soort, intake.naam_van(m.gegevens), _relatienummer(m), m.status,
-                         m.fouten or [], m.ontvangen_op) for m in meldingen]
+    meldingen = db.session.scalars(
+        select(Melding)
+        .where(Melding.contract_id == contract.id, Melding.kanaal == "api", Melding.ontvangen_dag == dag)
+        .order_by(Melding.ontvangen_op, Melding.id)
+    )
+    return [
+        VerslagRegel(
+            m.extern_id,
+            m.soort,
+            intake.naam_van(m.gegevens),
+            _relatienummer(m),
+            m.status,
+            m.fouten or [],
+            m.ontvangen_op,
+        )
+        for m in meldingen
+    ]
 
 
-KOLOMMEN = [Kolom("Regel of melding-ID", 22), Kolom("Ontvangen", 12, DATUM), Kolom("Soort", 12),
-            Kolom("Naam", 28), Kolom("Relatienummer", 14), Kolom("Status", 12), Kolom("Foutcode", 26),
-            Kolom("Foutmelding", 80)]
+KOLOMMEN = [
+    Kolom("Regel of melding-ID", 22),
+    Kolom("Ontvangen", 12, DATUM),
+    Kolom("Soort", 12),
+    Kolom("Naam", 28),
+    Kolom("Relatienummer", 14),
+    Kolom("Status", 12),
+    Kolom("Foutcode", 26),
+    Kolom("Foutmelding", 80),
+]
 
 
 def export_rijen(regels: list[VerslagRegel]):
     for r in regels:
         ontvangen = r.ontvangen_op.astimezone(AMSTERDAM).replace(tzinfo=None) if r.ontvangen_op else None
-        yield (r.kenmerk, ontvangen,
-               SOORT_LABELS.get(r.soort, r.soort), r.naam, r.relatienummer, r.status, r.foutcodes,
-               r.foutmeldingen)
+        yield (
+            r.kenmerk,
+            ontvangen,
+            SOORT_LABELS.get(r.soort, r.soort),
+            r.naam,
+            r.relatienummer,
+            r.status,
+            r.foutcodes,
+            r.foutmeldingen,
+        )

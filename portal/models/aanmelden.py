@@ -36,7 +36,8 @@ class AanmeldConcept(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     auth_session_id: Mapped[int] = mapped_column(
-        ForeignKey("auth_session.id", ondelete="CASCADE"), index=True)
+        ForeignKey("auth_session.id", ondelete="CASCADE"), index=True
+    )
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"))
     # Bijschrijven: the hoofdverzekerde's deelname the gezinsleden join.
     hoofd_deelname_id: Mapped[int | None] = mapped_column(ForeignKey("deelname.id"))

@@ -55,6 +55,4 @@ APPEND_ONLY_DDL = {"sqlite": _SQLITE_TRIGGERS, "postgresql": _POSTGRES_TRIGGERS}
 
 for _dialect, _statements in APPEND_ONLY_DDL.items():
     for _sql in _statements:
-        event.listen(
-            AuditLog.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect)
-        )
+        event.listen(AuditLog.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))

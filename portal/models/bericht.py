@@ -42,9 +42,7 @@ class BerichtGelezen(Model):
 
     __tablename__ = "bericht_gelezen"
 
-    bericht_id: Mapped[int] = mapped_column(
-        ForeignKey("bericht.id", ondelete="CASCADE"), primary_key=True
-    )
+    bericht_id: Mapped[int] = mapped_column(ForeignKey("bericht.id", ondelete="CASCADE"), primary_key=True)
     gebruiker_id: Mapped[int] = mapped_column(
         ForeignKey("gebruiker.id", ondelete="CASCADE"), primary_key=True
     )

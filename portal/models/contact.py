@@ -27,9 +27,7 @@ class ContactVraag(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     beantwoord_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    __table_args__ = (
-        CheckConstraint("status IN ('open', 'beantwoord')", name="ck_contactvraag_status"),
-    )
+    __table_args__ = (CheckConstraint("status IN ('open', 'beantwoord')", name="ck_contactvraag_status"),)
 
 
 class AccountAanvraag(Model):
@@ -48,17 +46,18 @@ class AccountAanvraag(Model):
     status: Mapped[str] = mapped_column(String(20), default="open")
     # The organisation with this KvK-nummer, when we have it: its accountbeheerders decide.
     organisatie_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisatie.id", name="fk_account_aanvraag_organisatie"), index=True)
+        ForeignKey("organisatie.id", name="fk_account_aanvraag_organisatie"), index=True
+    )
     behandeld_door_id: Mapped[int | None] = mapped_column(
-        ForeignKey("gebruiker.id", name="fk_account_aanvraag_behandelaar"))
+        ForeignKey("gebruiker.id", name="fk_account_aanvraag_behandelaar")
+    )
     gebruiker_id: Mapped[int | None] = mapped_column(
-        ForeignKey("gebruiker.id", name="fk_account_aanvraag_account"))
+        ForeignKey("gebruiker.id", name="fk_account_aanvraag_account")
+    )
     reden: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     afgehandeld_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('open', 'goedgekeurd', 'afgewezen')", name="ck_aanvraag_status"
-        ),
+        CheckConstraint("status IN ('open', 'goedgekeurd', 'afgewezen')", name="ck_aanvraag_status"),
     )

@@ -56,9 +56,7 @@ class Contract(Model):
 
     __table_args__ = (
         CheckConstraint("soort IN ('gemeente', 'werkgever')", name="ck_contract_soort"),
-        CheckConstraint(
-            "einddatum IS NULL OR einddatum >= ingangsdatum", name="ck_contract_periode"
-        ),
+        CheckConstraint("einddatum IS NULL OR einddatum >= ingangsdatum", name="ck_contract_periode"),
     )
 
     @property
@@ -119,9 +117,7 @@ class ContractProduct(Model):
 
     __table_args__ = (
         UniqueConstraint("contract_id", "product_id", name="uq_contract_product"),
-        CheckConstraint(
-            "korting_percentage >= 0 AND korting_percentage <= 100", name="ck_korting_bereik"
-        ),
+        CheckConstraint("korting_percentage >= 0 AND korting_percentage <= 100", name="ck_korting_bereik"),
     )
 
 

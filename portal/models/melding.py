@@ -49,8 +49,7 @@ class Upload(Model):
 
     __table_args__ = (
         CheckConstraint(
-            "status IN ('ontvangen', 'controleren', 'gecontroleerd', 'verwerken', 'klaar', "
-            "'geannuleerd')",
+            "status IN ('ontvangen', 'controleren', 'gecontroleerd', 'verwerken', 'klaar', 'geannuleerd')",
             name="ck_upload_status",
         ),
     )
@@ -102,7 +101,8 @@ class Melding(Model):
     ontvangen_op: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The day in the Netherlands: the verwerkingsverslag of API meldingen is per day.
     ontvangen_dag: Mapped[date | None] = mapped_column(
-        default=lambda: utcnow().astimezone(ZoneInfo("Europe/Amsterdam")).date())
+        default=lambda: utcnow().astimezone(ZoneInfo("Europe/Amsterdam")).date()
+    )
     # How screens name the melding (Mislukte verwerkingen): not the database id.
     kenmerk: Mapped[str | None] = mapped_column(String(20), default=lambda: secrets.token_hex(10))
     verwerkt_op: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -115,15 +115,9 @@ class Melding(Model):
     __table_args__ = (
         UniqueConstraint("bron", "extern_id", name="uq_melding_bron_extern_id"),
         UniqueConstraint("kenmerk", name="uq_melding_kenmerk"),
-        CheckConstraint(
-            "soort IN ('aanmelding', 'afmelding', 'wijziging')", name="ck_melding_soort"
-        ),
-        CheckConstraint(
-            "status IN ('ontvangen', 'verwerkt', 'afgekeurd')", name="ck_melding_status"
-        ),
-        CheckConstraint(
-            "kanaal IN ('portal', 'upload', 'api', 'correctie')", name="ck_melding_kanaal"
-        ),
+        CheckConstraint("soort IN ('aanmelding', 'afmelding', 'wijziging')", name="ck_melding_soort"),
+        CheckConstraint("status IN ('ontvangen', 'verwerkt', 'afgekeurd')", name="ck_melding_status"),
+        CheckConstraint("kanaal IN ('portal', 'upload', 'api', 'correctie')", name="ck_melding_kanaal"),
         Index("ix_melding_contract_status", "contract_id", "status", "ontvangen_op"),
         Index("ix_melding_contract_kanaal_dag", "contract_id", "kanaal", "ontvangen_dag"),
     )

@@ -114,12 +114,8 @@ class Deelname(Model):
     hoofd_deelname: Mapped[Deelname | None] = relationship(remote_side=[id])
 
     __table_args__ = (
-        CheckConstraint(
-            "einddatum IS NULL OR einddatum >= ingangsdatum", name="ck_deelname_periode"
-        ),
-        CheckConstraint(
-            "rol IN ('hoofdverzekerde', 'partner', 'kind')", name="ck_deelname_rol"
-        ),
+        CheckConstraint("einddatum IS NULL OR einddatum >= ingangsdatum", name="ck_deelname_periode"),
+        CheckConstraint("rol IN ('hoofdverzekerde', 'partner', 'kind')", name="ck_deelname_rol"),
         CheckConstraint(
             "reden_einde IS NULL OR reden_einde IN ('einde_collectiviteit', 'overleden')",
             name="ck_deelname_reden",
@@ -147,12 +143,12 @@ class Deelname(Model):
         Index("ix_deelname_contract_gewijzigd", "contract_id", "gewijzigd_op"),
     )
 
+
 @event.listens_for(Deelname, "before_insert")
 def _deelname_zoeksleutels(mapper: Mapper[Deelname], connection: Connection, deelname: Deelname) -> None:
     persoon = deelname.__dict__.get("persoon")
     if persoon is not None and persoon.zoek_achternaam:
-        deelname.zoek_achternaam, deelname.zoek_volledig = (persoon.zoek_achternaam,
-                                                            persoon.zoek_volledig)
+        deelname.zoek_achternaam, deelname.zoek_volledig = (persoon.zoek_achternaam, persoon.zoek_volledig)
         return
     row = connection.execute(
         Persoon.__table__.select()
@@ -180,9 +176,7 @@ class Polis(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     persoon: Mapped[Persoon] = relationship()
-    producten: Mapped[list[PolisProduct]] = relationship(
-        back_populates="polis", cascade="all, delete-orphan"
-    )
+    producten: Mapped[list[PolisProduct]] = relationship(back_populates="polis", cascade="all, delete-orphan")
     verzendingen: Mapped[list[PolisVerzending]] = relationship(
         back_populates="polis", cascade="all, delete-orphan"
     )
@@ -211,9 +205,7 @@ class PolisProduct(Model):
     product: Mapped[Product] = relationship()
 
     __table_args__ = (
-        CheckConstraint(
-            "einddatum IS NULL OR einddatum >= ingangsdatum", name="ck_polisproduct_periode"
-        ),
+        CheckConstraint("einddatum IS NULL OR einddatum >= ingangsdatum", name="ck_polisproduct_periode"),
     )
 
 

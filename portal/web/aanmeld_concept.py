@@ -23,10 +23,13 @@ from portal.web import access
 
 def nieuw(contract: Contract, hoofd: Deelname | None = None) -> AanmeldConcept:
     opruimen()
-    concept = AanmeldConcept(token=secrets.token_urlsafe(24), auth_session_id=g.auth_session.id,
-                             contract_id=contract.id, hoofd_deelname_id=hoofd.id if hoofd else None,
-                             gegevens={"voltooid": []} if hoofd else
-                             {"voltooid": [], "hoofd": {"nationaliteit": "Nederlandse"}})
+    concept = AanmeldConcept(
+        token=secrets.token_urlsafe(24),
+        auth_session_id=g.auth_session.id,
+        contract_id=contract.id,
+        hoofd_deelname_id=hoofd.id if hoofd else None,
+        gegevens={"voltooid": []} if hoofd else {"voltooid": [], "hoofd": {"nationaliteit": "Nederlandse"}},
+    )
     with transaction():
         db.session.add(concept)
     return concept
@@ -35,8 +38,11 @@ def nieuw(contract: Contract, hoofd: Deelname | None = None) -> AanmeldConcept:
 def laad(token: str) -> tuple[AanmeldConcept, Contract]:
     """This session's draft and its contract; 404 for another session's token or a contract the
     user no longer has."""
-    concept = db.session.scalar(select(AanmeldConcept).where(
-        AanmeldConcept.token == token, AanmeldConcept.auth_session_id == g.auth_session.id))
+    concept = db.session.scalar(
+        select(AanmeldConcept).where(
+            AanmeldConcept.token == token, AanmeldConcept.auth_session_id == g.auth_session.id
+        )
+    )
     if concept is None or concept.contract_id not in access.contract_ids():
         abort(404)
     contract = db.session.get(Contract, concept.contract_id)
@@ -62,19 +68,25 @@ def heeft_voltooid(concept: AanmeldConcept, *stappen: str) -> bool:
 
 def huishouden(concept: AanmeldConcept, contract: Contract) -> Huishouden:
     data = concept.gegevens
-    hoofd_deelname = (db.session.get(Deelname, concept.hoofd_deelname_id)
-                      if concept.hoofd_deelname_id else None)
+    hoofd_deelname = (
+        db.session.get(Deelname, concept.hoofd_deelname_id) if concept.hoofd_deelname_id else None
+    )
     return Huishouden(
-        contract=contract, ingangsdatum=data.get("ingangsdatum", ""),
+        contract=contract,
+        ingangsdatum=data.get("ingangsdatum", ""),
         hoofd=None if hoofd_deelname else PersoonGegevens.uit(data.get("hoofd")),
         bestaand_hoofd=hoofd_deelname,
         leden=[PersoonGegevens.uit(lid) for lid in data.get("leden", [])],
-        betaling=Betaling.uit(data.get("betaling")))
+        betaling=Betaling.uit(data.get("betaling")),
+    )
 
 
 def opruimen() -> None:
     """Drafts of ended sessions and unfinished ones older than a session may live."""
     grens = utcnow() - current_app.config["SESSION_ABSOLUTE_TIMEOUT"] - timedelta(hours=1)
     beeindigd = select(AuthSession.id).where(AuthSession.ended_at.is_not(None))
-    db.session.execute(delete(AanmeldConcept).where(
-        AanmeldConcept.auth_session_id.in_(beeindigd) | (AanmeldConcept.updated_at < grens)))
+    db.session.execute(
+        delete(AanmeldConcept).where(
+            AanmeldConcept.auth_session_id.in_(beeindigd) | (AanmeldConcept.updated_at < grens)
+        )
+    )

@@ -48,8 +48,12 @@ def requires(*rollen: str) -> Callable:
                 return unauthorized()
             if not (current_user.rollen & set(rollen)):
                 with transaction():
-                    audit.record("toegang_geweigerd", "access", uitkomst="geweigerd",
-                                 details={"endpoint": request.endpoint})
+                    audit.record(
+                        "toegang_geweigerd",
+                        "access",
+                        uitkomst="geweigerd",
+                        details={"endpoint": request.endpoint},
+                    )
                 abort(403)
             return view(*args, **kwargs)
 
@@ -65,12 +69,17 @@ def may(rol_set) -> bool:
 
 
 # Every search asks these: built once, with bound values, so each request only binds.
-_EIGEN_IDS = (select(gebruiker_contract.c.contract_id)
-              .where(gebruiker_contract.c.gebruiker_id == bindparam("gebruiker")))
+_EIGEN_IDS = select(gebruiker_contract.c.contract_id).where(
+    gebruiker_contract.c.gebruiker_id == bindparam("gebruiker")
+)
 _EIGEN_CONTRACT = (
-    select(Contract.id).join(gebruiker_contract, gebruiker_contract.c.contract_id == Contract.id)
-    .where(Contract.nummer == bindparam("nummer", type_=String),
-           gebruiker_contract.c.gebruiker_id == bindparam("gebruiker")))
+    select(Contract.id)
+    .join(gebruiker_contract, gebruiker_contract.c.contract_id == Contract.id)
+    .where(
+        Contract.nummer == bindparam("nummer", type_=String),
+        gebruiker_contract.c.gebruiker_id == bindparam("gebruiker"),
+    )
+)
 
 
 def contract_ids() -> set[int]:
@@ -88,16 +97,16 @@ def contracten() -> list[Contract]:
     ids = contract_ids()
     if not ids:
         return []
-    return list(
-        db.session.scalars(select(Contract).where(Contract.id.in_(ids)).order_by(Contract.nummer))
-    )
+    return list(db.session.scalars(select(Contract).where(Contract.id.in_(ids)).order_by(Contract.nummer)))
 
 
 def get_contract(nummer: str) -> Contract:
     """The contract with this number if the user has it; 404 otherwise (no hint it exists)."""
     contract = db.session.scalar(
-        select(Contract).join(gebruiker_contract, gebruiker_contract.c.contract_id == Contract.id)
-        .where(Contract.nummer == nummer, gebruiker_contract.c.gebruiker_id == current_user.id))
+        select(Contract)
+        .join(gebruiker_contract, gebruiker_contract.c.contract_id == Contract.id)
+        .where(Contract.nummer == nummer, gebruiker_contract.c.gebruiker_id == current_user.id)
+    )
     if contract is None:
         _geen_toegang(nummer)
     return contract
@@ -115,8 +124,13 @@ def _geen_toegang(nummer: str) -> NoReturn:
     """404 for a contract that is not the user's; an existing one is logged as refused."""
     if db.session.scalar(select(Contract.id).where(Contract.nummer == nummer)) is not None:
         with transaction():
-            audit.record("toegang_geweigerd", "access", contract_nummer=nummer,
-                         uitkomst="geweigerd", details={"reden": "contract niet toegestaan"})
+            audit.record(
+                "toegang_geweigerd",
+                "access",
+                contract_nummer=nummer,
+                uitkomst="geweigerd",
+                details={"reden": "contract niet toegestaan"},
+            )
     abort(404)
 
 
@@ -152,9 +166,7 @@ def forbidden_response(error):
     """403 as a page, or as a fragment htmx swaps into the page's message area."""
     message = "U heeft geen toegang tot deze functie."
     if is_htmx():
-        response = make_response(
-            render_template("errors/_melding.html", message=message), 403
-        )
+        response = make_response(render_template("errors/_melding.html", message=message), 403)
         response.headers["HX-Retarget"] = "#paginamelding"
         response.headers["HX-Reswap"] = "innerHTML"
         return response

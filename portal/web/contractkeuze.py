@@ -47,10 +47,16 @@ def kies(tekst: str | None, contracten: list[Contract]) -> Keuze:
     if len(passend) == 1:
         return Keuze(passend[0])
     if not passend:
-        return Keuze(None, f"Geen van uw contracten past bij '{tekst[:100]}'. "
-                           "Vul het contractnummer of een deel van de naam in.")
-    return Keuze(None, f"{len(passend)} contracten passen bij '{tekst[:100]}'. "
-                       "Kies er een uit de lijst of vul het contractnummer in.")
+        return Keuze(
+            None,
+            f"Geen van uw contracten past bij '{tekst[:100]}'. "
+            "Vul het contractnummer of een deel van de naam in.",
+        )
+    return Keuze(
+        None,
+        f"{len(passend)} contracten passen bij '{tekst[:100]}'. "
+        "Kies er een uit de lijst of vul het contractnummer in.",
+    )
 
 
 def op_nummer(nummer: str, contracten: list[Contract]) -> Contract:

@@ -13,8 +13,9 @@ from portal.documents.exports import XLSX_MIMETYPE, Kolom, xlsx_bestand
 
 def xlsx_download(kolommen: list[Kolom], rijen: Iterable[tuple], blad: str, naam: str):
     """The rows as an Excel download named ``naam``."""
-    return send_file(xlsx_bestand(kolommen, rijen, blad), as_attachment=True, download_name=naam,
-                     mimetype=XLSX_MIMETYPE)
+    return send_file(
+        xlsx_bestand(kolommen, rijen, blad), as_attachment=True, download_name=naam, mimetype=XLSX_MIMETYPE
+    )
 
 
 def export_limiet() -> str:

@@ -114,9 +114,7 @@ class MockBroker:
 def broker() -> MockBroker:
     """The configured broker. Only the mock exists today; it is refused unless switched on."""
     if not current_app.config["MOCK_EHERKENNING_ENABLED"]:
-        raise LoginGeweigerd(
-            "geen_broker", "Inloggen met eHerkenning is op deze omgeving niet ingericht."
-        )
+        raise LoginGeweigerd("geen_broker", "Inloggen met eHerkenning is op deze omgeving niet ingericht.")
     return MockBroker()
 
 

@@ -16,8 +16,10 @@ from portal.web.security import NUL_TEKEN
 logger = logging.getLogger("portal.web.errors")
 
 TITELS = {
-    400: ("Ongeldig verzoek",
-          "Uw verzoek kon niet worden verwerkt. Laad de pagina opnieuw en probeer het nog eens."),
+    400: (
+        "Ongeldig verzoek",
+        "Uw verzoek kon niet worden verwerkt. Laad de pagina opnieuw en probeer het nog eens.",
+    ),
     404: ("Niet gevonden", "De pagina of gegevens die u zoekt bestaan niet of u heeft er geen toegang toe."),
     405: ("Niet toegestaan", "Deze actie is op deze manier niet toegestaan."),
     413: ("Bestand te groot", "Het bestand is te groot. De grens is 10 MB."),
@@ -26,8 +28,13 @@ TITELS = {
 }
 
 # The API answers with the codes of its catalogue (portal.domain.foutcodes.API).
-API_CODES = {400: "geen_melding", 401: "niet_geauthenticeerd", 404: "niet_gevonden", 413: "te_groot",
-             429: "te_veel_verzoeken"}
+API_CODES = {
+    400: "geen_melding",
+    401: "niet_geauthenticeerd",
+    404: "niet_gevonden",
+    413: "te_groot",
+    429: "te_veel_verzoeken",
+}
 
 
 def _keep_headers(error: HTTPException, response) -> None:
@@ -48,11 +55,14 @@ def register(app: Flask) -> None:
         if code == 400 and "CSRF" in (error.description or ""):
             message = "Uw sessie is verlopen of het formulier is te oud. Laad de pagina opnieuw."
         elif code == 400 and error.description == NUL_TEKEN:
-            message = ("Uw invoer bevat een onzichtbaar stuurteken (NUL). Haal het weg, bijvoorbeeld "
-                       "door de tekst opnieuw te typen, en probeer het nog eens.")
+            message = (
+                "Uw invoer bevat een onzichtbaar stuurteken (NUL). Haal het weg, bijvoorbeeld "
+                "door de tekst opnieuw te typen, en probeer het nog eens."
+            )
         if request.path.startswith("/api/"):
-            response = jsonify({"fout": API_CODES.get(code, error.name.lower().replace(" ", "_")),
-                                "melding": message})
+            response = jsonify(
+                {"fout": API_CODES.get(code, error.name.lower().replace(" ", "_")), "melding": message}
+            )
             response.status_code = code
             _keep_headers(error, response)
             if code == 429:
@@ -70,8 +80,9 @@ def register(app: Flask) -> None:
     def unexpected(error: Exception):
         # Database errors can quote values (PostgreSQL: "Key (bsn)=(...) already exists"),
         # so the traceback is masked like every other log line.
-        logger.error("onverwachte fout op %s\n%s", request.path,
-                     mask("".join(traceback.format_exception(error))))
+        logger.error(
+            "onverwachte fout op %s\n%s", request.path, mask("".join(traceback.format_exception(error)))
+        )
         # The request's last resort: work left outside a ``transaction()`` block (or a failed
         # flush) is dropped, so nothing half-done is saved by a later commit.
         db.session.rollback()

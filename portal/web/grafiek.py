@@ -87,11 +87,22 @@ def maak(cijfers: list[Maandcijfers]) -> Grafiek:
         uitstroom.append(Staaf(x, basislijn, staaf, hu))
         if (len(maanden) - 1 - index) % stap == 0:  # the newest month always has its label
             maand_labels.append(Label(x + staaf / 2, onder + 18, m.label))
-    y_labels = [Label(LINKS - 6, onder - BOVEN_HOOGTE * f + 4, _getal(round(max_aantal * f)))
-                for f in (0, 0.5, 1)]
-    stroom_labels = [Label(LINKS - 6, basislijn - half + 4, f"+{_getal(max_stroom)}"),
-                     Label(LINKS - 6, basislijn + 4, "0"),
-                     Label(LINKS - 6, basislijn + half + 4, f"-{_getal(max_stroom)}")]
-    return Grafiek(hoogte=int(basislijn + half + 40), aantal=aantal, instroom=instroom,
-                   uitstroom=uitstroom, y_labels=y_labels, stroom_labels=stroom_labels,
-                   maand_labels=maand_labels, basislijn=basislijn, onder=onder)
+    y_labels = [
+        Label(LINKS - 6, onder - BOVEN_HOOGTE * f + 4, _getal(round(max_aantal * f))) for f in (0, 0.5, 1)
+    ]
+    stroom_labels = [
+        Label(LINKS - 6, basislijn - half + 4, f"+{_getal(max_stroom)}"),
+        Label(LINKS - 6, basislijn + 4, "0"),
+        Label(LINKS - 6, basislijn + half + 4, f"-{_getal(max_stroom)}"),
+    ]
+    return Grafiek(
+        hoogte=int(basislijn + half + 40),
+        aantal=aantal,
+        instroom=instroom,
+        uitstroom=uitstroom,
+        y_labels=y_labels,
+        stroom_labels=stroom_labels,
+        maand_labels=maand_labels,
+        basislijn=basislijn,
+        onder=onder,
+    )

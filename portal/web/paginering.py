@@ -9,8 +9,9 @@ from urllib.parse import urlencode
 
 def links(pagina: int, paginas: int, href: Callable[[int], str], rondom: int = 1) -> dict:
     """``paginas`` as (number, URL) pairs, and the URLs of the previous and next page (or None)."""
-    nummers = sorted({n for n in (1, paginas, *range(pagina - rondom, pagina + rondom + 1))
-                      if 1 <= n <= paginas})
+    nummers = sorted(
+        {n for n in (1, paginas, *range(pagina - rondom, pagina + rondom + 1)) if 1 <= n <= paginas}
+    )
     return {
         "paginas": [(n, href(n)) for n in nummers],
         "vorige": href(pagina - 1) if pagina > 1 else None,
@@ -32,10 +33,13 @@ def lijstlinks(basis: str, form, resultaat, kolommen: tuple[str, ...] = (), rond
     def href(**override) -> str:
         return url(basis, form.url_params(**override))
 
-    gevonden = {"basis": basis,
-                **links(resultaat.pagina, resultaat.paginas, lambda n: href(pagina=n), rondom)}
+    gevonden = {
+        "basis": basis,
+        **links(resultaat.pagina, resultaat.paginas, lambda n: href(pagina=n), rondom),
+    }
     if kolommen:
         huidig = form.sorteer.data or "naam"
-        gevonden["sorteren"] = {kolom: href(sorteer=f"-{kolom}" if huidig == kolom else kolom, pagina=None)
-                                for kolom in kolommen}
+        gevonden["sorteren"] = {
+            kolom: href(sorteer=f"-{kolom}" if huidig == kolom else kolom, pagina=None) for kolom in kolommen
+        }
     return gevonden

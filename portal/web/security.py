@@ -35,9 +35,12 @@ def refuse_nul_bytes() -> None:
     one: a request carrying one in its path, query, form or an uploaded file's name is refused
     as a whole, before a view runs. (API meldingen check their JSON themselves,
     ``intake.MeldingIn``; a file's content is the upload's own check.)"""
-    waarden = chain((request.view_args or {}).values(),
-                    *request.args.listvalues(), *request.form.listvalues(),
-                    (bestand.filename for bestanden in request.files.listvalues() for bestand in bestanden))
+    waarden = chain(
+        (request.view_args or {}).values(),
+        *request.args.listvalues(),
+        *request.form.listvalues(),
+        (bestand.filename for bestanden in request.files.listvalues() for bestand in bestanden),
+    )
     if any(isinstance(waarde, str) and "\x00" in waarde for waarde in waarden):
         abort(400, description=NUL_TEKEN)
 

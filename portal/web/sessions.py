@@ -36,8 +36,9 @@ def start(gebruiker: Gebruiker, loa: str) -> None:
     token = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(
-        AuthSession(token_hash=_hash(token), gebruiker_id=gebruiker.id, loa=loa,
-                    created_at=now, last_seen_at=now)
+        AuthSession(
+            token_hash=_hash(token), gebruiker_id=gebruiker.id, loa=loa, created_at=now, last_seen_at=now
+        )
     )
     gebruiker.laatste_login = now
     session[TOKEN_KEY] = token
@@ -60,8 +61,11 @@ def end(reason: str) -> None:
 
 
 # Built once: every request of a logged-in user runs it.
-_SESSIE = (select(AuthSession, Gebruiker).join(Gebruiker, Gebruiker.id == AuthSession.gebruiker_id)
-           .where(AuthSession.token_hash == bindparam("token_hash")))
+_SESSIE = (
+    select(AuthSession, Gebruiker)
+    .join(Gebruiker, Gebruiker.id == AuthSession.gebruiker_id)
+    .where(AuthSession.token_hash == bindparam("token_hash"))
+)
 
 
 def load_current(user_id: str) -> Gebruiker | None:

@@ -5,80 +5,106 @@ Revises: 6fcf82df2ff6
 Create Date: 2026-11-23 13:52:02.809473
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 import portal.models.types  # noqa: F401  (custom column types)
 from portal.domain.names import zoekvelden
 
-KEY = sa.String(length=240).with_variant(sa.String(length=240, collation='C'), 'postgresql')
+KEY = sa.String(length=240).with_variant(sa.String(length=240, collation="C"), "postgresql")
 
 
 # revision identifiers, used by Alembic.
-revision = '4c7194112ba9'
-down_revision = '6fcf82df2ff6'
+revision = "4c7194112ba9"
+down_revision = "6fcf82df2ff6"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('persoon', schema=None) as batch_op:
-        batch_op.alter_column('zoek_achternaam', existing_type=sa.VARCHAR(length=200), type_=KEY,
-                              existing_nullable=False)
-        batch_op.alter_column('zoek_volledig', existing_type=sa.VARCHAR(length=220), type_=KEY,
-                              existing_nullable=False)
-        batch_op.drop_index(batch_op.f('ix_persoon_zoek_achternaam'))
-        batch_op.drop_index(batch_op.f('ix_persoon_zoek_volledig'))
-        batch_op.create_index(batch_op.f('ix_persoon_geboortedatum'), ['geboortedatum'], unique=False)
+    with op.batch_alter_table("persoon", schema=None) as batch_op:
+        batch_op.alter_column(
+            "zoek_achternaam", existing_type=sa.VARCHAR(length=200), type_=KEY, existing_nullable=False
+        )
+        batch_op.alter_column(
+            "zoek_volledig", existing_type=sa.VARCHAR(length=220), type_=KEY, existing_nullable=False
+        )
+        batch_op.drop_index(batch_op.f("ix_persoon_zoek_achternaam"))
+        batch_op.drop_index(batch_op.f("ix_persoon_zoek_volledig"))
+        batch_op.create_index(batch_op.f("ix_persoon_geboortedatum"), ["geboortedatum"], unique=False)
 
     # The keys now end in the voorletters: recompute them (the folding lives in Python).
     conn = op.get_bind()
-    persoon = sa.table('persoon', sa.column('id'), sa.column('voorletters'), sa.column('voorvoegsel'),
-                       sa.column('achternaam'), sa.column('zoek_achternaam'), sa.column('zoek_volledig'))
-    rows = conn.execute(sa.select(persoon.c.id, persoon.c.voorletters, persoon.c.voorvoegsel,
-                                  persoon.c.achternaam)).all()
+    persoon = sa.table(
+        "persoon",
+        sa.column("id"),
+        sa.column("voorletters"),
+        sa.column("voorvoegsel"),
+        sa.column("achternaam"),
+        sa.column("zoek_achternaam"),
+        sa.column("zoek_volledig"),
+    )
+    rows = conn.execute(
+        sa.select(persoon.c.id, persoon.c.voorletters, persoon.c.voorvoegsel, persoon.c.achternaam)
+    ).all()
     for id_, voorletters, voorvoegsel, achternaam in rows:
-        conn.execute(persoon.update().where(persoon.c.id == id_)
-                     .values(**zoekvelden(voorletters, voorvoegsel, achternaam)))
+        conn.execute(
+            persoon.update()
+            .where(persoon.c.id == id_)
+            .values(**zoekvelden(voorletters, voorvoegsel, achternaam))
+        )
 
-    with op.batch_alter_table('deelname', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('zoek_achternaam', KEY, nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('zoek_volledig', KEY, nullable=False, server_default=''))
+    with op.batch_alter_table("deelname", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("zoek_achternaam", KEY, nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("zoek_volledig", KEY, nullable=False, server_default=""))
     op.execute(
         "UPDATE deelname SET "
         "zoek_achternaam = (SELECT p.zoek_achternaam FROM persoon p WHERE p.id = deelname.persoon_id), "
         "zoek_volledig = (SELECT p.zoek_volledig FROM persoon p WHERE p.id = deelname.persoon_id)"
     )
-    with op.batch_alter_table('deelname', schema=None) as batch_op:
-        batch_op.alter_column('zoek_achternaam', server_default=None, existing_type=KEY)
-        batch_op.alter_column('zoek_volledig', server_default=None, existing_type=KEY)
-        batch_op.create_index('ix_deelname_contract_naam', ['contract_id', 'zoek_achternaam', 'einddatum'],
-                              unique=False)
-        batch_op.create_index('ix_deelname_naam', ['zoek_achternaam', 'contract_id', 'einddatum'], unique=False)
-        batch_op.create_index('ix_deelname_volledig', ['zoek_volledig', 'contract_id', 'einddatum'],
-                              unique=False)
+    with op.batch_alter_table("deelname", schema=None) as batch_op:
+        batch_op.alter_column("zoek_achternaam", server_default=None, existing_type=KEY)
+        batch_op.alter_column("zoek_volledig", server_default=None, existing_type=KEY)
+        batch_op.create_index(
+            "ix_deelname_contract_naam", ["contract_id", "zoek_achternaam", "einddatum"], unique=False
+        )
+        batch_op.create_index(
+            "ix_deelname_naam", ["zoek_achternaam", "contract_id", "einddatum"], unique=False
+        )
+        batch_op.create_index(
+            "ix_deelname_volledig", ["zoek_volledig", "contract_id", "einddatum"], unique=False
+        )
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table('persoon', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_persoon_geboortedatum'))
-        batch_op.create_index(batch_op.f('ix_persoon_zoek_volledig'), ['zoek_volledig'], unique=False)
-        batch_op.create_index(batch_op.f('ix_persoon_zoek_achternaam'), ['zoek_achternaam'], unique=False)
-        batch_op.alter_column('zoek_volledig',
-               existing_type=sa.String(length=240).with_variant(sa.String(length=240, collation='C'), 'postgresql'),
-               type_=sa.VARCHAR(length=220),
-               existing_nullable=False)
-        batch_op.alter_column('zoek_achternaam',
-               existing_type=sa.String(length=240).with_variant(sa.String(length=240, collation='C'), 'postgresql'),
-               type_=sa.VARCHAR(length=200),
-               existing_nullable=False)
+    with op.batch_alter_table("persoon", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_persoon_geboortedatum"))
+        batch_op.create_index(batch_op.f("ix_persoon_zoek_volledig"), ["zoek_volledig"], unique=False)
+        batch_op.create_index(batch_op.f("ix_persoon_zoek_achternaam"), ["zoek_achternaam"], unique=False)
+        batch_op.alter_column(
+            "zoek_volledig",
+            existing_type=sa.String(length=240).with_variant(
+                sa.String(length=240, collation="C"), "postgresql"
+            ),
+            type_=sa.VARCHAR(length=220),
+            existing_nullable=False,
+        )
+        batch_op.alter_column(
+            "zoek_achternaam",
+            existing_type=sa.String(length=240).with_variant(
+                sa.String(length=240, collation="C"), "postgresql"
+            ),
+            type_=sa.VARCHAR(length=200),
+            existing_nullable=False,
+        )
 
-    with op.batch_alter_table('deelname', schema=None) as batch_op:
-        batch_op.drop_index('ix_deelname_volledig')
-        batch_op.drop_index('ix_deelname_naam')
-        batch_op.drop_index('ix_deelname_contract_naam')
-        batch_op.drop_column('zoek_volledig')
-        batch_op.drop_column('zoek_achternaam')
+    with op.batch_alter_table("deelname", schema=None) as batch_op:
+        batch_op.drop_index("ix_deelname_volledig")
+        batch_op.drop_index("ix_deelname_naam")
+        batch_op.drop_index("ix_deelname_contract_naam")
+        batch_op.drop_column("zoek_volledig")
+        batch_op.drop_column("zoek_achternaam")
 
     # ### end Alembic commands ###
