@@ -94,6 +94,7 @@ def test_a_melding_written_in_savepoints_is_undone_with_the_edge(app, world):
     assert _telling(AuditLog, AuditLog.gebeurtenis == "melding_aanmelding") == 1
 
 
+@pytest.mark.own_app  # it adds a route
 def test_a_failing_view_saves_neither_its_change_nor_its_audit(app, client, world):
     """Through a request: the view's change and its audit record, then an error (a 500)."""
     from portal.web import audit as web_audit
