@@ -18,7 +18,7 @@ from sqlalchemy import Date, Integer, Select, String, bindparam, func, select
 from portal.domain.names import zoeksleutel
 from portal.domain.pagina import STANDAARD_PER_PAGINA, Pagina, Resultaat
 from portal.extensions import db
-from portal.models import Contract, Deelname, Persoon
+from portal.models import Contract, Deelname, Persoon, gebruiker_contract
 
 # "naam" and each date column, ascending or (with "-") descending.
 SORTERINGEN = ("naam", "geboortedatum", "-geboortedatum", "ingangsdatum", "-ingangsdatum",
@@ -40,7 +40,10 @@ NAAM = func.trim(func.coalesce(_p.c.voorletters, "") + " "
 
 @dataclass(frozen=True)
 class Zoekopdracht:
-    """What the user asked for, already checked; ``contract_ids`` is within the user's scope."""
+    """What the user asked for, already checked; ``contract_ids`` is within the user's scope.
+    ``gebruiker_id`` is set when the search covers all that user's contracts ("Alle
+    contracten"): the SQL then scopes by the user's contracts in a subquery, one bound value
+    instead of a list of every id."""
 
     contract_ids: frozenset[int]
     achternaam: str = ""
@@ -50,6 +53,12 @@ class Zoekopdracht:
     sorteer: str = "naam"
     pagina: int = 1
     per_pagina: int = STANDAARD_PER_PAGINA
+    gebruiker_id: int | None = None
+
+    @property
+    def eigen(self) -> bool:
+        """Scoped by the user's contracts in SQL (more than one: one contract binds its id)."""
+        return self.gebruiker_id is not None and len(self.contract_ids) > 1
 
     @property
     def exact(self) -> bool:
@@ -92,6 +101,7 @@ class _Vorm:
     relatienummer: bool
     geboortedatum: bool
     sorteer: str = "naam"
+    eigen: bool = False  # the contracts as a subquery on the user's contracts
 
     @property
     def naamkolom(self):
@@ -111,7 +121,8 @@ def _vorm(opdracht: Zoekopdracht) -> _Vorm:
                  naam=_naamsoort(opdracht.achternaam), bsn=bool(opdracht.bsn),
                  relatienummer=bool(opdracht.relatienummer),
                  geboortedatum=opdracht.geboortedatum is not None,
-                 sorteer=opdracht.sorteer if opdracht.sorteer in SORTERINGEN else "naam")
+                 sorteer=opdracht.sorteer if opdracht.sorteer in SORTERINGEN else "naam",
+                 eigen=opdracht.eigen)
 
 
 def _waarden(opdracht: Zoekopdracht, vandaag: date) -> dict | None:
@@ -120,7 +131,10 @@ def _waarden(opdracht: Zoekopdracht, vandaag: date) -> dict | None:
     if not opdracht.contract_ids:
         return None
     ids = sorted(opdracht.contract_ids)
-    waarden = {"contract": ids[0]} if len(ids) == 1 else {"contracten": ids}
+    if opdracht.eigen:
+        waarden = {"gebruiker": opdracht.gebruiker_id}
+    else:
+        waarden = {"contract": ids[0]} if len(ids) == 1 else {"contracten": ids}
     if not opdracht.exact:
         waarden.update(nooit=_NOOIT, vandaag=vandaag)
     if opdracht.achternaam:
@@ -145,7 +159,12 @@ def _voorwaarden(vorm: _Vorm) -> tuple[list, bool]:
         # contract indexes: for a name that would mean reading whole contracts and sorting
         # them, for a person (geboortedatum) an index probe per contract instead of one.
         contract = _d.c.contract_id + 0
-    if vorm.contracten == "een":
+    if vorm.eigen:
+        # "Alle contracten": one bound value, where a list of 200 ids would be expanded into the
+        # SQL of both the count and the page on every request.
+        terms = [contract.in_(select(gebruiker_contract.c.contract_id).where(
+            gebruiker_contract.c.gebruiker_id == bindparam("gebruiker", type_=Integer)))]
+    elif vorm.contracten == "een":
         terms = [contract == bindparam("contract", type_=Integer)]
     else:
         # One expanding parameter: the statement (and its cache entry) is the same for any
@@ -216,13 +235,14 @@ def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
     return Resultaat.van(rijen, pagina, meer)
 
 
-def export_rijen(contract_ids, vandaag: date, batch: int = 5000) -> Iterator[tuple]:
+def export_rijen(contract_ids, vandaag: date, batch: int = 5000,
+                 gebruiker_id: int | None = None) -> Iterator[tuple]:
     """Every current deelname of these contracts in name order, streamed as plain tuples:
     (contract, volledige naam, BSN, relatienummer, geboortedatum, geslacht, ingangsdatum,
     einddatum). The name is joined in SQL and the rows are streamed ``batch`` at a time (on
     PostgreSQL from a server-side cursor): 100,000 rows should cost little memory beside
-    writing the file."""
-    opdracht = Zoekopdracht(contract_ids=frozenset(contract_ids))
+    writing the file. ``gebruiker_id``: as in ``Zoekopdracht``."""
+    opdracht = Zoekopdracht(contract_ids=frozenset(contract_ids), gebruiker_id=gebruiker_id)
     waarden = _waarden(opdracht, vandaag)
     if waarden is None:
         return
