@@ -84,12 +84,18 @@ def _scope(nummer: str | None) -> set[int]:
     return access.contract_ids()
 
 
+def _alle(nummer: str | None) -> int | None:
+    """The user's id when the scope is all their contracts: the search then names them by a
+    subquery instead of a list of ids."""
+    return None if nummer else current_user.id
+
+
 def _zoek_en_toon(form: ZoekForm, ids):
     contract_nummer = form.contract.data or None
     g.context_contract = contract_nummer
     resultaat = None
     if form.validate():
-        resultaat = zoeken.zoek(form.opdracht(ids), vandaag())
+        resultaat = zoeken.zoek(form.opdracht(ids, _alle(contract_nummer)), vandaag())
         form.pagina.data = str(resultaat.pagina)
     context = {
         "form": form,
@@ -360,11 +366,10 @@ def _download(soort: str):
                 "alle_contracten": contract is None,
             },
         )
+    rijen = zoeken.export_rijen(ids, peildatum, gebruiker_id=_alle(contract))
     if soort == "xlsx":
-        return downloads.xlsx_download(
-            KOLOMMEN, zoeken.export_rijen(ids, peildatum), "Deelnemers", f"{naam}.xlsx"
-        )
-    stroom = exports.csv_stroom(KOLOMMEN, zoeken.export_rijen(ids, peildatum))
+        return downloads.xlsx_download(KOLOMMEN, rijen, "Deelnemers", f"{naam}.xlsx")
+    stroom = exports.csv_stroom(KOLOMMEN, rijen)
     response = Response(stream_with_context(stroom), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{naam}.csv"'
     return response

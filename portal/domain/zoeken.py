@@ -8,17 +8,18 @@ statement with bound values (``_statements``), so SQLAlchemy's compiled cache se
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Date, Integer, Select, String, bindparam, func, select
+from sqlalchemy import ColumnElement, Date, Integer, Select, String, bindparam, func, select
 
 from portal.domain.names import zoeksleutel
 from portal.domain.pagina import STANDAARD_PER_PAGINA, Pagina, Resultaat
 from portal.extensions import db
-from portal.models import Contract, Deelname, Persoon
+from portal.models import Contract, Deelname, Persoon, gebruiker_contract
 
 # "naam" and each date column, ascending or (with "-") descending.
 SORTERINGEN = (
@@ -48,7 +49,10 @@ NAAM = func.trim(
 
 @dataclass(frozen=True)
 class Zoekopdracht:
-    """What the user asked for, already checked; ``contract_ids`` is within the user's scope."""
+    """What the user asked for, already checked; ``contract_ids`` is within the user's scope.
+    ``gebruiker_id`` is set when the search covers all that user's contracts ("Alle
+    contracten"): the SQL then scopes by the user's contracts in a subquery, one bound value
+    instead of a list of every id."""
 
     contract_ids: frozenset[int]
     achternaam: str = ""
@@ -58,6 +62,12 @@ class Zoekopdracht:
     sorteer: str = "naam"
     pagina: int = 1
     per_pagina: int = STANDAARD_PER_PAGINA
+    gebruiker_id: int | None = None
+
+    @property
+    def eigen(self) -> bool:
+        """Scoped by the user's contracts in SQL (more than one: one contract binds its id)."""
+        return self.gebruiker_id is not None and len(self.contract_ids) > 1
 
     @property
     def exact(self) -> bool:
@@ -111,6 +121,7 @@ class _Vorm:
     relatienummer: bool
     geboortedatum: bool
     sorteer: str = "naam"
+    eigen: bool = False  # the contracts as a subquery on the user's contracts
 
     @property
     def naamkolom(self):
@@ -134,6 +145,7 @@ def _vorm(opdracht: Zoekopdracht) -> _Vorm:
         relatienummer=bool(opdracht.relatienummer),
         geboortedatum=opdracht.geboortedatum is not None,
         sorteer=opdracht.sorteer if opdracht.sorteer in SORTERINGEN else "naam",
+        eigen=opdracht.eigen,
     )
 
 
@@ -143,7 +155,11 @@ def _waarden(opdracht: Zoekopdracht, vandaag: date) -> dict | None:
     if not opdracht.contract_ids:
         return None
     ids = sorted(opdracht.contract_ids)
-    waarden = {"contract": ids[0]} if len(ids) == 1 else {"contracten": ids}
+    waarden: dict[str, object]
+    if opdracht.eigen:
+        waarden = {"gebruiker": opdracht.gebruiker_id}
+    else:
+        waarden = {"contract": ids[0]} if len(ids) == 1 else {"contracten": ids}
     if not opdracht.exact:
         waarden.update(nooit=_NOOIT, vandaag=vandaag)
     if opdracht.achternaam:
@@ -162,13 +178,24 @@ def _waarden(opdracht: Zoekopdracht, vandaag: date) -> dict | None:
 
 def _voorwaarden(vorm: _Vorm) -> tuple[list, bool]:
     """The WHERE terms with placeholders, and whether they need the persoon table."""
-    contract = _d.c.contract_id
+    contract: ColumnElement[int] = _d.c.contract_id
+    terms: list[ColumnElement[bool]]
     if vorm.contracten == "veel":
         # Over many contracts the contract is a mere filter. "+ 0" keeps the planner off the
         # contract indexes: for a name that would mean reading whole contracts and sorting
         # them, for a person (geboortedatum) an index probe per contract instead of one.
         contract = _d.c.contract_id + 0
-    if vorm.contracten == "een":
+    if vorm.eigen:
+        # "Alle contracten": one bound value, where a list of 200 ids would be expanded into the
+        # SQL of both the count and the page on every request.
+        terms = [
+            contract.in_(
+                select(gebruiker_contract.c.contract_id).where(
+                    gebruiker_contract.c.gebruiker_id == bindparam("gebruiker", type_=Integer)
+                )
+            )
+        ]
+    elif vorm.contracten == "een":
         terms = [contract == bindparam("contract", type_=Integer)]
     else:
         # One expanding parameter: the statement (and its cache entry) is the same for any
@@ -251,13 +278,15 @@ def zoek(opdracht: Zoekopdracht, vandaag: date) -> Resultaat:
     return Resultaat.van(rijen, pagina, meer)
 
 
-def export_rijen(contract_ids, vandaag: date, batch: int = 5000) -> Iterator[tuple]:
+def export_rijen(
+    contract_ids, vandaag: date, batch: int = 5000, gebruiker_id: int | None = None
+) -> Iterator[Sequence[Any]]:
     """Every current deelname of these contracts in name order, streamed as plain tuples:
     (contract, volledige naam, BSN, relatienummer, geboortedatum, geslacht, ingangsdatum,
     einddatum). The name is joined in SQL and the rows are streamed ``batch`` at a time (on
     PostgreSQL from a server-side cursor): 100,000 rows should cost little memory beside
-    writing the file."""
-    opdracht = Zoekopdracht(contract_ids=frozenset(contract_ids))
+    writing the file. ``gebruiker_id``: as in ``Zoekopdracht``."""
+    opdracht = Zoekopdracht(contract_ids=frozenset(contract_ids), gebruiker_id=gebruiker_id)
     waarden = _waarden(opdracht, vandaag)
     if waarden is None:
         return

@@ -55,10 +55,12 @@ class ZoekForm(LijstForm):
     def vul_contracten(self, contracten) -> None:
         self.contract.choices = choices([("", "Alle contracten")] + [(c.nummer, c.label) for c in contracten])
 
-    def opdracht(self, contract_ids) -> zoeken.Zoekopdracht:
-        """The checked search (call after validate())."""
+    def opdracht(self, contract_ids, gebruiker_id: int | None = None) -> zoeken.Zoekopdracht:
+        """The checked search (call after validate()); ``gebruiker_id`` when ``contract_ids``
+        are all that user's contracts."""
         return zoeken.Zoekopdracht(
             contract_ids=frozenset(contract_ids),
+            gebruiker_id=gebruiker_id,
             achternaam=self.achternaam.data or "",
             bsn=self.bsn.data or "",
             relatienummer=self.relatienummer.data or "",

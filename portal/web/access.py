@@ -88,7 +88,9 @@ def contract_ids() -> set[int]:
         if not current_user.is_authenticated:
             g.contract_ids = set()
         else:
-            g.contract_ids = set(db.session.scalars(_EIGEN_IDS, {"gebruiker": current_user.id}))
+            # .all() fetches the rows at once; iterating the result would fetch them one by
+            # one, which for 200 contracts cost more than the search itself.
+            g.contract_ids = set(db.session.scalars(_EIGEN_IDS, {"gebruiker": current_user.id}).all())
     return g.contract_ids
 
 
