@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal.domain import audit, credentials
 from portal.domain.rollen import Rol, zet_rollen
-from portal.domain.validation import is_valid_kvk, parse_datum
+from portal.domain.validation import is_valid_kvk, lees_datum
 from portal.extensions import db
 from portal.models import AuthSession, Contract, Gebruiker, LoginState, Organisatie
 from portal.models.types import utcnow
@@ -24,7 +24,7 @@ from portal.transaction import transaction
 def _datum(ctx, param, value):
     if value is None:
         return None
-    parsed = parse_datum(value)
+    parsed = lees_datum(value)
     if parsed is None:
         raise click.BadParameter("gebruik dd-mm-jjjj of jjjj-mm-dd")
     return parsed

@@ -31,7 +31,7 @@ from portal.domain import zoeken
 from portal.domain.dates import Venster, vandaag
 from portal.domain.formatting import datum
 from portal.domain.fouten import Afgekeurd
-from portal.domain.validation import parse_datum
+from portal.domain.validation import lees_datum
 from portal.extensions import db, limiter
 from portal.forms import zet_fouten
 from portal.forms.deelnemers import AfmeldForm, ZoekForm
@@ -279,7 +279,7 @@ def afmelden(relatienummer: str, contract: str):
             with transaction():
                 uitkomst = afmeld_regels.afmelden(
                     deelname,
-                    parse_datum(form.einddatum.data),
+                    lees_datum(form.einddatum.data),
                     form.reden.data,
                     vandaag=vandaag(),
                     bron=f"portal:{current_user.id}",

@@ -25,7 +25,7 @@ from portal.domain import berichten, nummers, premie
 from portal.domain.dates import Venster, dd_mm_jjjj
 from portal.domain.fouten import Afgekeurd, Fout
 from portal.domain.names import volledige_naam
-from portal.domain.validation import controleer_bsn, is_valid_bsn, parse_datum
+from portal.domain.validation import controleer_bsn, is_valid_bsn, lees_datum
 from portal.extensions import db
 from portal.models import (
     Contract,
@@ -99,7 +99,7 @@ class PersoonGegevens:
 
     @property
     def geboren(self) -> date | None:
-        return parse_datum(self.geboortedatum)
+        return lees_datum(self.geboortedatum)
 
     @property
     def naam(self) -> str:
@@ -137,7 +137,7 @@ class Huishouden:
 
     @property
     def begin(self) -> date | None:
-        return parse_datum(self.ingangsdatum)
+        return lees_datum(self.ingangsdatum)
 
     @property
     def verzekerd(self) -> bool:
@@ -164,7 +164,7 @@ def controleer_ingangsdatum(
     venster = venster or Venster()
     if not waarde:
         return [Fout("veld_verplicht", "Vul de ingangsdatum in.", "ingangsdatum")]
-    begin = parse_datum(waarde)
+    begin = lees_datum(waarde)
     if begin is None:
         return [
             Fout(

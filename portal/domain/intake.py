@@ -34,7 +34,7 @@ from portal.domain.aanmelden import HOOFD, Huishouden, PersoonGegevens
 from portal.domain.dates import AMSTERDAM, STANDAARD_VENSTERS, Vensters, dd_mm_jjjj
 from portal.domain.dates import vandaag as vandaag_nl
 from portal.domain.fouten import Afgekeurd, Fout, Geweigerd
-from portal.domain.validation import controleer_bsn, is_valid_kvk, parse_datum
+from portal.domain.validation import controleer_bsn, is_valid_kvk, lees_datum
 from portal.extensions import db
 from portal.models import Contract, Deelname, Melding, Persoon
 from portal.models.types import utcnow
@@ -378,7 +378,7 @@ def _afmelding(m, contract, afzender, vandaag, vensters) -> _Plan:
         )
     assert persoon is not None  # the deelname was found through the persoon
     reden = m.reden or afmelden.EINDE_COLLECTIVITEIT
-    einde = parse_datum(m.einddatum)
+    einde = lees_datum(m.einddatum)
     fouten = afmelden.controleer(deelname, einde, reden, vandaag, vensters.afmelding)
     fouten += _aanleveren_vanaf(contract, einde, "einddatum")
 
@@ -417,7 +417,7 @@ def _wijziging(m, contract, afzender, vandaag, vensters) -> _Plan:
         )
     fouten = wijzigen.controleer(deelname, m.wijziging, vandaag, vensters)
     for veld in ("ingangsdatum", "einddatum"):
-        fouten += _aanleveren_vanaf(contract, parse_datum(m.wijziging.get(veld)), f"wijziging.{veld}")
+        fouten += _aanleveren_vanaf(contract, lees_datum(m.wijziging.get(veld)), f"wijziging.{veld}")
     assert persoon is not None  # the deelname was found through the persoon
 
     def doe(melding: Melding) -> str:

@@ -34,7 +34,7 @@ def is_valid_kvk(value: str | None) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def parse_datum(value: str | None) -> date | None:
+def lees_datum(value: str | None) -> date | None:
     """dd-mm-jjjj (as users type it) or jjjj-mm-dd (as machines send it); None if not a date.
 
     Remembered: a melding asks for the same few dates about ten times over its checks, and

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from portal.domain import aanmelden, afmelden, berichten
 from portal.domain.dates import STANDAARD_VENSTERS, Venster, Vensters, dd_mm_jjjj
 from portal.domain.fouten import Afgekeurd, Fout
-from portal.domain.validation import controleer_bsn, parse_datum
+from portal.domain.validation import controleer_bsn, lees_datum
 from portal.extensions import db
 from portal.models import Deelname, Melding, Persoon
 from portal.models.types import utcnow
@@ -61,7 +61,7 @@ def controleer(
         eigen = _controleer_ingangsdatum(deelname, nieuw["ingangsdatum"], vandaag, vensters.aanmelding)
         fouten += eigen
         if not eigen:
-            begin = parse_datum(nieuw["ingangsdatum"])
+            begin = lees_datum(nieuw["ingangsdatum"])
             assert begin is not None  # _controleer_ingangsdatum refuses anything but a date
             ingang = begin
     if "geboortedatum" in nieuw:
@@ -88,7 +88,7 @@ def _controleer_bsn(persoon: Persoon, bsn: str) -> list[Fout]:
 
 
 def _controleer_geboortedatum(waarde: str, ingang: date, vandaag: date) -> list[Fout]:
-    geboren = parse_datum(waarde)
+    geboren = lees_datum(waarde)
     if geboren is None or geboren < aanmelden.VROEGSTE_GEBOORTEDATUM:
         return [
             Fout(
@@ -124,7 +124,7 @@ def _controleer_ingangsdatum(deelname: Deelname, waarde: str, vandaag: date, ven
     ]
     if fouten:
         return fouten
-    begin = parse_datum(waarde)
+    begin = lees_datum(waarde)
     assert begin is not None  # controleer_ingangsdatum refuses anything but a date
     if deelname.einddatum is not None and begin > deelname.einddatum:
         return [
@@ -173,7 +173,7 @@ def _controleer_einddatum(
                 "wijziging.einddatum",
             )
         ]
-    einde = parse_datum(waarde)
+    einde = lees_datum(waarde)
     fouten = afmelden.controleer_einddatum(
         ingang, einde, deelname.reden_einde, vandaag, venster, veld="wijziging.einddatum"
     )
@@ -223,7 +223,7 @@ def wijzig(
             continue
         doel = persoon if veld in ("bsn", "geboortedatum") else deelname
         oud = getattr(doel, veld)
-        nieuwe = waarde if veld == "bsn" else parse_datum(waarde)
+        nieuwe = waarde if veld == "bsn" else lees_datum(waarde)
         if oud != nieuwe:
             setattr(doel, veld, nieuwe)
             # The old and new BSN are not kept in the outcome: it feeds audit records.

@@ -9,13 +9,13 @@ from wtforms.validators import Length, Optional, Regexp, ValidationError
 from portal.domain import afmelden as afmeld_regels
 from portal.domain import zoeken
 from portal.domain.pagina import STANDAARD_PER_PAGINA
-from portal.domain.validation import BSN_ONGELDIG, is_valid_bsn, parse_datum
+from portal.domain.validation import BSN_ONGELDIG, is_valid_bsn, lees_datum
 from portal.forms import LijstForm, MultiCheckboxField, als_int, choices, strip
 
 
 def _datum(message: str):
     def check(form, field) -> None:
-        if field.data and parse_datum(field.data) is None:
+        if field.data and lees_datum(field.data) is None:
             raise ValidationError(message)
 
     return check
@@ -64,7 +64,7 @@ class ZoekForm(LijstForm):
             achternaam=self.achternaam.data or "",
             bsn=self.bsn.data or "",
             relatienummer=self.relatienummer.data or "",
-            geboortedatum=parse_datum(self.geboortedatum.data),
+            geboortedatum=lees_datum(self.geboortedatum.data),
             sorteer=self.sorteer.data if self.sorteer.data in zoeken.SORTERINGEN else "naam",
             pagina=self.pagina_getal,
             per_pagina=als_int(self.per_pagina.data, STANDAARD_PER_PAGINA),

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length
 
 from portal.domain.afmelden import REDENEN
 from portal.domain.intake import MAX_TEKST, waarde_op, zet
-from portal.domain.validation import parse_datum
+from portal.domain.validation import lees_datum
 from portal.forms import choices, strip
 from portal.intake.bestand import DATUMS, KOP_VAN_PAD
 
@@ -75,7 +75,7 @@ def correctie_form(soort: str, gegevens: dict | None = None) -> FlaskForm:
 
 def _toon(pad: str, waarde: str) -> str:
     """Dates as users read them (dd-mm-jjjj); anything unreadable as it was sent."""
-    datum = parse_datum(waarde) if pad in DATUMS else None
+    datum = lees_datum(waarde) if pad in DATUMS else None
     return datum.strftime("%d-%m-%Y") if datum else waarde
 
 
@@ -84,7 +84,7 @@ def als_gegevens(form, soort: str, collectiviteitsnummer: str) -> dict:
     gegevens: dict = {"soort": soort, "collectiviteitsnummer": collectiviteitsnummer}
     for pad in VELDEN[soort]:
         waarde = form[veldnaam(pad)].data or ""
-        if pad in DATUMS and (datum := parse_datum(waarde)):
+        if pad in DATUMS and (datum := lees_datum(waarde)):
             waarde = datum.isoformat()
         if waarde:
             zet(gegevens, pad, waarde)

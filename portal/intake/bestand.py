@@ -18,7 +18,7 @@ from portal.documents.exports import Kolom, csv_stroom, xlsx_bestand
 from portal.domain.afmelden import REDENEN
 from portal.domain.fouten import Fout
 from portal.domain.intake import MAX_TEKST, SOORTEN, zet
-from portal.domain.validation import parse_datum
+from portal.domain.validation import lees_datum
 
 # (column heading, path in the API's JSON)
 KOLOMMEN = [
@@ -176,7 +176,7 @@ def _tekst(pad: str, waarde) -> str:
     if pad in NULLEN and tekst.isdigit():
         tekst = tekst.zfill(NULLEN[pad])
     if pad in DATUMS and tekst:
-        datum = parse_datum(tekst)
+        datum = lees_datum(tekst)
         tekst = datum.isoformat() if datum else tekst
     if pad == "soort":
         tekst = tekst.lower()
