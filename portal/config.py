@@ -95,12 +95,26 @@ def engine_options(config: dict) -> None:
     config["SQLALCHEMY_ENGINE_OPTIONS"] = opties
 
 
+OMGEVINGEN = ("development", "production")
+# A signing key shorter than this can be guessed offline from one session cookie.
+MIN_SECRET_KEY_BYTES = 32
+
+
 def apply_production(config: dict) -> None:
-    """Force the settings production must have, whatever else was configured."""
-    if config.get("PORTAL_ENV") == "production":
+    """Force the settings production must have, whatever else was configured.
+
+    Only the two known environments start: a typo such as 'prod' would otherwise run a
+    production install in development mode, with the mock login on and cookies without Secure."""
+    omgeving = config.get("PORTAL_ENV")
+    if omgeving not in OMGEVINGEN:
+        raise RuntimeError(f"PORTAL_ENV moet 'development' of 'production' zijn, niet {omgeving!r}")
+    if omgeving == "production":
         config.update(PRODUCTION_OVERRIDES)
-        if not config.get("SECRET_KEY"):
+        sleutel = config.get("SECRET_KEY") or ""
+        if not sleutel:
             raise RuntimeError("SECRET_KEY is verplicht in productie")
+        if len(sleutel.encode() if isinstance(sleutel, str) else sleutel) < MIN_SECRET_KEY_BYTES:
+            raise RuntimeError(f"SECRET_KEY moet in productie minstens {MIN_SECRET_KEY_BYTES} bytes zijn")
 
 
 def instance_secret_key(instance_path: str) -> str:

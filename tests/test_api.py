@@ -680,3 +680,13 @@ def test_the_accountbeheerder_sees_last_use_and_rotates_the_password(client, app
     assert portal.post("/koppeling/ander-api/vernieuwen", csrf_from="/koppeling").status_code == 404
     record = db.session.scalar(select(AuditLog).where(AuditLog.gebeurtenis == "api_inloggegevens_vernieuwd"))
     assert record.gebruiker_id == beheerder.id and nieuw not in json.dumps(record.details)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/meldingen", "/api/v1/meldingen/batch"])
+@pytest.mark.parametrize("diepte", [1_000, 100_000])
+def test_json_nested_too_deep_is_a_400_not_a_500(api, path, diepte):
+    """Python's JSON parser recurses per level: deep enough, and it raised RecursionError (a 500)."""
+    response = api.post("[" * diepte + "]" * diepte, path=path)
+    assert response.status_code == 400
+    assert response.json["fout"] in ("geen_melding", "batch_ongeldig")
+    assert db.session.scalar(select(func.count()).select_from(Melding)) == 0

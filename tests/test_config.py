@@ -6,7 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from portal import config
+import pytest
+
+from portal import config, create_app
 
 
 def test_postgresql_plans_each_statement_for_its_values():
@@ -51,3 +53,21 @@ def test_a_web_worker_loads_neither_the_task_queue_nor_the_pdf_library(tmp_path)
         cwd=Path(__file__).resolve().parent.parent,
     )
     assert uit.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("waarde", ["prod", "Production", "productie", "", " production"])
+def test_an_unknown_portal_env_refuses_to_start(waarde):
+    """A typo must not start a production install in development mode (mock login on)."""
+    with pytest.raises(RuntimeError, match="PORTAL_ENV"):
+        create_app({"PORTAL_ENV": waarde, "SECRET_KEY": "x" * 32})
+
+
+@pytest.mark.parametrize("sleutel", ["x", "x" * 31])
+def test_production_refuses_a_short_secret_key(sleutel):
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"PORTAL_ENV": "production", "SECRET_KEY": sleutel})
+
+
+def test_production_accepts_a_key_of_32_bytes():
+    app = create_app({"PORTAL_ENV": "production", "SECRET_KEY": "x" * 32})
+    assert app.config["MOCK_EHERKENNING_ENABLED"] is False
