@@ -690,3 +690,29 @@ def test_json_nested_too_deep_is_a_400_not_a_500(api, path, diepte):
     assert response.status_code == 400
     assert response.json["fout"] in ("geen_melding", "batch_ongeldig")
     assert db.session.scalar(select(func.count()).select_from(Melding)) == 0
+
+
+def test_an_unknown_or_inactive_username_costs_the_same_password_check(werkgevers, monkeypatch):
+    """Not a timing measurement: every refusal runs exactly one slow password check, so an
+    unknown username (no stored hash) is not answered faster than a known one (3 ms vs 78 ms)."""
+    from portal.domain import credentials as creds
+
+    controles = []
+    echt = creds.check_password_hash
+
+    def geteld(*args):
+        controles.append(args[0])
+        return echt(*args)
+
+    monkeypatch.setattr(creds, "check_password_hash", geteld)
+    assert creds.aanmelden("bestaat-niet", WACHTWOORD) is None
+    assert creds.aanmelden("flex-api", "fout-wachtwoord") is None
+    db.session.execute(
+        ApiCredential.__table__.update()
+        .where(ApiCredential.gebruikersnaam == "ander-api")
+        .values(actief=False)
+    )
+    assert creds.aanmelden("ander-api", WACHTWOORD) is None
+    assert len(controles) == 3
+    # The stand-in hash is made the same way as a real one (same method, same cost).
+    assert controles[0].split("$")[0] == controles[1].split("$")[0]
