@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from portal.demo.people import bsn_generator
+from portal.domain.dates import vandaag
 from portal.extensions import db
 from portal.models import (
     Contract,
@@ -127,3 +128,25 @@ def gebruiker(org: Organisatie, rollen=("administratief",), contracten=(), **kw)
     db.session.add(g)
     db.session.flush()
     return g
+
+
+def api_aanmelding(org: Organisatie, c: Contract, melding_id: str, **persoon) -> dict:
+    """The JSON of an API aanmelding for ``c`` of ``org``, starting two days ago; ``persoon``
+    overrides fields of the person."""
+    return {
+        "melding_id": melding_id,
+        "soort": "aanmelding",
+        "kvk_nummer": org.kvk_nummer,
+        "collectiviteitsnummer": c.collectiviteitsnummer,
+        "persoon": {
+            "bsn": "999990019",
+            "voorletters": "A.",
+            "achternaam": "Api",
+            "geslacht": "M",
+            "geboortedatum": "1990-01-01",
+            "nationaliteit": "Pools",
+            "adres": {"straat": "Weg", "huisnummer": "1", "postcode": "1234 AB", "woonplaats": "Delft"},
+            **persoon,
+        },
+        "ingangsdatum": (vandaag() - timedelta(days=2)).isoformat(),
+    }

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import ast
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.domain import audit, contact, intake
-from portal.domain.dates import vandaag
 from portal.extensions import db
 from portal.models import AuditLog, ContactVraag, Deelname, Melding, Persoon
 from portal.transaction import transaction
 from portal.web.access import PUBLIC_ENDPOINTS
+from tests import factories
 
 pytestmark = pytest.mark.postgres
 
@@ -41,24 +40,7 @@ def _vraag(world) -> int:
 
 
 def _aanmelding(world, melding_id: str) -> intake.MeldingIn:
-    return intake.MeldingIn.uit_json(
-        {
-            "melding_id": melding_id,
-            "soort": "aanmelding",
-            "kvk_nummer": world.org.kvk_nummer,
-            "collectiviteitsnummer": world.contract_a.collectiviteitsnummer,
-            "persoon": {
-                "bsn": "999990019",
-                "voorletters": "A.",
-                "achternaam": "Api",
-                "geslacht": "M",
-                "geboortedatum": "1990-01-01",
-                "nationaliteit": "Pools",
-                "adres": {"straat": "Weg", "huisnummer": "1", "postcode": "1234 AB", "woonplaats": "Delft"},
-            },
-            "ingangsdatum": (vandaag() - timedelta(days=2)).isoformat(),
-        }
-    )
+    return intake.MeldingIn.uit_json(factories.api_aanmelding(world.org, world.contract_a, melding_id))
 
 
 def test_an_exception_at_the_edge_leaves_neither_the_change_nor_its_audit(app, world):

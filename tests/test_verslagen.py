@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -14,29 +13,14 @@ from portal.domain.dates import vandaag
 from portal.extensions import db
 from portal.models import AuditLog, Deelname, Melding
 from portal.transaction import transaction
+from tests import factories
 from tests.test_upload import aanmeldregel, admin, als_csv, dmy, laatste_upload, upload  # noqa: F401
 
 pytestmark = pytest.mark.postgres
 
 
 def _api_melding(world, melding_id: str, **persoon) -> Melding:
-    body = {
-        "melding_id": melding_id,
-        "soort": "aanmelding",
-        "kvk_nummer": world.org.kvk_nummer,
-        "collectiviteitsnummer": world.contract_a.collectiviteitsnummer,
-        "persoon": {
-            "bsn": "999990019",
-            "voorletters": "A.",
-            "achternaam": "Api",
-            "geslacht": "M",
-            "geboortedatum": "1990-01-01",
-            "nationaliteit": "Pools",
-            "adres": {"straat": "Weg", "huisnummer": "1", "postcode": "1234 AB", "woonplaats": "Delft"},
-            **persoon,
-        },
-        "ingangsdatum": (vandaag() - timedelta(days=2)).isoformat(),
-    }
+    body = factories.api_aanmelding(world.org, world.contract_a, melding_id, **persoon)
     afzender = intake.Afzender(kanaal="api", bron="api:1", organisatie_id=world.org.id)
     with transaction():
         return intake.ontvang(intake.MeldingIn.uit_json(body), afzender).melding
