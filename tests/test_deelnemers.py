@@ -671,3 +671,44 @@ def test_exports_are_audited_and_rate_limited(app, world, login_as):
         select(AuditLog).where(AuditLog.gebeurtenis == "deelnemers_downloaden")
     ).all()
     assert len(exports) == 10 and {e.actie for e in exports} == {"export"}
+
+
+def test_alle_contracten_of_a_user_with_several_shows_theirs_and_nothing_of_another_organisation(
+    app, world, portal
+):
+    """'Alle contracten' of a user with two contracts is scoped by a subquery on the user's
+    contracts (not a list of ids): the screen, the BSN search and the download show the same
+    people of both contracts, and a person of another organisation's contract never, not even
+    when the other contract holds the same surname."""
+    tweede = factories.contract(world.org, naam="Gemeente Alfa bis")
+    gebruiker = factories.gebruiker(world.org, contracten=[world.contract_a, tweede], naam="Twee Contracten")
+    eigen = [factories.persoon(achternaam="Zelfde") for _ in range(2)]
+    factories.deelname(eigen[0], world.contract_a)
+    factories.deelname(eigen[1], tweede)
+    vreemd = factories.persoon(achternaam="Zelfde")
+    factories.deelname(vreemd, world.contract_b)
+    db.session.commit()
+    portal.login(gebruiker)
+
+    html = _namen(_zoek(portal, achternaam="zelfde"))
+    assert "Aantal deelnemers: 2" in html
+    assert all(p.relatienummer in html for p in eigen) and vreemd.relatienummer not in html
+    alles = _namen(_zoek(portal))
+    assert "Aantal deelnemers: 3" in alles  # Alfastra and the two, not Betastra or the stranger
+    assert world.persoon_b.relatienummer not in alles and vreemd.relatienummer not in alles
+
+    token = portal.csrf("/deelnemers")
+    gevonden = portal.client.post("/deelnemers", data={"csrf_token": token, "bsn": vreemd.bsn}).text
+    assert "Aantal deelnemers: 0" in gevonden
+    gevonden = portal.client.post("/deelnemers", data={"csrf_token": token, "bsn": eigen[1].bsn}).text
+    assert "Aantal deelnemers: 1" in gevonden and eigen[1].relatienummer in gevonden
+
+    rows = list(
+        csv.reader(
+            io.StringIO(portal.client.get("/deelnemers/download.csv").data.decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    assert sorted(r[3] for r in rows[1:]) == sorted(
+        [world.persoon_a.relatienummer, *(p.relatienummer for p in eigen)]
+    )
